@@ -1,0 +1,243 @@
+"""Build the DuckDB databases the app reads.
+
+    python -m loaders.build national --raw data/raw --out data/national.duckdb
+    python -m loaders.build extract  --raw data/raw --out data/bundled/extract
+    python -m loaders.build bundled  --out data/bundled.duckdb
+
+`national` reads the official files as published (see README for the download pages); `extract` writes the
+demo region's rows of those tables as small CSVs (committed, so the app runs with no download); `bundled`
+builds the default database from that extract plus the figures transcribed from the seed documents.
+Every build writes a temporary file and swaps it into place only after all checks pass, so a failed
+build leaves the previous database untouched.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from loaders import areas as areas_mod
+from loaders import juki
+from loaders.errors import LoaderError
+from loaders.files import read_csv_checked
+from loaders.sources import SOURCE_COLUMNS, official_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = Path(__file__).with_name("schema.sql")
+SEED_DIR = ROOT / "data" / "bundled" / "seed"
+EXTRACT_DIR = ROOT / "data" / "bundled" / "extract"
+#: The demo region: 久留米広域連携中枢都市圏 (久留米市・大川市・小郡市・うきは市・大刀洗町・大木町), 福岡県, 全国.
+DEMO_CODES = ("40203", "40212", "40216", "40225", "40503", "40522", "40000", "00000")
+
+KEYS = {
+    "areas": ["area_code"],
+    "population": ["area_code", "ref_date", "basis", "nationality", "sex", "age_group", "source_id"],
+    "households": ["area_code", "ref_date", "nationality", "source_id"],
+    "vital_events": ["area_code", "period", "nationality", "source_id"],
+    "migration_totals": ["area_code", "period", "nationality", "source_id"],
+    "migration_flows": ["origin_code", "dest_code", "period", "nationality", "sex", "age_group", "source_id"],
+    "fertility": ["area_code", "year", "source_id"],
+    "projections": ["area_code", "source", "scenario", "year", "nationality", "sex", "age_group"],
+    "kpis": ["kpi_id"],
+    "kpi_values": ["kpi_id", "period"],
+    "sources": ["source_id"],
+}
+TABLE_ORDER = ["sources", "areas", "area_groups", "population", "households", "vital_events", "migration_totals",
+               "migration_flows", "fertility", "projections", "kpis", "kpi_values", "statements"]
+
+
+def period_end(period: str) -> date:
+    """Last day of a period label: 'FY2024' -> 2025-03-31, 'CY2021' -> 2021-12-31, 'FY2020-FY2024' -> 2025-03-31."""
+    last = period.split("-")[-1]
+    m = re.fullmatch(r"(FY|CY)(\d{4})", last)
+    if not m:
+        raise ValueError(f"unknown period label {period!r}")
+    year = int(m.group(2))
+    return date(year + 1, 3, 31) if m.group(1) == "FY" else date(year, 12, 31)
+
+
+# ---------------------------------------------------------------- sources of tables
+
+def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
+    """Tables read from a folder of official files (as published) — the national database."""
+    folder = raw / "juki_municipal_population_dynamics"
+    if not folder.is_dir():
+        raise LoaderError(str(folder), "住民基本台帳のフォルダがありません。README のダウンロード手順を確認してください。",
+                          "the 住民基本台帳 folder is missing; see the download steps in README.")
+    jk = juki.load_folder(folder)
+    areas = areas_mod.build_areas(jk.area_names)
+    known = set(areas["area_code"])
+    ward_parent = dict(zip(areas.loc[areas["kind"] == "ward", "area_code"], areas.loc[areas["kind"] == "ward", "parent_code"]))
+    pop = jk.population
+    totals = pop[pop["source_id"] == "juki_totals_2013_2025"]
+    pop = pd.concat([pop, juki.aggregate_totals(totals, ward_parent)], ignore_index=True)
+    sources = pd.concat([official_sources(), pd.DataFrame([dict(
+        source_id="juki_totals_2013_2025_sum", publisher="本アプリで集計（総務省 住民基本台帳の市区町村値の合計）",
+        title="住民基本台帳に基づく人口（指定都市・都道府県・全国は区・市区町村の合計）", table_id="", url="",
+        retrieved="", licence="", note="2023–2025: 元表に指定都市・都道府県・全国の行がないため合計値")])], ignore_index=True)
+    tables = {"sources": sources, "areas": areas, "area_groups": areas_mod.area_groups(),
+              "population": pop, "households": jk.households, "vital_events": jk.vital_events,
+              "migration_totals": jk.migration_totals}
+    # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
+    for name in ("population", "households", "vital_events", "migration_totals"):
+        tables[name] = tables[name][tables[name]["area_code"].isin(known)]
+    return tables
+
+
+def csv_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """Tables from a folder of CSV files named after the tables (the seed transcription or the extract)."""
+    out = {}
+    for path in sorted(folder.glob("*.csv")):
+        frame = read_csv_checked(path, [], dtype=str).drop(columns="_row")
+        out[path.stem] = frame
+    return out
+
+
+def merge(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Concatenate same-named tables from several sources."""
+    out: dict[str, list] = {}
+    for part in parts:
+        for name, frame in part.items():
+            out.setdefault(name, []).append(frame)
+    return {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------- checks and writing
+
+def check_tables(tables: dict[str, pd.DataFrame]) -> None:
+    """Refuse duplicated keys, unknown source ids and unknown area codes before anything is written."""
+    sources = set(tables["sources"]["source_id"])
+    codes = set(tables["areas"]["area_code"]) | set(tables.get("area_groups", pd.DataFrame(columns=["group_code"]))["group_code"])
+    for name, frame in tables.items():
+        keys = KEYS.get(name)
+        if keys and frame.duplicated(keys).any():
+            dup = frame[frame.duplicated(keys, keep=False)].head(2)
+            raise LoaderError(name, f"キーが重複しています: {dup[keys].iloc[0].to_dict()}",
+                              f"duplicated key: {dup[keys].iloc[0].to_dict()}", column=", ".join(keys))
+        if "source_id" in frame.columns and name != "sources":
+            unknown = set(frame["source_id"].dropna()) - sources
+            if unknown:
+                raise LoaderError(name, f"出典 ID が sources にありません: {sorted(unknown)}",
+                                  f"source id not in sources: {sorted(unknown)}", column="source_id")
+        for col in ("area_code", "origin_code", "dest_code"):
+            if col in frame.columns and name not in ("areas", "area_groups"):
+                unknown = set(frame[col].dropna()) - codes
+                if unknown:
+                    raise LoaderError(name, f"不明な地域コード: {sorted(unknown)[:5]}", f"unknown area code(s): {sorted(unknown)[:5]}",
+                                      column=col)
+
+
+def _with_period_end(tables: dict[str, pd.DataFrame]) -> None:
+    for name in ("vital_events", "migration_totals"):
+        if name in tables:
+            f = tables[name]
+            ends = {p: period_end(p) for p in f["period"].unique()}
+            tables[name] = f.assign(period_end=f["period"].map(ends))
+
+
+def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str) -> dict:
+    """Check `tables` and write them to `out` atomically (temporary file, then rename). Returns build facts."""
+    started = time.perf_counter()
+    _with_period_end(tables)
+    check_tables(tables)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        for name in TABLE_ORDER:
+            if name not in tables:
+                continue
+            cols = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+            frame = tables[name].reindex(columns=cols)
+            con.register("frame_view", frame)
+            col_list = ", ".join(f'"{c}"' for c in cols)
+            con.execute(f"INSERT INTO {name} ({col_list}) SELECT {col_list} FROM frame_view")
+            con.unregister("frame_view")
+        info = {"kind": kind, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "build_seconds": f"{time.perf_counter() - started:.1f}"}
+        con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        raise
+    info["size_mb"] = f"{out.stat().st_size / 1e6:.1f}"
+    return info
+
+
+def write_extract(tables: dict[str, pd.DataFrame], out_dir: Path, codes=DEMO_CODES) -> dict[str, int]:
+    """Write the demo region's rows of the official tables as CSVs into `out_dir` (swapped in atomically)."""
+    parents = set(codes)
+    sub = {}
+    for name, frame in tables.items():
+        if name == "sources":
+            sub[name] = frame
+        elif name == "area_groups":
+            sub[name] = frame
+        elif name == "areas":  # prefectures and 福岡市 too: the seed's flow tables name them
+            sub[name] = frame[frame["area_code"].isin(parents | {"40130"}) | (frame["kind"] == "prefecture")]
+        elif "area_code" in frame.columns:
+            sub[name] = frame[frame["area_code"].isin(parents)]
+        else:
+            sub[name] = frame
+    used = set().union(*(set(f["source_id"]) for n, f in sub.items() if "source_id" in f.columns and n != "sources"))
+    sub["sources"] = sub["sources"][sub["sources"]["source_id"].isin(used)]
+    tmp = out_dir.with_name(out_dir.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, frame in sub.items():
+        frame.to_csv(tmp / f"{name}.csv", index=False, lineterminator="\n")
+    old = out_dir.with_name(out_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if out_dir.exists():
+        out_dir.rename(old)
+    tmp.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return {n: len(f) for n, f in sub.items()}
+
+
+def bundled_tables() -> dict[str, pd.DataFrame]:
+    """The default dataset: the committed extract plus the seed transcription."""
+    if not EXTRACT_DIR.is_dir():
+        raise LoaderError(str(EXTRACT_DIR), "同梱データ（抽出）がありません。", "the bundled extract is missing.")
+    return merge(csv_tables(EXTRACT_DIR), csv_tables(SEED_DIR))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loaders.build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", choices=["national", "extract", "bundled"])
+    parser.add_argument("--raw", type=Path, default=ROOT / "data" / "raw", help="folder of official files")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        if args.target == "national":
+            out = args.out or ROOT / "data" / "national.duckdb"
+            info = write_database(merge(official_tables(args.raw), csv_tables(SEED_DIR)), out, "national")
+        elif args.target == "extract":
+            out = args.out or EXTRACT_DIR
+            info = write_extract(official_tables(args.raw), out)
+        else:
+            out = args.out or ROOT / "data" / "bundled.duckdb"
+            info = write_database(bundled_tables(), out, "bundled")
+    except LoaderError as exc:
+        print(f"エラー / error: {exc}", file=sys.stderr)
+        return 2
+    print(f"built {args.target} -> {out} in {time.perf_counter() - started:.1f}s: {info}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
