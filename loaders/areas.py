@@ -28,13 +28,13 @@ def area_kind(code: str, name: str) -> str:
     """Classify a JIS code with its name.
 
     Returns 'nation', 'prefecture', 'designated_city', 'ward' (行政区 of a designated city),
-    'special_ward' (東京23区, a municipality), 'city', 'town', 'village' or 'district' (郡 subtotal row).
+    'special_ward' (東京23区, a municipality), 'city', 'town', 'village' or 'district' (郡 or 島しょ subtotal row).
     """
     if code == "00000":
         return "nation"
     if code.endswith("000"):
         return "prefecture"
-    if name.endswith("郡"):
+    if name.endswith("郡") or name == "島しょ":  # 島しょ (13360): printed subtotal of Tokyo's island towns/villages
         return "district"
     if code.startswith("131"):
         return "special_ward"

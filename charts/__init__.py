@@ -1,0 +1,22 @@
+"""Pure chart builders: DataFrame (+ language) -> altair.Chart / pydeck.Deck. No Streamlit calls here."""
+from __future__ import annotations
+
+from ui.i18n import STRINGS
+
+FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
+#: Okabe–Ito colours (colour-blind safe).
+JAPANESE, FOREIGN, ACCENT, GREY = "#0072B2", "#E69F00", "#D55E00", "#999999"
+AGE_COLOURS = ["#009E73", "#0072B2", "#D55E00"]
+
+
+def tr(key: str, lang: str) -> str:
+    """UI string `key` in `lang` (charts are pure: the language is passed in, not read from the session)."""
+    return STRINGS[key][lang]
+
+
+def style(chart, lang: str):
+    """Common look: CJK-capable fonts, readable sizes."""
+    return (chart.configure(font=FONT)
+            .configure_axis(labelFontSize=13, titleFontSize=14)
+            .configure_legend(labelFontSize=13, titleFontSize=13, orient="bottom")
+            .configure_title(fontSize=16, anchor="start"))

@@ -1,0 +1,91 @@
+"""Charts of the overview page."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from charts import ACCENT, AGE_COLOURS, FOREIGN, GREY, JAPANESE, style, tr
+
+
+def population_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    """Stacked bars of Japanese and foreign residents on each reference date.
+
+    frame: queries.population_trend output (ref_date, nationality, persons). Dates where only the total is
+    published are not drawn as a split. Unit: persons.
+    """
+    f = frame[frame["nationality"].isin(["japanese", "foreign"])].copy()
+    f["date"] = pd.to_datetime(f["ref_date"]).dt.strftime("%Y-%m-%d")
+    f["label"] = f["nationality"].map({"japanese": tr("nat_japanese", lang), "foreign": tr("nat_foreign", lang)})
+    order = [tr("nat_japanese", lang), tr("nat_foreign", lang)]
+    chart = alt.Chart(f).mark_bar().encode(
+        x=alt.X("date:O", title=tr("ref_date", lang), axis=alt.Axis(labelAngle=-60, labelExpr="slice(datum.value, 0, 7)")),
+        y=alt.Y("sum(persons):Q", title=tr("persons", lang), axis=alt.Axis(format=",d")),
+        color=alt.Color("label:N", title=tr("nationality", lang), sort=order,
+                        scale=alt.Scale(domain=order, range=[JAPANESE, FOREIGN])),
+        order=alt.Order("nationality:N", sort="descending"),
+        tooltip=[alt.Tooltip("date:O", title=tr("ref_date", lang)), alt.Tooltip("label:N", title=tr("nationality", lang)),
+                 alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
+    ).properties(height=340, title=tr("chart_population", lang))
+    return style(chart, lang)
+
+
+def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
+    """Lines of the share of each age group (0–14, 15–64, 65+) over reference dates.
+
+    frame: queries.age3_trend output. Uses all-resident rows where published, Japanese-only rows for the
+    years before foreign residents were registered (dashed). Unit: percent of persons with a known age.
+    """
+    f = frame[frame["nationality"].isin(["total", "japanese"])].copy()
+    if f.empty:
+        return style(alt.Chart(pd.DataFrame()).mark_point(), lang)
+    f["date"] = pd.to_datetime(f["ref_date"])
+    f["pct"] = f["share"] * 100
+    names = {"0-14": tr("age_0_14", lang), "15-64": tr("age_15_64", lang), "65+": tr("age_65p", lang)}
+    f["group"] = f["age3"].map(names)
+    f["scope"] = f["nationality"].map({"total": tr("scope_all", lang), "japanese": tr("scope_japanese_only", lang)})
+    base = alt.Chart(f).encode(
+        x=alt.X("date:T", title=tr("ref_date", lang), axis=alt.Axis(format="%Y")),
+        y=alt.Y("pct:Q", title=tr("share", lang)),
+        color=alt.Color("group:N", title=tr("age_group", lang), sort=list(names.values()),
+                        scale=alt.Scale(domain=list(names.values()), range=AGE_COLOURS)),
+        strokeDash=alt.StrokeDash("scope:N", title=tr("scope", lang)),
+        detail="scope:N",
+        tooltip=[alt.Tooltip("date:T", title=tr("ref_date", lang), format="%Y-%m-%d"),
+                 alt.Tooltip("group:N", title=tr("age_group", lang)), alt.Tooltip("scope:N", title=tr("scope", lang)),
+                 alt.Tooltip("pct:Q", title=tr("share", lang), format=".1f"),
+                 alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
+    )
+    chart = (base.mark_line(strokeWidth=3) + base.mark_point(filled=True, size=50)).properties(
+        height=340, title=tr("chart_age3", lang))
+    return style(chart, lang)
+
+
+def target_progress(actual: pd.DataFrame, projections: pd.DataFrame, target: dict, lang: str) -> alt.Chart:
+    """Actual population, published projections and the target as a point on one time axis.
+
+    actual: ref_date, persons (all residents); projections: scenario, year, persons (total, as published,
+    dated 1 January of `year`); target: dict(target_value, target_period as ISO date). Unit: persons.
+    """
+    a = actual.assign(date=pd.to_datetime(actual["ref_date"]), series=tr("actual", lang))[["date", "persons", "series"]]
+    p = projections.assign(date=pd.to_datetime(projections["year"].astype(str) + "-01-01"),
+                           series=projections["scenario"].map({"baseline": tr("proj_baseline", lang),
+                                                               "improved": tr("proj_improved", lang)}))
+    lines = pd.concat([a, p[["date", "persons", "series"]]], ignore_index=True)
+    order = [tr("actual", lang), tr("proj_baseline", lang), tr("proj_improved", lang)]
+    lines_chart = alt.Chart(lines).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("date:T", title=tr("ref_date", lang), axis=alt.Axis(format="%Y")),
+        y=alt.Y("persons:Q", title=tr("persons", lang), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
+        color=alt.Color("series:N", title=tr("series", lang), sort=order,
+                        scale=alt.Scale(domain=order, range=[JAPANESE, GREY, "#009E73"])),
+        strokeDash=alt.condition(alt.datum.series == tr("actual", lang), alt.value([1, 0]), alt.value([6, 4])),
+        tooltip=[alt.Tooltip("date:T", title=tr("ref_date", lang), format="%Y-%m-%d"), alt.Tooltip("series:N", title=tr("series", lang)),
+                 alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
+    )
+    t = pd.DataFrame([{"date": pd.to_datetime(target["target_period"]), "persons": target["target_value"],
+                       "label": f"{tr('target', lang)} {int(target['target_value']):,}"}])
+    point = alt.Chart(t).mark_point(shape="diamond", size=300, filled=True, color=ACCENT).encode(
+        x="date:T", y="persons:Q", tooltip=[alt.Tooltip("label:N", title=tr("target", lang)),
+                                            alt.Tooltip("date:T", format="%Y-%m-%d", title=tr("ref_date", lang))])
+    text = alt.Chart(t).mark_text(dy=-18, fontSize=14, fontWeight="bold", color=ACCENT).encode(
+        x="date:T", y="persons:Q", text="label:N")
+    return style((lines_chart + point + text).properties(height=360, title=tr("chart_target", lang)), lang)

@@ -1,0 +1,6 @@
+-- Areas a user can pick: current codes that have population figures in this database.
+SELECT a.area_code, a.name_ja, a.name_kana, a.name_en, a.kind, a.pref_code, a.pref_name, a.parent_code,
+       a.lat, a.lon
+FROM areas a
+WHERE a."current" AND EXISTS (SELECT 1 FROM population p WHERE p.area_code = a.area_code)
+ORDER BY a.area_code;

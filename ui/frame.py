@@ -1,0 +1,111 @@
+"""The frame every page starts with: page config, localized navigation, area picker, language, presenter toggle.
+
+Pages call `view = frame()` first. A deep link to any page renders the whole frame, since Streamlit's
+`pages/` mechanism runs only the page's own script (not app.py) on a direct visit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from ui import state
+from ui.i18n import LANGS, fmt_date, lang, t
+
+#: (script path, i18n key of its label, icon). Later pages add themselves here.
+PAGES = [
+    ("app.py", "nav_overview", ":material/dashboard:"),
+]
+
+_PRESENTER_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stMetricValue"] { font-size: 3rem; }
+h1 { font-size: 2.8rem !important; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page needs to know about the current view."""
+
+    area: pd.Series  # a row of queries.areas(): area_code, name_ja, name_kana, name_en, kind, …
+    lang: str
+    presenter: bool
+
+    @property
+    def code(self) -> str:
+        return self.area["area_code"]
+
+    @property
+    def name(self) -> str:
+        return self.area["name_ja"] if self.lang == "ja" or not self.area["name_en"] else self.area["name_en"]
+
+
+def area_label(row) -> str:
+    """Picker label carrying every searchable form: kanji, kana, romaji, code (and the prefecture)."""
+    pref = f"（{row['pref_name']}）" if row["kind"] not in ("nation", "prefecture") else ""
+    kana = row["name_kana"] if isinstance(row["name_kana"], str) else ""
+    en = row["name_en"] if isinstance(row["name_en"], str) else ""
+    return f"{row['name_ja']}{pref} {kana} {en} {row['area_code']}".replace("  ", " ").strip()
+
+
+def _on_area_change() -> None:
+    state.set("area", st.session_state["_w_area"])
+
+
+def _on_lang_change() -> None:
+    state.set("lang", st.session_state["_w_lang"])
+
+
+def _on_presenter_change() -> None:
+    state.set("presenter", st.session_state["_w_presenter"])
+
+
+def frame() -> View:
+    """Render the frame and return the current View (area row, language, presenter flag)."""
+    st.set_page_config(page_title="地域人口ダッシュボード", page_icon=":material/groups:", layout="wide")
+    state.init()
+    areas = queries.areas()
+    codes = areas["area_code"].tolist()
+    if state.get("area") not in codes:
+        fallback = state.DEFAULTS["area"] if state.DEFAULTS["area"] in codes else codes[0]
+        st.warning(t("unknown_area", code=state.get("area"),
+                     name=areas.loc[areas["area_code"] == fallback, "name_ja"].iat[0]))
+        state.set("area", fallback)
+    labels = dict(zip(codes, (area_label(r) for _, r in areas.iterrows())))
+    with st.sidebar:
+        st.markdown(f"### {t('app_title')}")
+        for path, key, icon in PAGES:
+            st.page_link(path, label=t(key), icon=icon)
+        st.divider()
+        st.selectbox(t("area"), codes, index=codes.index(state.get("area")), format_func=labels.get,
+                     key="_w_area", on_change=_on_area_change)
+        st.segmented_control(t("language"), LANGS, default=lang(), key="_w_lang", on_change=_on_lang_change,
+                             format_func={"ja": "日本語", "en": "English"}.get, required=True)
+        st.toggle(t("presenter"), value=bool(state.get("presenter")), key="_w_presenter",
+                  on_change=_on_presenter_change)
+        info = queries.build_info()
+        st.caption(t("db_national", built=fmt_date(info.get("built_at", "")[:10])) if info.get("kind") == "national"
+                   else t("db_bundled"))
+    state.sync_url()
+    if state.get("presenter"):
+        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+    row = areas.loc[areas["area_code"] == state.get("area")].iloc[0]
+    return View(area=row, lang=lang(), presenter=bool(state.get("presenter")))
+
+
+def caption(source_ids, unit_key: str, period_key: str, note: str | None = None) -> None:
+    """Caption under a chart: sources (publisher『title』table), unit and period kind, plus an optional note."""
+    src = queries.sources()
+    names = []
+    for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)):
+        if sid in src.index:
+            r = src.loc[sid]
+            table = f"（{r['table_id']}）" if isinstance(r["table_id"], str) and r["table_id"] else ""
+            names.append(f"{r['publisher']}『{r['title']}』{table}")
+    text = t("caption", sources="; ".join(names) or t("unavailable"), unit=t(unit_key), period=t(period_key))
+    st.caption(text + (f"  \n{note}" if note else ""))

@@ -1,0 +1,141 @@
+"""All UI strings in Japanese and English. Pages call `t(key, **fmt)`; a missing key raises in tests."""
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = ("ja", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"ja": "地域人口ダッシュボード", "en": "Regional Population Dashboard"},
+    "nav_overview": {"ja": "概要", "en": "Overview"},
+    "area": {"ja": "地域（名称・よみ・ローマ字・コードで検索）", "en": "Area (search by name, kana, romaji or code)"},
+    "language": {"ja": "言語 / Language", "en": "言語 / Language"},
+    "presenter": {"ja": "プレゼンターモード", "en": "Presenter mode"},
+    "db_national": {"ja": "全国データベース（{built}作成）", "en": "National database (built {built})"},
+    "db_bundled": {"ja": "同梱デモデータ（久留米広域・福岡県・全国）。全国データは `make data` で作成できます。",
+                   "en": "Bundled demo data (Kurume area, Fukuoka, Japan). Build the national data with `make data`."},
+    "unknown_area": {"ja": "URL の地域コード「{code}」は見つかりません。{name}を表示しています。",
+                     "en": "Area code '{code}' in the URL was not found; showing {name}."},
+    "kind_nation": {"ja": "全国", "en": "Japan"},
+    "kind_prefecture": {"ja": "都道府県", "en": "Prefecture"},
+    "kind_designated_city": {"ja": "政令指定都市", "en": "Designated city"},
+    "kind_ward": {"ja": "行政区", "en": "Ward of a designated city"},
+    "kind_special_ward": {"ja": "特別区", "en": "Special ward (Tokyo)"},
+    "kind_city": {"ja": "市", "en": "City"},
+    "kind_town": {"ja": "町", "en": "Town"},
+    "kind_village": {"ja": "村", "en": "Village"},
+    # overview
+    "overview_title": {"ja": "{name}の人口の概要", "en": "Population overview: {name}"},
+    "card_population": {"ja": "総人口（{date}）", "en": "Population ({date})"},
+    "card_population_help": {"ja": "日本人 {jp} 人・外国人 {fr} 人（外国人比率 {share}）。前年同日比。",
+                             "en": "Japanese {jp}, foreign {fr} (foreign share {share}). Change on a year earlier."},
+    "card_natural": {"ja": "自然動態（{period}）", "en": "Natural change ({period})"},
+    "card_social": {"ja": "社会動態（{period}）", "en": "Net migration ({period})"},
+    "card_social_help": {"ja": "転入者数−転出者数。前期比。", "en": "In-migrants minus out-migrants. Change on the previous period."},
+    "card_aging": {"ja": "高齢化率（{date}）", "en": "Aged 65+ share ({date})"},
+    "card_aging_help": {"ja": "65歳以上人口 ÷ 年齢判明人口。前回比（ポイント）。",
+                        "en": "Persons aged 65+ divided by persons of known age; change in points."},
+    "card_source": {"ja": "出典: {source}", "en": "Source: {source}"},
+    "vs_prev_date": {"ja": "{date}比", "en": "vs {date}"},
+    "vs_prev_period": {"ja": "{period}比", "en": "vs {period}"},
+    "unavailable": {"ja": "データなし", "en": "Not available"},
+    "unavailable_long": {"ja": "この地域の{what}は収録している資料にありません。", "en": "No source in this database has {what} for this area."},
+    "what_population": {"ja": "人口", "en": "population figures"},
+    "what_age": {"ja": "年齢別人口", "en": "population by age"},
+    "what_vital": {"ja": "出生・死亡数", "en": "births and deaths"},
+    "what_migration": {"ja": "転入・転出数", "en": "migration figures"},
+    "chart_population": {"ja": "人口の推移（日本人・外国人）", "en": "Population by nationality"},
+    "chart_population_note": {"ja": "2012年3月末以前は日本人のみ（外国人は2012年7月から住民基本台帳に記載）。各年1月1日現在（2013年以前は3月31日）。市町村合併の年は境界の変化による段差があります。",
+                              "en": "Up to March 2012 Japanese residents only (foreign residents entered the register in July 2012). As of 1 January (31 March up to 2013). Steps in merger years reflect boundary changes."},
+    "chart_age3": {"ja": "年齢3区分別人口の割合", "en": "Population share by three age groups"},
+    "chart_age3_note": {"ja": "割合は年齢判明人口に対する比。2000・2005・2010年は日本人のみ（3月31日現在）、2013年以降は日本人と外国人の計。",
+                        "en": "Shares of persons with a known age. 2000, 2005, 2010: Japanese residents only (31 March); from 2013: all residents."},
+    "chart_target": {"ja": "目標人口への進捗", "en": "Progress toward the target population"},
+    "chart_target_note": {"ja": "目標: {kpi} {target} 人（{plan}）。実績は住民基本台帳人口、推計は市の公表値。",
+                          "en": "Target: {target} persons ({kpi}; {plan}). Actuals: resident register; projections as published by the city."},
+    "target_gap": {"ja": "最新実績 {actual} 人（{date}）は目標 {target} 人を {gap} 人{dir}っています。",
+                   "en": "The latest actual, {actual} ({date}), is {gap} {dir} the target of {target}."},
+    "above": {"ja": "上回", "en": "above"},
+    "below": {"ja": "下回", "en": "below"},
+    "no_target": {"ja": "この地域の目標人口は収録資料にありません。", "en": "No target population for this area in the sources."},
+    "published_vs_official": {"ja": "市の公表値と総務省統計の違い", "en": "City's published figures vs. official statistics"},
+    "published_vs_official_note": {
+        "ja": "同じ年度について市の公表値（市独自集計の住民基本台帳）と総務省『住民基本台帳に基づく人口、人口動態及び世帯数』を並べています。2011年度以前の総務省値は日本人のみです。差は隠さずに表示します。",
+        "en": "For the same fiscal years, the city's published register figures beside 総務省 statistics. Official figures up to FY2011 count Japanese residents only. Differences are shown, not hidden."},
+    "download_csv": {"ja": "CSV をダウンロード", "en": "Download CSV"},
+    "unit_persons": {"ja": "人", "en": "persons"},
+    "unit_percent": {"ja": "％", "en": "%"},
+    "period_fy": {"ja": "年度（4月〜翌3月）", "en": "fiscal year (Apr–Mar)"},
+    "period_cy": {"ja": "暦年（1月〜12月）", "en": "calendar year (Jan–Dec)"},
+    "period_date": {"ja": "基準日現在", "en": "as of reference date"},
+    "caption": {"ja": "出典: {sources}｜単位: {unit}｜期間: {period}", "en": "Source: {sources} | Unit: {unit} | Period: {period}"},
+    # chart labels
+    "nat_total": {"ja": "総数", "en": "All residents"},
+    "nat_japanese": {"ja": "日本人", "en": "Japanese"},
+    "nat_foreign": {"ja": "外国人", "en": "Foreign"},
+    "nationality": {"ja": "国籍", "en": "Nationality"},
+    "ref_date": {"ja": "基準日", "en": "Reference date"},
+    "persons": {"ja": "人口（人）", "en": "Persons"},
+    "share": {"ja": "割合（％）", "en": "Share (%)"},
+    "age_group": {"ja": "年齢区分", "en": "Age group"},
+    "age_0_14": {"ja": "年少人口（0〜14歳）", "en": "0–14"},
+    "age_15_64": {"ja": "生産年齢人口（15〜64歳）", "en": "15–64"},
+    "age_65p": {"ja": "老年人口（65歳以上）", "en": "65+"},
+    "series": {"ja": "系列", "en": "Series"},
+    "actual": {"ja": "実績（住民基本台帳）", "en": "Actual (resident register)"},
+    "proj_baseline": {"ja": "市推計（将来推計）", "en": "City projection (baseline)"},
+    "proj_improved": {"ja": "市推計（改善シナリオ）", "en": "City projection (improved scenario)"},
+    "target": {"ja": "目標", "en": "Target"},
+    "scope": {"ja": "対象", "en": "Coverage"},
+    "scope_all": {"ja": "日本人と外国人", "en": "All residents"},
+    "scope_japanese_only": {"ja": "日本人のみ", "en": "Japanese only"},
+    "measure": {"ja": "項目", "en": "Measure"},
+    "m_births": {"ja": "出生", "en": "Births"},
+    "m_deaths": {"ja": "死亡", "en": "Deaths"},
+    "m_in_total": {"ja": "転入", "en": "In-migrants"},
+    "m_out_total": {"ja": "転出", "en": "Out-migrants"},
+    "published": {"ja": "市公表値", "en": "City published"},
+    "official": {"ja": "総務省統計", "en": "Official statistics"},
+    "difference": {"ja": "差（公表値−統計）", "en": "Difference (published − official)"},
+    "period": {"ja": "期間", "en": "Period"},
+}
+
+
+def lang() -> str:
+    """The session's UI language ('ja' default)."""
+    value = st.session_state.get("lang", "ja")
+    return value if value in LANGS else "ja"
+
+
+def t(key: str, **fmt) -> str:
+    """The string `key` in the session's language, formatted with `fmt`. Unknown keys raise KeyError."""
+    return STRINGS[key][lang()].format(**fmt)
+
+
+def fmt_int(value, signed: bool = False) -> str:
+    """A count with thousands separators; negatives as '△1,825' in Japanese, '−1,825' in English."""
+    if value is None:
+        return t("unavailable")
+    v = int(value)
+    if v < 0:
+        return ("△" if lang() == "ja" else "−") + f"{-v:,}"
+    return (f"+{v:,}" if signed and v > 0 else f"{v:,}")
+
+
+def fmt_date(iso) -> str:
+    """A reference date as '2025年1月1日' (ja) or '1 Jan 2025' (en)."""
+    d = str(iso)[:10]
+    y, m, day = int(d[:4]), int(d[5:7]), int(d[8:10])
+    if lang() == "ja":
+        return f"{y}年{m}月{day}日"
+    return f"{day} {['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][m - 1]} {y}"
+
+
+def fmt_period(period: str) -> str:
+    """'FY2024' -> '2024年度' / 'FY2024'; 'CY2021' -> '2021年' / 'CY2021'; spans keep both ends."""
+    if lang() == "en":
+        return period
+    out = []
+    for part in period.split("-"):
+        out.append(f"{part[2:]}年度" if part.startswith("FY") else f"{part[2:]}年")
+    return "〜".join(out)

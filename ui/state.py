@@ -1,0 +1,51 @@
+"""Cross-page view state (area, language, presenter flag) and its mirror in the URL.
+
+Streamlit drops a widget's state and the URL query string when the user changes page, so plain
+`st.session_state` keys hold the truth: on a session's first run they are read from the URL, frame widgets
+start from them and write back in `on_change`, and every run writes them to `st.query_params` so the
+address bar always restores the view (a copied link reopens the same area, language and mode).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+DEFAULTS = {"area": "40203", "lang": "ja", "presenter": False}
+_INIT = "_view_initialised"
+
+
+def _parse(key: str, raw: str):
+    if key == "presenter":
+        return raw in ("1", "true", "True")
+    return raw
+
+
+def init() -> None:
+    """On the first run of a session, take the view from the URL (falling back to defaults)."""
+    if st.session_state.get(_INIT):
+        return
+    params = st.query_params
+    for key, default in DEFAULTS.items():
+        st.session_state[key] = _parse(key, params[key]) if key in params else default
+    st.session_state[_INIT] = True
+
+
+def get(key: str):
+    """Current value of a view key."""
+    return st.session_state.get(key, DEFAULTS[key])
+
+
+def set(key: str, value) -> None:  # noqa: A001 - mirrors st.session_state semantics
+    st.session_state[key] = value
+
+
+def sync_url() -> None:
+    """Write the view keys to the address bar (presenter only when on; page-local keys are left alone)."""
+    for key in DEFAULTS:
+        value = st.session_state.get(key, DEFAULTS[key])
+        if key == "presenter":
+            if value:
+                st.query_params[key] = "1"
+            elif key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)
