@@ -5,6 +5,7 @@ import queries
 from charts import overview as charts
 from ui.download import download_csv
 from ui.frame import caption, frame
+from ui.show import chart
 from ui.i18n import fmt_date, fmt_int, fmt_period, t
 
 view = frame()
@@ -55,7 +56,7 @@ with left:
     if trend.empty:
         st.info(t("unavailable_long", what=t("what_population")))
     else:
-        st.altair_chart(charts.population_trend(trend, lang))
+        chart(charts.population_trend, trend, lang)
         caption(trend["source_id"].unique(), "unit_persons", "period_date", t("chart_population_note"))
         download_csv(trend, code, view.area["name_ja"], "population", key="dl_pop")
 with right:
@@ -63,7 +64,7 @@ with right:
     if age.empty:
         st.info(t("unavailable_long", what=t("what_age")))
     else:
-        st.altair_chart(charts.age3_trend(age, lang))
+        chart(charts.age3_trend, age, lang)
         caption(age["source_id"].unique(), "unit_percent", "period_date", t("chart_age3_note"))
         download_csv(age, code, view.area["name_ja"], "age3", key="dl_age")
 
@@ -74,7 +75,7 @@ if not target.empty:
     actual = trend[(trend["nationality"] == "total")]
     proj = queries.projections_total(code)
     proj = proj[(proj["nationality"] == "total")]
-    st.altair_chart(charts.target_progress(actual, proj, tg.to_dict(), lang))
+    chart(charts.target_progress, actual, proj, tg.to_dict(), lang)
     last = actual.iloc[-1]
     gap = int(last["persons"] - tg["target_value"])
     st.markdown(t("target_gap", actual=fmt_int(last["persons"]), date=fmt_date(last["ref_date"]),

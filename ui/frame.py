@@ -53,6 +53,11 @@ def area_label(row) -> str:
     return f"{row['name_ja']}{pref} {kana} {en} {row['area_code']}".replace("  ", " ").strip()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _labels(areas: pd.DataFrame) -> dict[str, str]:
+    return {r["area_code"]: area_label(r) for r in areas.to_dict("records")}
+
+
 def _on_area_change() -> None:
     state.set("area", st.session_state["_w_area"])
 
@@ -76,7 +81,7 @@ def frame() -> View:
         st.warning(t("unknown_area", code=state.get("area"),
                      name=areas.loc[areas["area_code"] == fallback, "name_ja"].iat[0]))
         state.set("area", fallback)
-    labels = dict(zip(codes, (area_label(r) for _, r in areas.iterrows())))
+    labels = _labels(areas)
     with st.sidebar:
         st.markdown(f"### {t('app_title')}")
         for path, key, icon in PAGES:

@@ -1,0 +1,50 @@
+# Two commands for a newcomer: `make run` (app on the bundled demo data) and `make test` (everything).
+# `make data RAW=<folder>` builds the national database from official files as published.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+RAW     ?= data/raw
+PORT    ?= 8501
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test data extract bench system-deps clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+data/bundled.duckdb: $(VENV)/.installed $(wildcard data/bundled/seed/*.csv data/bundled/extract/*.csv loaders/*.py) loaders/schema.sql
+	$(BIN)/python -m loaders.build bundled
+
+run: data/bundled.duckdb
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+data: $(VENV)/.installed
+	$(BIN)/python -m loaders.build national --raw $(RAW)
+
+# Rewrite the committed demo-region extract from official files (maintainers only).
+extract: $(VENV)/.installed
+	$(BIN)/python -m loaders.build extract --raw $(RAW)
+
+# Debian packages the browser tests need: Chromium and CJK fonts (installed only when missing).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+test: $(VENV)/.installed-dev data/bundled.duckdb system-deps
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_build_and_overview.py
+
+clean:
+	rm -rf $(VENV) data/*.duckdb

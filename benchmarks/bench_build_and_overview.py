@@ -1,0 +1,76 @@
+"""Benchmark: national database build (time, size) and overview server render time.
+
+    python benchmarks/bench_build_and_overview.py [--raw ../shared/data/raw] [--areas 10]
+
+Prints figures against the budgets in DESIGN.md: build ≤ 120 s and ≤ 200 MB; any page ≤ 300 ms of server
+time. Render time is the server's script-run time (benchmarks/apptiming.py) of app.py for an area not seen before (cold query
+cache) and again (warm), on the national database.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def default_raw() -> Path:
+    env = os.environ.get("POPDASH_RAW")
+    if env:
+        return Path(env)
+    local = ROOT / "data" / "raw"
+    return local if (local / "juki_municipal_population_dynamics").is_dir() else ROOT.parent / "shared" / "data" / "raw"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", type=Path, default=default_raw())
+    ap.add_argument("--areas", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=20261124)
+    args = ap.parse_args()
+
+    from loaders.build import SEED_DIR, csv_tables, merge, official_tables, write_database
+
+    out = Path(tempfile.mkdtemp()) / "national.duckdb"
+    t0 = time.perf_counter()
+    write_database(merge(official_tables(args.raw), csv_tables(SEED_DIR)), out, "national")
+    build_s = time.perf_counter() - t0
+    size_mb = out.stat().st_size / 1e6
+    print(f"national build: {build_s:.1f} s (budget 120 s), {size_mb:.1f} MB on disk (budget 200 MB)")
+
+    os.environ["POPDASH_DB"] = str(out)
+    import duckdb
+
+    from benchmarks.apptiming import run_page
+
+    con = duckdb.connect(str(out), read_only=True)
+    codes = [r[0] for r in con.execute(
+        "SELECT area_code FROM areas WHERE \"current\" AND kind IN "
+        "('designated_city','city','special_ward','town','village','ward') ORDER BY area_code").fetchall()]
+    con.close()
+    sample = random.Random(args.seed).sample(codes, args.areas)
+    run_page(str(ROOT / "app.py"), {"area": "00000"})  # process warm-up: imports, database open
+    cold, warm = [], []
+    for code in sample:
+        for bucket in (cold, warm):
+            ms, at = run_page(str(ROOT / "app.py"), {"area": code})
+            bucket.append(ms)
+            if at.exception:
+                print(f"  {code}: exception {at.exception[0].value}")
+    for name, xs in (("cold", cold), ("warm", warm)):
+        xs_sorted = sorted(xs)
+        p95 = xs_sorted[max(0, int(round(0.95 * len(xs))) - 1)]
+        print(f"overview render ({name} cache), {len(xs)} municipalities: median {statistics.median(xs):.0f} ms, "
+              f"p95 {p95:.0f} ms, max {max(xs):.0f} ms (budget 300 ms)")
+    print("areas:", " ".join(sample))
+
+
+if __name__ == "__main__":
+    main()
