@@ -18,7 +18,7 @@ import streamlit as st
 ROOT = Path(__file__).resolve().parents[1]
 SQL_DIR = Path(__file__).with_name("sql")
 LOCKDOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False}
+            "autoload_known_extensions": False, "lock_configuration": True}
 
 
 def database_path() -> Path:
@@ -38,14 +38,20 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open `path` read-only with no file/network access and no extension loading; settings then locked.
+
+    DuckDB allows one configuration per file and process, so tests and tools use this too.
+    """
+    if not Path(path).exists():
+        raise FileNotFoundError(f"database not found: {path} (run `make run` or `make data`)")
+    return duckdb.connect(str(path), read_only=True, config=dict(LOCKDOWN))
+
+
 @st.cache_resource(show_spinner=False)
 def _connection(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     # mtime is part of the key so a rebuilt database is picked up without restarting the server.
-    if not Path(path).exists():
-        raise FileNotFoundError(f"database not found: {path} (run `make run` or `make data`)")
-    con = duckdb.connect(path, read_only=True, config=dict(LOCKDOWN))
-    con.execute("SET lock_configuration = true")
-    return con
+    return open_readonly(path)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
