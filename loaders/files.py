@@ -77,9 +77,14 @@ def check_counts(frame: pd.DataFrame, columns: list[str], file: str, allow_negat
         if col not in frame.columns:
             continue
         if frame[col].dtype == object or str(frame[col].dtype).startswith("str"):
-            marks = frame[col].astype("string").str.strip().isin(MISSING_MARKS)
-            frame[col] = frame[col].mask(marks)
-        values = pd.to_numeric(frame[col], errors="coerce")
+            text = frame[col].astype("string").str.normalize("NFKC").str.strip()
+            frame[col] = frame[col].mask(text.isin(MISSING_MARKS))
+            # Published notation: thousands commas (ASCII or full-width) and △/▲ for negatives.
+            cleaned = (text.str.replace(r"[,，]", "", regex=True)
+                       .str.replace(r"^[△▲]\s*", "-", regex=True).mask(text.isin(MISSING_MARKS)))
+            values = pd.to_numeric(cleaned, errors="coerce")
+        else:
+            values = pd.to_numeric(frame[col], errors="coerce")
         bad = values.isna() & frame[col].notna()
         if bad.any():
             i = bad.idxmax()

@@ -1,7 +1,7 @@
 """The areas table: kinds, names, readings, parents; 郡 subtotals absent; area groups."""
 from __future__ import annotations
 
-import duckdb
+from queries.db import open_readonly
 import pandas as pd
 import pytest
 
@@ -11,7 +11,7 @@ KURUME_METRO = ["40203", "40212", "40216", "40225", "40503", "40522"]
 
 
 def _areas(db) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_readonly(db) as con:
         return con.execute("SELECT * FROM areas").df().set_index("area_code")
 
 
@@ -122,7 +122,7 @@ def test_every_ward_belongs_to_a_designated_city(national_areas):
 
 def test_area_groups_in_both_databases(national_db, bundled_db):
     for db in (national_db, bundled_db):
-        with duckdb.connect(str(db), read_only=True) as con:
+        with open_readonly(db) as con:
             members = [r[0] for r in con.execute(
                 "SELECT area_code FROM area_groups WHERE group_code = 'kurume_metro' ORDER BY area_code").fetchall()]
             assert members == KURUME_METRO

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import duckdb
+from queries.db import open_readonly
 import pandas as pd
 import pytest
 
@@ -18,7 +19,7 @@ MUNI_KINDS_SQL = "(" + ", ".join(f"'{k}'" for k in MUNICIPAL_KINDS) + ")"
 
 
 def query(db: Path, sql: str, params=None) -> pd.DataFrame:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with open_readonly(db) as con:
         return con.execute(sql, params or []).df()
 
 
@@ -232,7 +233,7 @@ def previous_db(tmp_path) -> Path:
     out = tmp_path / "db" / "national.duckdb"
     info = build.write_database(_tiny_tables(), out, "national")
     assert info["kind"] == "national" and out.exists()
-    with duckdb.connect(str(out), read_only=True) as con:
+    with open_readonly(out) as con:
         assert con.execute("SELECT persons FROM population").fetchall() == [(300199,)]
         assert con.execute("SELECT CAST(period_end AS VARCHAR) FROM vital_events").fetchall() == [("2021-12-31",)]
     return out
@@ -241,7 +242,7 @@ def previous_db(tmp_path) -> Path:
 def _assert_untouched(out: Path, digest: str) -> None:
     assert _digest(out) == digest
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name], "temporary files left next to the database"
-    with duckdb.connect(str(out), read_only=True) as con:
+    with open_readonly(out) as con:
         assert con.execute("SELECT persons FROM population").fetchall() == [(300199,)]
 
 
@@ -276,7 +277,7 @@ def test_failure_while_writing_keeps_previous_database(previous_db):
 def test_successful_rebuild_replaces_database(previous_db):
     build.write_database(_tiny_tables(population=_population(persons=300200)), previous_db, "national")
     assert sorted(p.name for p in previous_db.parent.iterdir()) == [previous_db.name]
-    with duckdb.connect(str(previous_db), read_only=True) as con:
+    with open_readonly(previous_db) as con:
         assert con.execute("SELECT persons FROM population").fetchall() == [(300200,)]
         assert dict(con.execute("SELECT * FROM build_info").fetchall())["kind"] == "national"
 

@@ -9,7 +9,7 @@ import gzip
 import io
 from pathlib import Path
 
-import duckdb
+from queries.db import open_readonly
 import openpyxl
 import pandas as pd
 import pytest
@@ -112,7 +112,7 @@ def published(juki_tables) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def ward_parent(national_db) -> dict[str, str]:
-    with duckdb.connect(str(national_db), read_only=True) as con:
+    with open_readonly(national_db) as con:
         return dict(con.execute("SELECT area_code, parent_code FROM areas WHERE kind = 'ward'").fetchall())
 
 
@@ -173,7 +173,7 @@ def test_summed_aggregates_equal_published_rows(totals, published, ward_parent, 
 
 def test_summed_aggregates_in_database(national_db):
     """The 2025 rows the app shows for 福岡県 and 全国 are sums of that year's municipal rows."""
-    with duckdb.connect(str(national_db), read_only=True) as con:
+    with open_readonly(national_db) as con:
         rows = dict(con.execute("""
             SELECT p.area_code, p.persons FROM population p WHERE p.source_id = 'juki_totals_2013_2025_sum'
               AND p.ref_date = DATE '2025-01-01' AND p.nationality = 'total' AND p.area_code IN ('40000', '00000')""").fetchall())
@@ -420,3 +420,16 @@ def test_workbook_negative_count(tmp_path):
 def test_workbook_title_without_date(tmp_path):
     exc = load_error(workbook_folder(tmp_path, title="住民基本台帳人口（総計）"))
     assert (exc.row, exc.column) == (1, "A") and "表題" in exc.message("ja")
+
+
+def test_counts_accept_published_notation():
+    """e-Stat downloads print thousands commas and △ for negatives; both are numbers, not errors."""
+    import pandas as pd
+
+    from loaders.files import check_counts
+
+    f = pd.DataFrame({"births": ["1,234", "１２", "X"], "change": ["△1,825", "▲ 74", "5"], "_row": [2, 3, 4]})
+    check_counts(f, ["births"], "x.csv")
+    check_counts(f, ["change"], "x.csv", allow_negative=("change",))
+    assert f["births"].tolist()[:2] == [1234, 12] and pd.isna(f["births"].iat[2])
+    assert f["change"].tolist() == [-1825, -74, 5]
