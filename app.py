@@ -11,7 +11,7 @@ from ui.i18n import fmt_date, fmt_int, fmt_period, t
 view = frame()
 code, lang = view.code, view.lang
 st.title(t("overview_title", name=view.name))
-st.caption(f"{t('kind_' + view.area['kind'])}　{view.area['pref_name'] or ''}　{code}")
+st.caption(f"{t('kind_' + view.area['kind'])}　{view.pref_name}　{code}")
 
 h = queries.headline(code)
 sources = queries.sources()

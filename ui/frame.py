@@ -41,6 +41,13 @@ class View:
         return self.area["area_code"]
 
     @property
+    def pref_name(self) -> str:
+        if self.area["kind"] == "nation":
+            return ""
+        en = self.area.get("pref_name_en")
+        return en if self.lang == "en" and isinstance(en, str) else (self.area["pref_name"] or "")
+
+    @property
     def name(self) -> str:
         return self.area["name_ja"] if self.lang == "ja" or not self.area["name_en"] else self.area["name_en"]
 
