@@ -15,8 +15,11 @@ def tr(key: str, lang: str) -> str:
 
 
 def style(chart, lang: str):
-    """Common look: CJK-capable fonts, readable sizes."""
+    """Common look: CJK-capable fonts, readable sizes, legends on top.
+
+    Streamlit fits charts to their `height` including axes and legend, so heights here are whole-chart heights.
+    """
     return (chart.configure(font=FONT)
             .configure_axis(labelFontSize=13, titleFontSize=14)
-            .configure_legend(labelFontSize=13, titleFontSize=13, orient="bottom")
+            .configure_legend(labelFontSize=13, titleFontSize=13, orient="top")
             .configure_title(fontSize=16, anchor="start"))

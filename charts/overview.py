@@ -25,7 +25,7 @@ def population_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
         order=alt.Order("nationality:N", sort="descending"),
         tooltip=[alt.Tooltip("date:O", title=tr("ref_date", lang)), alt.Tooltip("label:N", title=tr("nationality", lang)),
                  alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
-    ).properties(height=340, title=tr("chart_population", lang))
+    ).properties(height=420, title=tr("chart_population", lang))
     return style(chart, lang)
 
 
@@ -56,7 +56,7 @@ def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
                  alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
     )
     chart = (base.mark_line(strokeWidth=3) + base.mark_point(filled=True, size=50)).properties(
-        height=340, title=tr("chart_age3", lang))
+        height=420, title=tr("chart_age3", lang))
     return style(chart, lang)
 
 
@@ -88,4 +88,4 @@ def target_progress(actual: pd.DataFrame, projections: pd.DataFrame, target: dic
                                             alt.Tooltip("date:T", format="%Y-%m-%d", title=tr("ref_date", lang))])
     text = alt.Chart(t).mark_text(dy=-18, fontSize=14, fontWeight="bold", color=ACCENT).encode(
         x="date:T", y="persons:Q", text="label:N")
-    return style((lines_chart + point + text).properties(height=360, title=tr("chart_target", lang)), lang)
+    return style((lines_chart + point + text).properties(height=420, title=tr("chart_target", lang)), lang)

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from loaders import areas as areas_mod
-from loaders import juki
+from loaders import fertility, juki
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
 from loaders.sources import SOURCE_COLUMNS, official_sources
@@ -86,8 +86,12 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     tables = {"sources": sources, "areas": areas, "area_groups": areas_mod.area_groups(),
               "population": pop, "households": jk.households, "vital_events": jk.vital_events,
               "migration_totals": jk.migration_totals}
+    # Optional folders: a missing folder leaves its tables empty (the app says the figures are unavailable).
+    tfr, tfr_sources = fertility.load_folder(raw / "national_fertility_mortality_projections")
+    tables["fertility"] = tfr
+    tables["sources"] = pd.concat([tables["sources"], tfr_sources], ignore_index=True)
     # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
-    for name in ("population", "households", "vital_events", "migration_totals"):
+    for name in ("population", "households", "vital_events", "migration_totals", "fertility"):
         tables[name] = tables[name][tables[name]["area_code"].isin(known)]
     return tables
 

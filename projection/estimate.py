@@ -121,6 +121,30 @@ def residual_migration(p1s: np.ndarray, p2s: np.ndarray, survival: np.ndarray) -
     return MigrationEstimate(mean=mean, windows=w, low=low, high=high)
 
 
+def residual_counts(p1s: np.ndarray, p2s: np.ndarray, survival: np.ndarray,
+                    present: np.ndarray | None = None) -> np.ndarray:
+    """Net migrant counts by the residual method, mean over the windows.
+
+    Inputs: as :func:`residual_migration`, plus ``present`` bool ``[K, ...]`` (area has data at both ends of
+        the window; None = all). Output: persons per 5-year step ``[..., 2, n]`` for the cohort aged a at the
+        start (``p2[a+1] − p1[a]·S[a]``; an empty cohort that gains people counts, unlike rates); the open
+        group's residual ``p2[n-1] − p1[n-2]·S[n-2] − p1[n-1]·S[n-1]`` is put in ``[n-1]`` and ``[n-2]`` is 0,
+        which is what :func:`projection.core.project` expects for ``migration_counts``. 0 where no window is
+        present.
+    """
+    p1 = np.asarray(p1s, dtype=float)
+    p2 = np.asarray(p2s, dtype=float)
+    S = np.asarray(survival, dtype=float)
+    Sb = np.broadcast_to(S, np.broadcast_shapes(S.shape, p1.shape))
+    w = np.zeros(np.broadcast_shapes(p1.shape, p2.shape))
+    w[..., :-2] = p2[..., 1:-1] - p1[..., :-2] * Sb[..., :-2]
+    w[..., -1] = p2[..., -1] - p1[..., -2] * Sb[..., -2] - p1[..., -1] * Sb[..., -1]
+    ok = np.ones(w.shape[:-2], dtype=bool) if present is None else np.asarray(present, dtype=bool)
+    ok = np.broadcast_to(ok[..., None, None], w.shape)
+    count = ok.sum(axis=0)
+    return np.divide(np.where(ok, w, 0.0).sum(axis=0), count, out=np.zeros(count.shape), where=count > 0)
+
+
 def child_woman_ratio(pop: np.ndarray, fertile: tuple[int, int] = FERTILE, default: float = 0.0) -> np.ndarray:
     """Children aged 0–4 (both sexes) per woman aged 15–49.
 

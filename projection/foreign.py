@@ -14,10 +14,19 @@ bracket is widened by doubling up to ``max_factor``. If even ``max_factor`` does
 no foreign residents at all in the base) the area is reported as not reached and projected with k = 1.
 The factor also applies after the target year (the ratios stay scaled). Births follow the child-woman ratio
 of the projected foreign women and are not scaled separately.
+
+Alternative (``method="counts"``): cohort-component with survival (by default the national Japanese table —
+an approximation for foreign mortality) and constant net migrant *counts* by age (residual counts averaged
+over the windows). Hamilton–Perry compounds: a town whose young foreign cohorts grew sevenfold in one
+window keeps multiplying them every step, so its foreign population explodes within a few decades; constant
+counts grow linearly instead, closer to how labour-driven inflows behave. With a target share the factor
+then multiplies the counts (F is increasing in k when the net counts add people; where they do not, the
+target is reported as not reached).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -39,12 +48,27 @@ def project_hamilton_perry(base: np.ndarray, ccr: np.ndarray, steps: int, *, cwr
                    fertility=Fertility(method="cwr", cwr=cwr, sex_ratio_0_4=sex_ratio_0_4))
 
 
+def project_foreign_counts(base: np.ndarray, survival, net_counts: np.ndarray, steps: int, *, cwr,
+                           sex_ratio_0_4=1.05, factor=1.0) -> np.ndarray:
+    """Cohort-component projection of foreign residents with constant net migrant counts.
+
+    Inputs: ``base`` persons ``[..., 2, n]``; ``survival`` 5-year ratios ``[..., 2, n]``; ``net_counts``
+        persons per 5-year step by age at the start ``[..., 2, n]`` (see
+        :func:`projection.estimate.residual_counts`); ``cwr``, ``sex_ratio_0_4`` as in
+        :func:`project_hamilton_perry`; ``factor`` multiplier of the counts ``[...]``.
+    Output: persons ``[..., steps+1, 2, n]``.
+    """
+    k = np.asarray(factor, dtype=float)[..., None, None]
+    return project(base, survival, steps, migration_counts=np.asarray(net_counts, dtype=float) * k,
+                   fertility=Fertility(method="cwr", cwr=cwr, sex_ratio_0_4=sex_ratio_0_4))
+
+
 @dataclass(frozen=True)
 class ShareSolution:
     """Result of :func:`solve_share_factor` (arrays shaped like the areas ``[...]``).
 
-    factor: multiplier of the cohort change ratios (1.0 where not reached); reached: bool;
-    share: foreign share of the total in the target step obtained with ``factor`` (0–1).
+    factor: multiplier found (1.0 where not reached); reached: bool; share: foreign share of the total in
+    the target step obtained with ``factor`` (0–1).
     """
 
     factor: np.ndarray
@@ -52,29 +76,23 @@ class ShareSolution:
     share: np.ndarray
 
 
-def solve_share_factor(base: np.ndarray, ccr: np.ndarray, *, cwr, sex_ratio_0_4, other_total: np.ndarray,
-                       target_share: float, target_step: int, max_factor: float = 64.0,
-                       rel_tol: float = 1e-6, max_iter: int = 60) -> ShareSolution:
-    """Factor k on the cohort change ratios so that foreign / (other + foreign) = target_share at target_step.
+def solve_share_factor(foreign_at: Callable[[np.ndarray], np.ndarray], other_total: np.ndarray, *,
+                       target_share: float, max_factor: float = 64.0, rel_tol: float = 1e-6,
+                       max_iter: int = 60) -> ShareSolution:
+    """Factor k ≥ 0 so that foreign / (other + foreign) = target_share in the target year.
 
-    Inputs: ``base``, ``ccr``, ``cwr``, ``sex_ratio_0_4`` as in :func:`project_hamilton_perry`;
-        ``other_total`` persons of the rest of the population (Japanese) at the target step ``[...]``;
-        ``target_share`` in (0, 1); ``target_step`` ≥ 1 (years after base / 5).
-    Output: :class:`ShareSolution`. Bisection (see module doc); stops when the bracket is within ``rel_tol``
-        of k or after ``max_iter`` halvings.
+    Inputs: ``foreign_at(k)`` → foreign persons in the target year ``[...]`` for factors ``k`` ``[...]``
+        (increasing in k, e.g. a Hamilton–Perry projection with scaled ratios); ``other_total`` persons of
+        the rest of the population (Japanese) in that year ``[...]``; ``target_share`` in (0, 1).
+    Output: :class:`ShareSolution`. Bisection (see module doc): the bracket [0, 1] is widened by doubling up
+        to ``max_factor``; stops when it is within ``rel_tol`` of k or after ``max_iter`` halvings.
     """
     if not 0.0 < target_share < 1.0:
         raise ValueError("target_share must be between 0 and 1 (exclusive)")
-    if target_step < 1:
-        raise ValueError("target_step must be at least 1")
     other = np.asarray(other_total, dtype=float)
     want = target_share / (1.0 - target_share) * other
-
-    def foreign_at(k):
-        return project_hamilton_perry(base, ccr, target_step, cwr=cwr, sex_ratio_0_4=sex_ratio_0_4,
-                                      factor=k)[..., -1, :, :].sum(axis=(-1, -2))
-
-    shape = np.broadcast_shapes(np.shape(base)[:-2], np.shape(ccr)[:-2], np.shape(cwr), other.shape)
+    f_lo = np.asarray(foreign_at(np.zeros(other.shape)), dtype=float)
+    shape = np.broadcast_shapes(f_lo.shape, want.shape)
     want = np.broadcast_to(want, shape)
     lo = np.zeros(shape)
     hi = np.ones(shape)
@@ -85,15 +103,15 @@ def solve_share_factor(base: np.ndarray, ccr: np.ndarray, *, cwr, sex_ratio_0_4,
             break
         hi = np.where(short, np.minimum(hi * 2.0, max_factor), hi)
         f_hi = foreign_at(hi)
-    reached = f_hi >= want
+    reached = (f_hi >= want) & (f_lo <= want)
     for _ in range(max_iter):
-        mid = 0.5 * (lo + hi)
-        f_mid = foreign_at(mid)
-        above = f_mid >= want
-        hi = np.where(above, mid, hi)
-        lo = np.where(above, lo, mid)
-        if np.all(hi - lo <= rel_tol * np.maximum(hi, 1e-12)):
+        active = hi - lo > rel_tol * np.maximum(hi, 1e-12)  # converged areas stay put: results do not depend
+        if not active.any():                                # on which other areas share the call
             break
+        mid = 0.5 * (lo + hi)
+        above = foreign_at(mid) >= want
+        hi = np.where(active & above, mid, hi)
+        lo = np.where(active & ~above, mid, lo)
     factor = np.where(reached, hi, 1.0)
     f = foreign_at(factor)
     total = other + f

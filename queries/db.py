@@ -62,6 +62,7 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 def run(name: str, **params) -> pd.DataFrame:
     """Run queries/sql/<name>.sql with DuckDB named parameters ($area, …) on a fresh cursor."""
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}  # tuples: cache keys
     cur = connection().cursor()
     try:
         return cur.execute(sql(name), params).df()

@@ -17,6 +17,8 @@ from ui.i18n import LANGS, fmt_date, lang, t
 #: (script path, i18n key of its label, icon). Later pages add themselves here.
 PAGES = [
     ("app.py", "nav_overview", ":material/dashboard:"),
+    ("pages/natural_change.py", "nav_natural", ":material/child_care:"),
+    ("pages/social_change.py", "nav_social", ":material/move_down:"),
 ]
 
 _PRESENTER_CSS = """

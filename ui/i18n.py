@@ -98,6 +98,79 @@ STRINGS: dict[str, dict[str, str]] = {
     "official": {"ja": "総務省統計", "en": "Official statistics"},
     "difference": {"ja": "差（公表値−統計）", "en": "Difference (published − official)"},
     "period": {"ja": "期間", "en": "Period"},
+    # dynamics pages
+    "nav_natural": {"ja": "自然動態", "en": "Natural change"},
+    "nav_social": {"ja": "社会動態", "en": "Migration"},
+    "natural_title": {"ja": "{name}の自然動態（出生・死亡）", "en": "Natural change (births and deaths): {name}"},
+    "social_title": {"ja": "{name}の社会動態（転入・転出）", "en": "Migration (in and out): {name}"},
+    "source": {"ja": "出典", "en": "Source"},
+    "src_official": {"ja": "総務省 住民基本台帳", "en": "MIC resident register (official)"},
+    "src_published": {"ja": "{publisher} 公表値", "en": "{publisher} (published)"},
+    "period_kind": {"ja": "期間の種類", "en": "Period kind"},
+    "period_fy_cy": {"ja": "年度（〜2012年度、4月〜翌3月）と暦年（2013年〜）。両者を1本の線で結びません。",
+                     "en": "fiscal years (to FY2012, Apr–Mar) and calendar years (from 2013); never joined into one line"},
+    "per_1000": {"ja": "人口千人あたり", "en": "per 1,000 residents"},
+    "year_cy": {"ja": "年（暦年）", "en": "Calendar year"},
+    "tfr": {"ja": "合計特殊出生率", "en": "Total fertility rate"},
+    "chart_tfr": {"ja": "合計特殊出生率の推移", "en": "Total fertility rate"},
+    "replacement_level": {"ja": "人口置換水準 2.07", "en": "Replacement level 2.07"},
+    "tfr_note": {"ja": "地域の値は公表されている年のみ（点）。都道府県・全国は厚生労働省 人口動態統計。",
+                 "en": "The area's own TFR only where a source publishes it (points). Prefecture and Japan: MHLW vital statistics."},
+    "tfr_area_unavailable": {"ja": "この地域の合計特殊出生率は収録資料にありません（都道府県と全国を表示）。",
+                             "en": "No source here publishes this area's TFR; its prefecture and Japan are shown."},
+    "births": {"ja": "出生数", "en": "Births"},
+    "deaths": {"ja": "死亡数", "en": "Deaths"},
+    "natural_change": {"ja": "自然動態（出生−死亡）", "en": "Natural change (births − deaths)"},
+    "in_total": {"ja": "転入者数", "en": "In-migrants"},
+    "out_total": {"ja": "転出者数", "en": "Out-migrants"},
+    "net_migration": {"ja": "社会動態（転入−転出）", "en": "Net migration (in − out)"},
+    "chart_births_deaths": {"ja": "出生数・死亡数と自然動態", "en": "Births, deaths and natural change"},
+    "chart_in_out": {"ja": "転入者数・転出者数と社会動態", "en": "In-migrants, out-migrants and net migration"},
+    "chart_vital_rates": {"ja": "出生率・死亡率・自然増減率（人口千人あたり）", "en": "Crude birth, death and natural change rates (per 1,000)"},
+    "chart_migration_rates": {"ja": "転入率・転出率・社会増減率（人口千人あたり）", "en": "In-, out- and net migration rates (per 1,000)"},
+    "birth_rate": {"ja": "出生率", "en": "Birth rate"},
+    "death_rate": {"ja": "死亡率", "en": "Death rate"},
+    "natural_rate": {"ja": "自然増減率", "en": "Natural change rate"},
+    "in_rate": {"ja": "転入率", "en": "In-migration rate"},
+    "out_rate": {"ja": "転出率", "en": "Out-migration rate"},
+    "net_migration_rate": {"ja": "社会増減率", "en": "Net migration rate"},
+    "rates_note": {"ja": "率＝件数÷期首・期末人口の平均×1,000（期首人口が公表されていない期間は期末人口）。総務省統計のみ。",
+                   "en": "Rate = events ÷ mean of start and end population × 1,000 (end population where the start is not published). Official series only."},
+    "rates_unavailable": {"ja": "この出典には率の計算に使える人口がありません。", "en": "This source has no population to compute rates with."},
+    "japanese_only_note": {"ja": "薄い棒は日本人のみの期間（2011年度以前、外国人は住民基本台帳に未記載）。",
+                           "en": "Light bars: Japanese residents only (FY2011 and before, when foreign residents were not in the register)."},
+    "published_table": {"ja": "公表資料の表（{publisher}）", "en": "Table as published ({publisher})"},
+    "compare": {"ja": "比較する地域（最大8）", "en": "Areas to compare (up to 8)"},
+    "compare_title": {"ja": "地域比較: {measure}（{period}）", "en": "Comparison: {measure} ({period})"},
+    "compare_trend": {"ja": "地域比較: {measure}の推移（暦年）", "en": "Comparison over calendar years: {measure}"},
+    "compare_note": {"ja": "選択中の地域を橙色で表示。率は人口規模の異なる地域を比べるため人口千人あたり。",
+                     "en": "The selected area in orange. Rates per 1,000 residents so areas of any size compare."},
+    "too_many_areas": {"ja": "比較できるのは8地域までです。最初の8地域を表示しています。", "en": "Up to 8 areas can be compared; showing the first 8."},
+    "domestic_abroad": {"ja": "国内・国外別の転入・転出（暦年）", "en": "Domestic and international moves (calendar years)"},
+    "in_domestic": {"ja": "転入（国内）", "en": "In (domestic)"},
+    "in_abroad": {"ja": "転入（国外）", "en": "In (from abroad)"},
+    "out_domestic": {"ja": "転出（国内）", "en": "Out (domestic)"},
+    "out_abroad": {"ja": "転出（国外）", "en": "Out (abroad)"},
+    "waterfall_title": {"ja": "人口増減の内訳（{period}）", "en": "Population change by component ({period})"},
+    "waterfall_period": {"ja": "期間", "en": "Period"},
+    "waterfall_note": {"ja": "期首人口＋自然動態＋社会動態（転入−転出）＋その他（職権記載・帰化等−職権消除等）＝期末人口。残差は公表値の差をそのまま示します。",
+                       "en": "Start + natural change + net migration + other entries/removals = end. The residual is what the published figures leave, shown not hidden."},
+    "waterfall_unavailable": {"ja": "この期間は期首または期末の人口が公表されていません。", "en": "The start or end population of this period is not published."},
+    "wf_start": {"ja": "期首人口", "en": "Start"},
+    "wf_natural": {"ja": "自然動態", "en": "Natural"},
+    "wf_social": {"ja": "社会動態", "en": "Migration"},
+    "wf_other": {"ja": "その他", "en": "Other"},
+    "wf_residual": {"ja": "残差", "en": "Residual"},
+    "wf_end": {"ja": "期末人口", "en": "End"},
+    "flows_title": {"ja": "転入超過・転出超過の相手先（{period}、公表値）", "en": "Net moves by partner ({period}, as published)"},
+    "flows_note": {"ja": "公表資料の上位10位と大都市圏の表。福岡県は福岡市を含み、都府県は大都市圏に含まれるため、行を合計しないでください。",
+                   "en": "The published top-10 and metropolitan tables. Rows overlap (福岡県 contains 福岡市; prefectures are inside the metro areas): do not add them up."},
+    "flows_unavailable": {"ja": "この地域の相手先別の移動表は収録資料にありません。", "en": "No partner-by-partner migration table for this area in the sources."},
+    "partner": {"ja": "相手先", "en": "Partner"},
+    "net_movers": {"ja": "転入超過数（転入−転出）", "en": "Net movers (in − out)"},
+    "rank_in": {"ja": "転入超過 上位", "en": "Top net gains"},
+    "rank_out": {"ja": "転出超過 上位", "en": "Top net losses"},
+    "metro_table": {"ja": "大都市圏・福岡市との移動", "en": "Moves with the major metropolitan areas and Fukuoka City"},
 }
 
 
@@ -131,11 +204,13 @@ def fmt_date(iso) -> str:
     return f"{day} {['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][m - 1]} {y}"
 
 
-def fmt_period(period: str) -> str:
-    """'FY2024' -> '2024年度' / 'FY2024'; 'CY2021' -> '2021年' / 'CY2021'; spans keep both ends."""
-    if lang() == "en":
+def period_text(period: str, language: str) -> str:
+    """'FY2024' -> '2024年度' (ja) / 'FY2024' (en); 'CY2021' -> '2021年' / 'CY2021'; spans keep both ends."""
+    if language == "en":
         return period
-    out = []
-    for part in period.split("-"):
-        out.append(f"{part[2:]}年度" if part.startswith("FY") else f"{part[2:]}年")
-    return "〜".join(out)
+    return "〜".join(f"{p[2:]}年度" if p.startswith("FY") else f"{p[2:]}年" for p in period.split("-"))
+
+
+def fmt_period(period: str) -> str:
+    """period_text in the session's language."""
+    return period_text(period, lang())

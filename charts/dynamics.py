@@ -1,0 +1,188 @@
+"""Charts of the natural-change (自然動態) and social-change (社会動態) pages.
+
+Every builder takes tidy frames from queries.dynamics and the UI language. Period axes are ordinal labels
+('2012年度', '2013年') sorted by period end; lines use `detail=period_kind`, so a fiscal-year series and a
+calendar-year series are never joined into one line.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from charts import ACCENT, FOREIGN, GREY, JAPANESE, style, tr
+from ui.i18n import period_text
+
+POS, NEG, NET = "#0072B2", "#D55E00", "#222222"
+
+
+def _periods(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    f = frame.sort_values("period_end").copy()
+    f["label"] = f["period"].map(lambda p: period_text(p, lang))
+    f["kind_label"] = f["period_kind"].map({"FY": tr("period_fy", lang), "CY": tr("period_cy", lang)})
+    return f, list(dict.fromkeys(f["label"]))
+
+
+def flow_bars(frame: pd.DataFrame, pos: str, neg: str, net: str, names: dict[str, str], lang: str,
+              title: str) -> alt.LayerChart:
+    """Bars of an inflow (up) and an outflow (down) per period with their balance as a line.
+
+    frame: queries.dynamics.select_series output; pos/neg/net: column names (e.g. births, deaths,
+    natural_change); names: legend labels for pos/neg/net. Japanese-only periods are drawn lighter and named
+    in the tooltip. Unit: persons.
+    """
+    f, order = _periods(frame, lang)
+    f["scope_label"] = f["scope"].map({"all": tr("scope_all", lang), "japanese_only": tr("scope_japanese_only", lang),
+                                       "japanese": tr("nat_japanese", lang), "foreign": tr("nat_foreign", lang)})
+    bars = pd.concat([f.assign(measure=names[pos], value=f[pos]), f.assign(measure=names[neg], value=-f[neg])])
+    x = alt.X("label:O", sort=order, title=tr("period", lang), axis=alt.Axis(labelAngle=-60))
+    tooltip = [alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("kind_label:N", title=tr("period_kind", lang)),
+               alt.Tooltip("scope_label:N", title=tr("scope", lang))]
+    bar = alt.Chart(bars).mark_bar().encode(
+        x=x, y=alt.Y("value:Q", title=tr("persons", lang), axis=alt.Axis(format=",d")),
+        color=alt.Color("measure:N", title=None, sort=[names[pos], names[neg]],
+                        scale=alt.Scale(domain=[names[pos], names[neg], names[net]], range=[POS, NEG, NET])),
+        opacity=alt.condition(alt.datum.scope == "japanese_only", alt.value(0.45), alt.value(0.9)),
+        tooltip=tooltip + [alt.Tooltip("measure:N", title=tr("measure", lang)),
+                           alt.Tooltip("abs_value:Q", title=tr("persons", lang), format=",d")],
+    ).transform_calculate(abs_value="abs(datum.value)")
+    line = alt.Chart(f.assign(measure=names[net])).mark_line(point=True, strokeWidth=2.5).encode(
+        x=x, y=alt.Y(f"{net}:Q"), detail="period_kind:N", color=alt.Color("measure:N"),
+        tooltip=tooltip + [alt.Tooltip(f"{net}:Q", title=names[net], format=",d")])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    return style((bar + zero + line).properties(height=440, title=title), lang)
+
+
+def rate_lines(frame: pd.DataFrame, measures: dict[str, str], lang: str, title: str) -> alt.Chart:
+    """Lines of rates per 1,000 residents per period (one line per measure and period kind)."""
+    f, order = _periods(frame, lang)
+    long = f.melt(id_vars=["label", "period_kind", "kind_label"], value_vars=list(measures), var_name="m", value_name="rate")
+    long["measure"] = long["m"].map(measures)
+    long = long.dropna(subset=["rate"])
+    chart = alt.Chart(long).mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("label:O", sort=order, title=tr("period", lang), axis=alt.Axis(labelAngle=-60)),
+        y=alt.Y("rate:Q", title=tr("per_1000", lang)),
+        color=alt.Color("measure:N", title=None, sort=list(measures.values()),
+                        scale=alt.Scale(range=[POS, NEG, NET, FOREIGN][: len(measures)])),
+        detail="period_kind:N",
+        tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("measure:N", title=tr("measure", lang)),
+                 alt.Tooltip("rate:Q", title=tr("per_1000", lang), format=".2f")])
+    return style(chart.properties(height=400, title=title), lang)
+
+
+def tfr_lines(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """TFR of the area (points where published), its prefecture and Japan, with replacement level 2.07 marked."""
+    f = frame.copy()
+    f["name"] = f["name_ja"] if lang == "ja" else f["name_en"].fillna(f["name_ja"])
+    names = list(dict.fromkeys(f.sort_values("level")["name"]))
+    colours = {"area": ACCENT, "prefecture": JAPANESE, "nation": GREY}
+    dom = list(dict.fromkeys(f.sort_values("level")["name"]))
+    rng = [colours[lv] for lv in dict.fromkeys(f.sort_values("level")["level"])]
+    base = alt.Chart(f).encode(
+        x=alt.X("year:Q", title=tr("year_cy", lang), axis=alt.Axis(format="d")),
+        y=alt.Y("tfr:Q", title=tr("tfr", lang), scale=alt.Scale(zero=False)),
+        color=alt.Color("name:N", title=None, sort=names, scale=alt.Scale(domain=dom, range=rng)),
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
+                 alt.Tooltip("tfr:Q", format=".2f", title=tr("tfr", lang))])
+    lines = base.transform_filter(alt.datum.level != "area").mark_line(strokeWidth=2.5)
+    points = base.mark_point(filled=True, size=90)
+    rep = pd.DataFrame({"tfr": [2.07], "text": [tr("replacement_level", lang)]})
+    rule = alt.Chart(rep).mark_rule(strokeDash=[6, 4], color=NEG).encode(y="tfr:Q")
+    label = alt.Chart(rep).mark_text(align="left", dx=4, dy=-8, color=NEG, fontSize=13).encode(
+        y="tfr:Q", text="text:N", x=alt.value(0))
+    return style((lines + points + rule + label).properties(height=380, title=tr("chart_tfr", lang)), lang)
+
+
+def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str, fmt: str = ".2f") -> alt.Chart:
+    """Horizontal bars of one indicator for several areas, sorted, with the selected area highlighted.
+
+    frame: area_code, name, `value`, period label. Unit given by `title`.
+    """
+    f = frame.assign(selected=frame["area_code"] == highlight)
+    chart = alt.Chart(f).mark_bar().encode(
+        y=alt.Y("name:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=title),
+        color=alt.condition(alt.datum.selected, alt.value(ACCENT), alt.value(JAPANESE)),
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("period_label:N", title=tr("period", lang)),
+                 alt.Tooltip(f"{value}:Q", format=fmt, title=title)])
+    pos = chart.transform_filter(f"datum.{value} >= 0").mark_text(align="left", dx=4, fontSize=13).encode(
+        text=alt.Text(f"{value}:Q", format=fmt), color=alt.value("#333"))
+    neg = chart.transform_filter(f"datum.{value} < 0").mark_text(align="right", dx=-4, fontSize=13).encode(
+        text=alt.Text(f"{value}:Q", format=fmt), color=alt.value("#333"))
+    return style((chart + pos + neg).properties(height=max(200, 40 * len(f)), title=title), lang)
+
+
+def small_multiples(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str) -> alt.FacetChart:
+    """One small line chart per area of an indicator over calendar years, the selected area in the accent colour."""
+    f = frame.assign(selected=frame["area_code"] == highlight)
+    chart = alt.Chart(f).mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("year:O", title=None),
+        y=alt.Y(f"{value}:Q", title=title),
+        color=alt.condition(alt.datum.selected, alt.value(ACCENT), alt.value(JAPANESE)),
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O", title=tr("year_cy", lang)),
+                 alt.Tooltip(f"{value}:Q", format=".2f", title=title)],
+    ).properties(width=180, height=130).facet(facet=alt.Facet("name:N", title=None), columns=4)
+    return style(chart.properties(title=title), lang)
+
+
+def waterfall(frame: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
+    """Waterfall: start population, natural change, net migration, other entries/removals, residual, end.
+
+    frame: queries.dynamics.waterfall output (step, value). The residual is drawn like any other step.
+    """
+    labels = {s: tr(f"wf_{s}", lang) for s in ("start", "natural", "social", "other", "residual", "end")}
+    f = frame.copy()
+    f["label"] = f["step"].map(labels)
+    running, rows = 0, []
+    for step, v in zip(f["step"], f["value"]):
+        if step in ("start", "end"):
+            rows.append((0, v))
+            running = v
+        else:
+            rows.append((running, running + v))
+            running += v
+    f["y0"], f["y1"] = [float(r[0]) for r in rows], [float(r[1]) for r in rows]
+    f["kind"] = f.apply(lambda r: "level" if r["step"] in ("start", "end") else ("up" if r["value"] >= 0 else "down"), axis=1)
+    lo = min(f.loc[f["step"].isin(["start", "end"]), "value"].min(), f[["y0", "y1"]].where(f["kind"] != "level").min().min())
+    hi = max(f[["y0", "y1"]].max())
+    pad = max(1, (hi - lo) * 0.15)
+    f.loc[f["kind"] == "level", "y0"] = lo - pad
+    bars = alt.Chart(f).mark_bar(size=46).encode(
+        x=alt.X("label:N", sort=list(labels.values()), title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("y0:Q", title=tr("persons", lang), scale=alt.Scale(domain=[lo - pad, hi + pad * 0.5]),
+                axis=alt.Axis(format=",d")),
+        y2="y1:Q",
+        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["level", "up", "down"], range=[GREY, POS, NEG])),
+        tooltip=[alt.Tooltip("label:N", title=tr("measure", lang)), alt.Tooltip("value:Q", format=",d", title=tr("persons", lang))])
+    text = alt.Chart(f).mark_text(dy=-10, fontSize=13).encode(
+        x=alt.X("label:N", sort=list(labels.values())), y="y1:Q", text=alt.Text("value:Q", format=",d"))
+    return style((bars + text).properties(height=400, title=title), lang)
+
+
+def flows_net_bar(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:
+    """Diverging bars of net movers (in − out) by partner (prefectures/groups), as published."""
+    f = frame.copy()
+    f["name"] = f["partner_ja"] if lang == "ja" else f["partner_en"]
+    chart = alt.Chart(f).mark_bar().encode(
+        y=alt.Y("name:N", sort="-x", title=None),
+        x=alt.X("net:Q", title=tr("net_movers", lang), axis=alt.Axis(format=",d")),
+        color=alt.condition(alt.datum.net >= 0, alt.value(POS), alt.value(NEG)),
+        tooltip=[alt.Tooltip("name:N"), alt.Tooltip("in_movers:Q", format=",d", title=tr("m_in_total", lang)),
+                 alt.Tooltip("out_movers:Q", format=",d", title=tr("m_out_total", lang)),
+                 alt.Tooltip("net:Q", format=",d", title=tr("net_movers", lang))])
+    return style(chart.properties(height=max(240, 30 * len(f)), title=title), lang)
+
+
+def split_bars(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:
+    """In-migrants (up) and out-migrants (down) split into domestic and international moves per period."""
+    f, order = _periods(frame.dropna(subset=["in_domestic", "in_abroad", "out_domestic", "out_abroad"]), lang)
+    parts = {"in_domestic": 1, "in_abroad": 1, "out_domestic": -1, "out_abroad": -1}
+    long = pd.concat([f.assign(measure=tr(k, lang), value=sign * f[k], abs_value=f[k]) for k, sign in parts.items()])
+    dom = [tr(k, lang) for k in parts]
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("label:O", sort=order, title=tr("period", lang), axis=alt.Axis(labelAngle=-60)),
+        y=alt.Y("value:Q", title=tr("persons", lang), axis=alt.Axis(format=",d")),
+        color=alt.Color("measure:N", title=None, sort=dom,
+                        scale=alt.Scale(domain=dom, range=[POS, "#56B4E9", NEG, FOREIGN])),
+        tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("measure:N", title=tr("measure", lang)),
+                 alt.Tooltip("abs_value:Q", format=",d", title=tr("persons", lang))])
+    return style(chart.properties(height=420, title=title), lang)

@@ -1,0 +1,63 @@
+"""Page sections shared by several pages (layout only: widgets, queries, chart builders)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from charts import dynamics as dcharts
+from queries import dynamics as dyn
+from ui.download import download_csv
+from ui.frame import View, caption
+from ui.i18n import fmt_period, period_text, t
+from ui.show import chart
+
+
+def source_label(source_id: str) -> str:
+    """'総務省 住民基本台帳' for the official series, '<publisher> 公表値' for a city's own tables."""
+    if source_id.startswith("juki"):
+        return t("src_official")
+    src = queries.sources()
+    return t("src_published", publisher=src.loc[source_id, "publisher"] if source_id in src.index else source_id)
+
+
+def series_controls(series: pd.DataFrame) -> tuple[str, str]:
+    """Source and nationality pickers (bound to the URL as ?src= and ?nat=); returns the choices."""
+    left, right = st.columns(2)
+    sources = dyn.sources_of(series)
+    with left:
+        source = st.segmented_control(t("source"), sources, default=sources[0], format_func=source_label,
+                                      key="src", bind="query-params", required=True)
+    nats = dyn.nationalities(series, source)
+    with right:
+        nat = st.segmented_control(t("nationality"), nats, default=nats[0], format_func=lambda n: t("nat_" + n),
+                                   key="nat", bind="query-params", required=True)
+    return source or sources[0], nat if nat in nats else nats[0]
+
+
+def period_key(frame: pd.DataFrame) -> str:
+    kinds = set(frame["period_kind"])
+    return "period_fy_cy" if kinds == {"FY", "CY"} else ("period_fy" if kinds == {"FY"} else "period_cy")
+
+
+def comparison(view: View, value: str, measure_key: str) -> None:
+    """Compare up to 8 areas on one rate (per 1,000): ranked bar of the latest calendar year and small multiples."""
+    options = queries.areas()["area_code"].tolist()
+    labels = dict(zip(options, queries.areas()["name_ja" if view.lang == "ja" else "name_en"].fillna(queries.areas()["name_ja"])))
+    default = [c for c in dyn.comparison_default(view.code) if c in options]
+    chosen = st.multiselect(t("compare"), options, default=default, format_func=labels.get, key="cmp",
+                            bind="query-params", max_selections=8)
+    chosen = list(dict.fromkeys([view.code, *chosen]))[:8]
+    r = dyn.rates(tuple(chosen))
+    r = r[(r["nationality"] == "total") & (r["period_kind"] == "CY")].copy()
+    if r.empty:
+        st.info(t("rates_unavailable"))
+        return
+    r["name"] = r["area_code"].map(labels)
+    latest = r[r["period_end"] == r["period_end"].max()].assign(period_label=lambda d: d["period"].map(fmt_period))
+    title = t("compare_title", measure=t(measure_key), period=fmt_period(latest["period"].iat[0]))
+    chart(dcharts.ranked_bar, latest[["area_code", "name", value, "period_label"]], value, view.code, view.lang, title)
+    chart(dcharts.small_multiples, r[["area_code", "name", "year", value]], value, view.code, view.lang,
+          t("compare_trend", measure=t(measure_key)))
+    caption(r["source_id"].unique(), "per_1000", "period_cy", t("compare_note") + " " + t("rates_note"))
+    download_csv(r, view.code, "comparison", value, key=f"dl_cmp_{value}")
