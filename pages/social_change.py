@@ -30,6 +30,7 @@ split = sel.dropna(subset=["in_domestic", "in_abroad"])
 if not split.empty:
     chart(dcharts.split_bars, split, lang, t("domestic_abroad"))
     caption([source], "unit_persons", period_key(split))
+    download_csv(split.drop(columns=["order"]), code, view.area["name_ja"], "migration_domestic_abroad", key="dl_split")
 
 rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
 if not rates.empty:

@@ -1,0 +1,159 @@
+"""Natural-change and migration pages: published tables cell by cell, official figures, period rules, pages."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from charts import dynamics as dcharts
+from queries.db import open_readonly
+from tests.conftest import REPO
+
+
+def parse(cells: str) -> list[int]:
+    return [-int(c[1:].replace(",", "")) if c.startswith("△") else int(c.replace(",", ""))
+            for c in cells.replace("△ ", "△").split()]
+
+
+# 久留米市の自然動態 as printed in the 人口ビジョン (年度 2005–2024)
+SEED_NATURAL = {
+    "births": parse("2,864 3,037 2,933 2,902 2,894 2,963 2,898 2,937 2,960 2,974 "
+                    "2,934 2,788 2,756 2,742 2,676 2,412 2,373 2,299 2,188 1,999"),
+    "deaths": parse("2,547 2,688 2,691 2,715 2,692 2,962 2,972 2,941 2,987 3,058 "
+                    "3,103 3,177 3,182 3,252 3,287 3,269 3,479 3,838 3,693 3,824"),
+    "natural_change": parse("317 349 242 187 202 1 △ 74 △ 4 △ 27 △ 84 "
+                            "△ 169 △ 389 △ 426 △ 510 △ 611 △ 857 △ 1,106 △ 1,539 △ 1,505 △ 1,825"),
+}
+# 久留米市の社会動態 (printed with the labels 出生/死亡/自然動態; the figures are 転入/転出/社会動態)
+SEED_SOCIAL = {
+    "in_total": parse("12,282 11,980 11,966 11,889 11,508 11,010 11,023 11,733 12,277 12,384 "
+                      "12,571 12,611 12,522 12,811 13,571 11,929 11,224 13,429 12,744 12,609"),
+    "out_total": parse("12,971 12,571 13,388 12,675 12,064 11,541 11,297 11,744 11,746 11,840 "
+                       "11,893 11,818 12,655 12,955 12,612 11,454 11,878 12,161 12,174 11,639"),
+    "net": parse("△ 689 △ 591 △ 1,422 △ 786 △ 556 △ 531 △ 274 △ 11 531 544 "
+                 "678 793 △ 133 △ 144 959 475 △ 654 1,268 570 970"),
+}
+
+
+@pytest.fixture()
+def bundled(bundled_db, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
+    import queries
+    from queries import dynamics
+    return queries, dynamics
+
+
+def test_natural_change_table_reproduces_the_seed_cell_by_cell(bundled):
+    queries, dyn = bundled
+    table = dyn.published_table(queries.vital_series("40203"), "kurume_vision_2025",
+                                {"births": "出生", "deaths": "死亡", "natural_change": "自然動態"})
+    assert list(table.columns) == [f"FY{y}" for y in range(2005, 2025)]
+    assert table.loc["出生"].tolist() == SEED_NATURAL["births"]
+    assert table.loc["死亡"].tolist() == SEED_NATURAL["deaths"]
+    assert table.loc["自然動態"].tolist() == SEED_NATURAL["natural_change"]
+
+
+def test_migration_table_reproduces_the_seed_cell_by_cell(bundled):
+    queries, dyn = bundled
+    table = dyn.published_table(queries.migration_series("40203"), "kurume_vision_2025",
+                                {"in_total": "転入", "out_total": "転出", "net": "社会動態"})
+    for key, label in (("in_total", "転入"), ("out_total", "転出"), ("net", "社会動態")):
+        assert table.loc[label].tolist() == SEED_SOCIAL[key]
+
+
+def test_partner_tables_reproduce_the_seed(bundled):
+    _, dyn = bundled
+    ranks = dyn.published_rankings(dyn.flows_published("40203"))
+    gain = ranks["in"]
+    assert gain["partner_ja"].tolist() == ["神奈川県", "長崎県", "鹿児島県", "大分県", "宮崎県", "広島県", "山口県",
+                                           "沖縄県", "岡山県", "愛媛県"]
+    assert gain["rank"].tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 9]  # the printed tie at 9
+    assert gain[["in_movers", "out_movers", "net"]].iloc[0].tolist() == [2148, 1302, 846]
+    loss = ranks["out"]
+    assert loss["partner_ja"].tolist() == ["東京都", "福岡県", "北海道", "大阪府", "熊本県", "群馬県", "兵庫県", "愛知県",
+                                           "青森県", "滋賀県"]
+    assert loss["net"].tolist() == [-1010, -704, -394, -260, -249, -123, -114, -84, -56, -39]
+    metro = ranks["metro"].set_index("partner_code")
+    assert metro.loc["G_TOKYO", ["in_movers", "out_movers", "net"]].tolist() == [6055, 6260, -205]
+    assert metro.loc["G_3METRO", ["in_movers", "out_movers", "net"]].tolist() == [9621, 10260, -639]
+    assert metro.loc["40130", ["in_movers", "out_movers", "net"]].tolist() == [7499, 8963, -1464]
+    assert list(metro.index) == ["G_TOKYO", "G_NAGOYA", "G_OSAKA", "G_3METRO", "40130"]
+
+
+def test_partner_table_only_for_its_subject(bundled):
+    _, dyn = bundled
+    assert dyn.flows_published("40000").empty  # 福岡県 is only a partner in 久留米市's table
+
+
+def test_non_demo_municipality_cy2021_equals_the_published_workbook(national_db, monkeypatch):
+    # 2203ssjin.xlsx (令和3年 人口動態, 総計): 函館市 転入 8,088 出生 1,179 転出 9,081 死亡 4,066
+    with open_readonly(national_db) as con:
+        row = con.execute("SELECT v.births, v.deaths, m.in_total, m.out_total FROM vital_events v JOIN migration_totals m "
+                          "USING (area_code, period, nationality, source_id) WHERE area_code='01202' AND period='CY2021' "
+                          "AND nationality='total'").fetchone()
+    assert row == (1179, 4066, 8088, 9081)
+
+
+def test_fiscal_and_calendar_series_stay_separate(bundled):
+    queries, dyn = bundled
+    series = queries.vital_series("40203")
+    official = dyn.select_series(series, "juki_dynamics", "total")
+    fy, cy = official[official["period_kind"] == "FY"], official[official["period_kind"] == "CY"]
+    assert fy["period"].iloc[[0, -1]].tolist() == ["FY1994", "FY2012"]
+    assert cy["period"].iloc[[0, -1]].tolist() == ["CY2013", "CY2021"]
+    assert set(fy.loc[fy["year"] <= 2011, "scope"]) == {"japanese_only"} and set(cy["scope"]) == {"all"}
+    city = dyn.select_series(series, "kurume_vision_2025", "total")
+    assert set(city["source_id"]) == {"kurume_vision_2025"} and len(city) == 20  # never mixed with 総務省
+    spec = dcharts.flow_bars(official, "births", "deaths", "natural_change",
+                             {"births": "b", "deaths": "d", "natural_change": "n"}, "ja", "t").to_dict()
+    line = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "line"][0]
+    assert line["encoding"]["detail"]["field"] == "period_kind"  # a line never crosses from FY to CY
+
+
+def test_rates_and_waterfall_kurume_cy2021(bundled):
+    _, dyn = bundled
+    r = dyn.rates(("40203",)).set_index(["period", "nationality"]).loc[("CY2021", "total")]
+    assert (r["pop_start"], r["pop_end"]) == (304_666, 303_052)
+    assert r["natural_rate"] == pytest.approx(1000 * (2371 - 3396) / ((304_666 + 303_052) / 2))
+    wf = dyn.waterfall("40203", "CY2021").set_index("step")["value"]
+    assert wf.to_dict() == {"start": 304_666, "natural": -1025, "social": -329, "other": -260, "residual": 0, "end": 303_052}
+    spec = dcharts.waterfall(dyn.waterfall("40203", "CY2021"), "ja", "t").to_dict()
+    assert len(next(iter(spec["datasets"].values()))) == 6
+
+
+def test_tfr_series_and_chart(bundled):
+    _, dyn = bundled
+    tfr = dyn.tfr("40203")
+    assert tfr.loc[tfr["level"] == "area", ["year", "tfr"]].values.tolist() == [[2023, 1.35]]
+    nation = tfr[tfr["level"] == "nation"].set_index("year")["tfr"]
+    assert nation[2021] == 1.30 and nation[1947] == 4.54  # 人口動態統計
+    assert tfr[(tfr["level"] == "prefecture")].set_index("year")["tfr"][2021] == 1.37  # 福岡県
+    spec = dcharts.tfr_lines(tfr, "en").to_dict()
+    assert any(v.get("tfr") == 2.07 for d in spec["datasets"].values() for v in d)
+
+
+@pytest.mark.parametrize("page", ["pages/natural_change.py", "pages/social_change.py"])
+@pytest.mark.parametrize("code", ["40203", "40448", "40131", "40000"])
+def test_pages_render_for_kinds_of_area(national_db, monkeypatch, page, code):
+    monkeypatch.setenv("POPDASH_DB", str(national_db))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["area"] = code
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 4
+    captions = [c.value for c in at.caption if c.value.startswith("出典:")]
+    assert len(captions) >= len(charts) - 1  # the comparison's two charts share one caption
+    assert all("単位" in c and "期間" in c for c in captions)
+    assert len(at.get("download_button")) >= len(charts) - 1
+
+
+def test_english_natural_page(bundled_db, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["area"] = "40203"
+    at.query_params["lang"] = "en"
+    at.switch_page("pages/natural_change.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Natural change (births and deaths): Kurume-shi"
