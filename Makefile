@@ -44,7 +44,7 @@ test: $(VENV)/.installed-dev data/bundled.duckdb system-deps
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/bench_build_and_overview.py
+	$(BIN)/python benchmarks/bench_pages.py
 
 clean:
 	rm -rf $(VENV) data/*.duckdb

@@ -24,13 +24,16 @@ def _timed(self, rerun_data):
 script_runner.ScriptRunner._run_script = _timed
 
 
-def run_page(path: str, params: dict, timeout: float = 60) -> tuple[float, object]:
-    """Run page `path` once in a fresh AppTest session with URL `params`; return (server ms, AppTest)."""
+def run_page(app: str, params: dict, page: str | None = None, timeout: float = 60) -> tuple[float, object]:
+    """Run `page` (a pages/ script, or the main app when None) once in a fresh AppTest session of `app`
+    with URL `params`; return (server ms, AppTest)."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(path, default_timeout=timeout)
+    at = AppTest.from_file(app, default_timeout=timeout)
     for k, v in params.items():
         at.query_params[k] = v
+    if page:
+        at.switch_page(page)
     before = len(TIMES_MS)
     at.run()
     return sum(TIMES_MS[before:]), at

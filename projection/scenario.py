@@ -203,7 +203,8 @@ def migration_shift_path(inputs: ModelInputs, scenario: Scenario, n: int = N_AGE
 
 
 def run(inputs: ModelInputs, scenario: Scenario = Scenario(), *, migration=None) -> Projection:
-    """Project Japanese (cohort-component, CWR births) and foreign residents (Hamilton–Perry) for a scenario.
+    """Project Japanese (cohort-component, CWR births) and foreign residents (``scenario.foreign_method``:
+    Hamilton–Perry by default, or constant net counts) for a scenario.
 
     Inputs: :class:`ModelInputs`; :class:`Scenario`; ``migration`` optional override of the base 5-year net
         migration rates (e.g. one estimation window, for bands).

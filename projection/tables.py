@@ -9,9 +9,11 @@ column         meaning
 parameter      ``survival`` / ``migration`` (5-year rates of the cohort aged ``age_group`` at the start of
                the step, Japanese), ``cwr`` (children 0–4 per woman 15–49), ``sex_ratio_0_4`` (boys per
                girl), ``tfr_base`` (births per woman), ``foreign_ccr`` (5-year cohort change ratio),
-               ``foreign_cwr``, ``foreign_sex_ratio_0_4``
-sex            ``male`` / ``female`` for survival, migration, foreign_ccr; ``total`` (or empty) otherwise
-age_group      an age label of ``AGES`` ('0-4' … '85-89', '90+') for survival, migration, foreign_ccr;
+               ``foreign_net_counts`` (net migrant persons per 5 years, by age at the start; the open
+               group's count under '90+'), ``foreign_cwr``, ``foreign_sex_ratio_0_4``
+sex            ``male`` / ``female`` for the age-specific parameters (survival, migration, foreign_ccr,
+               foreign_net_counts); ``total`` (or empty) otherwise
+age_group      an age label of ``AGES`` ('0-4' … '85-89', '90+') for the age-specific parameters;
                ``total`` (or empty) otherwise
 value          the number (dimensionless ratio or rate; a migration rate of 0.01 = +1 % over 5 years)
 area_code      optional; rows without it (column absent or empty) apply to every area
@@ -34,7 +36,7 @@ import pandas as pd
 from projection.core import AGES, SEXES, STEP_YEARS, _at
 from projection.scenario import ModelInputs
 
-AGE_PARAMS = ("survival", "migration", "foreign_ccr")
+AGE_PARAMS = ("survival", "migration", "foreign_ccr", "foreign_net_counts")
 SCALAR_PARAMS = ("cwr", "sex_ratio_0_4", "tfr_base", "foreign_cwr", "foreign_sex_ratio_0_4")
 TIME_PARAMS = ("survival", "migration", "cwr")
 COLUMNS = ("parameter", "sex", "age_group", "value", "area_code", "year")

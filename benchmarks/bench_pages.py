@@ -1,6 +1,6 @@
-"""Benchmark: national database build (time, size) and overview server render time.
+"""Benchmark: national database build (time, size) and server render time of every page.
 
-    python benchmarks/bench_build_and_overview.py [--raw ../shared/data/raw] [--areas 10]
+    python benchmarks/bench_pages.py [--raw ../shared/data/raw] [--areas 10]
 
 Prints figures against the budgets in DESIGN.md: build ≤ 120 s and ≤ 200 MB; any page ≤ 300 ms of server
 time. Render time is the server's script-run time (benchmarks/apptiming.py) of app.py for an area not seen before (cold query
@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PAGES = [None, "pages/natural_change.py", "pages/social_change.py"]
 sys.path.insert(0, str(ROOT))
 
 
@@ -57,18 +58,19 @@ def main() -> None:
     con.close()
     sample = random.Random(args.seed).sample(codes, args.areas)
     run_page(str(ROOT / "app.py"), {"area": "00000"})  # process warm-up: imports, database open
-    cold, warm = [], []
-    for code in sample:
-        for bucket in (cold, warm):
-            ms, at = run_page(str(ROOT / "app.py"), {"area": code})
-            bucket.append(ms)
-            if at.exception:
-                print(f"  {code}: exception {at.exception[0].value}")
-    for name, xs in (("cold", cold), ("warm", warm)):
-        xs_sorted = sorted(xs)
-        p95 = xs_sorted[max(0, int(round(0.95 * len(xs))) - 1)]
-        print(f"overview render ({name} cache), {len(xs)} municipalities: median {statistics.median(xs):.0f} ms, "
-              f"p95 {p95:.0f} ms, max {max(xs):.0f} ms (budget 300 ms)")
+    for page in PAGES:
+        cold, warm = [], []
+        for code in sample:
+            for bucket in (cold, warm):
+                ms, at = run_page(str(ROOT / "app.py"), {"area": code}, page)
+                bucket.append(ms)
+                if at.exception:
+                    print(f"  {page} {code}: exception {at.exception[0].value}")
+        for name, xs in (("cold", cold), ("warm", warm)):
+            xs_sorted = sorted(xs)
+            p95 = xs_sorted[max(0, int(round(0.95 * len(xs))) - 1)]
+            print(f"{page or 'app.py (overview)'} render ({name} cache), {len(xs)} municipalities: "
+                  f"median {statistics.median(xs):.0f} ms, p95 {p95:.0f} ms, max {max(xs):.0f} ms (budget 300 ms)")
     print("areas:", " ".join(sample))
 
 
