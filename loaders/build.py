@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from loaders import areas as areas_mod
-from loaders import fertility, juki
+from loaders import fertility, ipss, juki
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
 from loaders.sources import SOURCE_COLUMNS, official_sources
@@ -89,9 +89,12 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     # Optional folders: a missing folder leaves its tables empty (the app says the figures are unavailable).
     tfr, tfr_sources = fertility.load_folder(raw / "national_fertility_mortality_projections")
     tables["fertility"] = tfr
-    tables["sources"] = pd.concat([tables["sources"], tfr_sources], ignore_index=True)
+    proj, proj_sources = ipss.load_folder(raw / "ipss_projection_2018_municipal")
+    if not proj.empty:
+        tables["projections"] = proj
+    tables["sources"] = pd.concat([tables["sources"], tfr_sources, proj_sources], ignore_index=True)
     # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
-    for name in ("population", "households", "vital_events", "migration_totals", "fertility"):
+    for name in ("population", "households", "vital_events", "migration_totals", "fertility", "projections"):
         tables[name] = tables[name][tables[name]["area_code"].isin(known)]
     return tables
 
