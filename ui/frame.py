@@ -19,6 +19,7 @@ PAGES = [
     ("app.py", "nav_overview", ":material/dashboard:"),
     ("pages/natural_change.py", "nav_natural", ":material/child_care:"),
     ("pages/social_change.py", "nav_social", ":material/move_down:"),
+    ("pages/projection.py", "nav_projection", ":material/trending_down:"),
 ]
 
 _PRESENTER_CSS = """

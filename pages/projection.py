@@ -1,0 +1,101 @@
+"""将来人口推計・シミュレーション / Projection and scenarios: three baselines, sliders, pyramid, inverse question."""
+import streamlit as st
+
+import projection as pj
+from charts import projection as pcharts
+from queries import projections as qp
+from ui.download import download_csv
+from ui.frame import caption, frame
+from ui.i18n import fmt_int, t
+from ui.show import chart
+
+view = frame()
+code, lang = view.code, view.lang
+st.title(t("projection_title", name=view.name))
+BASE = 2020
+inputs = qp.inputs(code, BASE)
+if inputs is None:
+    st.info(t("projection_unavailable", dates="2015–2022"))
+    st.stop()
+base_tfr = float(inputs.tfr_base)
+tfr_source = inputs.notes["tfr_base"].get(code, "")
+
+
+def apply_kurume_preset() -> None:
+    st.session_state.update(tfr=round(base_tfr + 0.1, 2), tfry=2060, mig=0.5, ages=(10, 30), fshare=10.8)
+
+
+@st.fragment
+def scenario_panel() -> None:
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        tfr = st.slider(t("sl_tfr"), 0.8, 2.5, round(base_tfr, 2), 0.01, key="tfr", bind="query-params",
+                        help=t("sl_tfr_help", base=f"{base_tfr:.2f}", source=tfr_source))
+        tfr_year = st.slider(t("sl_tfr_year"), 2030, 2070, 2060, 5, key="tfry", bind="query-params")
+    with c2:
+        mig = st.slider(t("sl_mig"), -3.0, 3.0, 0.0, 0.1, key="mig", bind="query-params", help=t("sl_mig_help"))
+        ages = st.slider(t("sl_ages"), 0, 90, (10, 30), 5, key="ages", bind="query-params")
+    with c3:
+        fshare = st.slider(t("sl_fshare"), 0.0, 20.0, 10.8, 0.1, key="fshare", bind="query-params", help=t("sl_fshare_help"))
+        fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], default="ccr", key="fm", bind="query-params",
+                                       format_func=lambda m: t("fm_" + m), required=True) or "ccr"
+    st.button(t("preset_kurume"), on_click=apply_kurume_preset, key="preset", icon=":material/tune:")
+    scenario = pj.Scenario(steps=8, tfr_target=tfr, tfr_year=tfr_year, migration_points=mig,
+                           migration_ages=(float(ages[0]), float(ages[1])),
+                           foreign_share=fshare / 100 if fshare > 0 else None, foreign_method=fmethod)
+    result = qp.run(code, BASE, scenario)
+    summary = result["summary"]
+    last = summary.iloc[-1]
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("m_pop_year", year=int(last["year"])), fmt_int(round(last["total"])),
+              delta=f"{last['diff_total']:+,.0f}", delta_description=t("m_diff"), border=True)
+    m2.metric(t("m_aging_year", year=int(last["year"])), f"{100 * last['share_65p']:.1f}%", border=True)
+    m3.metric(t("m_foreign_year", year=int(last["year"])), f"{100 * last['foreign'] / last['total']:.1f}%", border=True)
+
+    lines = qp.comparison_lines(code, summary)
+    lines["label"] = lines["series"].map(lambda s: t("s_" + s))
+    band = summary[["year", "band_low", "band_high"]].rename(columns={"band_low": "low", "band_high": "high"})
+    chart(pcharts.totals_chart, lines, band, lang, t("chart_proj_total"))
+    notes = inputs.notes
+    caption(lines["source_id"].unique(), "unit_persons", "period_date",
+            t("proj_note", windows=notes["windows"], cwr_year=2022, fmethod=t("fm_" + fmethod)))
+    left, right = st.columns(2)
+    with left:
+        chart(pcharts.age3_chart, summary, lang, t("chart_proj_age3"))
+    with right:
+        chart(pcharts.diff_bars, summary, lang, t("chart_diff"))
+    year = st.select_slider(t("pyramid_year"), options=summary["year"].tolist(), value=int(last["year"]), key="pyr",
+                            bind="query-params")
+    chart(pcharts.pyramid, result["pyramid"], year, BASE, lang, t("chart_pyramid", year=year, base=BASE))
+    caption(["juki_age"], "unit_persons", "period_date")
+
+    st.subheader(t("results_table"))
+    table = summary.assign(**{c: 100 * summary[c] for c in ("share_0_14", "share_15_64", "share_65p")})
+    cols = {"year": t("col_year"), "total": t("col_total"), "japanese": t("col_japanese"), "foreign": t("col_foreign"),
+            "baseline_total": t("col_baseline"), "diff_total": t("col_diff"), "share_0_14": t("col_share_0_14"),
+            "share_15_64": t("col_share_15_64"), "share_65p": t("col_share_65p")}
+    persons = ["total", "japanese", "foreign", "baseline_total", "diff_total"]
+    table = table.assign(**{c: table[c].round() for c in persons})
+    config = {cols[c]: st.column_config.NumberColumn(cols[c], format="localized") for c in persons}
+    config |= {cols[c]: st.column_config.NumberColumn(cols[c], format="%.1f") for c in ("share_0_14", "share_15_64", "share_65p")}
+    config[cols["year"]] = st.column_config.NumberColumn(cols["year"], format="%d")
+    st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, width="stretch", column_config=config)
+    params = {"param_base_year": BASE, "param_tfr_base": base_tfr, "param_tfr_target": tfr, "param_tfr_year": tfr_year,
+              "param_migration_points": mig, "param_migration_ages": f"{ages[0]}-{ages[1]}",
+              "param_foreign_share_2070_pct": fshare, "param_foreign_method": fmethod}
+    download_csv(summary.assign(**params), code, view.area["name_ja"], "projection", key="dl_projection")
+
+    st.subheader(t("inverse_title"))
+    i1, i2 = st.columns(2)
+    target = i1.number_input(t("inv_target"), min_value=0, value=int(round(last["baseline_total"], -3)), step=1000,
+                             key="inv_n", bind="query-params")
+    inv_year = i2.select_slider(t("inv_year"), options=summary["year"].tolist()[1:], value=int(last["year"]),
+                                key="inv_y", bind="query-params")
+    for what, key, fmt in (("tfr", "inv_tfr", "{:.2f}"), ("migration", "inv_mig", "{:+.2f}")):
+        r = qp.solve(code, BASE, scenario, what, target, inv_year)
+        value = fmt.format(r["value"]) if r["reachable"] else t("inv_unreachable", lo=r["bounds"][0], hi=r["bounds"][1],
+                                                                   direction=t("inv_" + r["direction"]))
+        st.markdown(t(key, value=value, tfr_year=tfr_year, ages=f"{ages[0]}–{ages[1] - 1}"))
+
+
+scenario_panel()

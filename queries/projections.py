@@ -1,0 +1,103 @@
+"""Cached projection inputs and scenario runs for the projection page.
+
+Inputs are estimated once per (database, area, base year) from the register (queries.projection_inputs);
+a scenario run is cached by its parameters (the kernel is pure, so equal parameters give equal results).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import projection as pj
+from queries import db, query
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _inputs(key: tuple, area: str, base_year: int) -> pj.ModelInputs:
+    from queries.projection_inputs import build_inputs
+
+    return build_inputs(db.connection(), base_year=base_year, areas=[area])
+
+
+def inputs(area: str, base_year: int = 2020) -> pj.ModelInputs | None:
+    """Projection inputs of one area (see queries.projection_inputs.build_inputs), or None when the register
+    has no age table for it on the dates needed (e.g. a municipality that did not exist yet)."""
+    try:
+        return _inputs(db.cache_key(), area, base_year).area(0)
+    except ValueError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(key: tuple, area: str, base_year: int, scenario: tuple) -> dict:
+    inp = _inputs(key, area, base_year).area(0)
+    sc = pj.Scenario(**dict(scenario))
+    res = pj.run(inp, sc)
+    base = pj.run(inp, pj.Scenario(steps=sc.steps, foreign_share=sc.foreign_share,
+                                   foreign_share_year=sc.foreign_share_year, foreign_method=sc.foreign_method))
+    band = pj.migration_band(inp, sc)
+    summary = pj.summary_frame(res, base)
+    summary["band_low"], summary["band_high"] = band.low, band.high
+    pyramid = pj.long_frame(res.total, res.years)
+    return {"summary": summary, "pyramid": pyramid,
+            "share_factor": None if res.share is None else float(np.asarray(res.share.factor)),
+            "share_reached": None if res.share is None else bool(np.asarray(res.share.reached))}
+
+
+def run(area: str, base_year: int, scenario: pj.Scenario) -> dict:
+    """Scenario vs baseline for one area: {'summary': per-year DataFrame (projection.summary_frame with
+    baseline_total, diff_total, band_low, band_high), 'pyramid': persons by year/sex/age, share facts}."""
+    return _run(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _solve(key: tuple, area: str, base_year: int, scenario: tuple, what: str, target: float, year: int) -> dict:
+    inp = _inputs(key, area, base_year).area(0)
+    sc = pj.Scenario(**dict(scenario))
+    fn = pj.solve_tfr if what == "tfr" else pj.solve_migration
+    r = fn(inp, sc, target, year)
+    return {"value": float(r.value), "reachable": bool(r.reachable), "direction": str(r.direction),
+            "achieved": float(r.achieved), "bounds": r.bounds}
+
+
+def solve(area: str, base_year: int, scenario: pj.Scenario, what: str, target: float, year: int) -> dict:
+    """Inverse question: which TFR target ('tfr') or migration change in points ('migration') gives `target`
+    persons in `year`, other settings as in `scenario`. Returns value, reachable, direction, achieved."""
+    return _solve(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), what, float(target), int(year))
+
+
+def published(area: str) -> pd.DataFrame:
+    """Published projections of the area (IPSS 2018, city's own): source, scenario, year, nationality,
+    age_group, persons, source_id (sex total)."""
+    return query("projections_published", area=area)
+
+
+def comparison_lines(area: str, summary: pd.DataFrame) -> pd.DataFrame:
+    """Total population by year for every baseline the page compares: register actuals (1 January),
+    this app's trend baseline and scenario, IPSS 2018 and the city's published projections.
+
+    Returns year, persons, series ('actual', 'app_baseline', 'app_scenario', 'ipss', 'city_baseline',
+    'city_improved'), source_id.
+    """
+    from queries import population_trend
+
+    act = population_trend(area)
+    act = act[(act["nationality"] == "total") & (pd.to_datetime(act["ref_date"]).dt.month == 1)]
+    parts = [pd.DataFrame({"year": pd.to_datetime(act["ref_date"]).dt.year, "persons": act["persons"],
+                           "series": "actual", "source_id": act["source_id"]}),
+             pd.DataFrame({"year": summary["year"], "persons": summary["baseline_total"], "series": "app_baseline",
+                           "source_id": "juki_age"}),
+             pd.DataFrame({"year": summary["year"], "persons": summary["total"], "series": "app_scenario",
+                           "source_id": "juki_age"})]
+    pub = published(area)
+    pub = pub[(pub["age_group"] == "total") & (pub["nationality"] == "total")]
+    names = {("ipss_2018", "baseline"): "ipss", ("kurume_vision_2025", "baseline"): "city_baseline",
+             ("kurume_vision_2025", "improved"): "city_improved"}
+    for (source, scenario), g in pub.groupby(["source", "scenario"]):
+        if (source, scenario) in names:
+            parts.append(pd.DataFrame({"year": g["year"], "persons": g["persons"], "series": names[(source, scenario)],
+                                       "source_id": g["source_id"]}))
+    return pd.concat(parts, ignore_index=True).astype({"year": int, "persons": float})
