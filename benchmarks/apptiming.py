@@ -5,7 +5,10 @@ not what a user waits for. Wrapping `_run_script` measures the script run as the
 """
 from __future__ import annotations
 
+import functools
 import time
+
+import streamlit as st
 
 from streamlit.runtime.scriptrunner import script_runner
 
@@ -22,6 +25,26 @@ def _timed(self, rerun_data):
 
 
 script_runner.ScriptRunner._run_script = _timed
+
+#: Wall time of each fragment body (name, ms): a slider inside a fragment reruns only that body on a server.
+FRAGMENT_MS: list[tuple[str, float]] = []
+_original_fragment = st.fragment
+
+
+def _timed_fragment(func=None, **kwargs):
+    def decorate(f):
+        @functools.wraps(f)
+        def body(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return f(*a, **k)
+            finally:
+                FRAGMENT_MS.append((f.__name__, (time.perf_counter() - t0) * 1000))
+        return _original_fragment(body, **kwargs)
+    return decorate(func) if func is not None else decorate
+
+
+st.fragment = _timed_fragment
 
 
 def run_page(app: str, params: dict, page: str | None = None, timeout: float = 60) -> tuple[float, object]:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [None, "pages/natural_change.py", "pages/social_change.py"]
+PAGES = [None, "pages/natural_change.py", "pages/social_change.py", "pages/projection.py"]
 sys.path.insert(0, str(ROOT))
 
 
@@ -72,6 +72,30 @@ def main() -> None:
             print(f"{page or 'app.py (overview)'} render ({name} cache), {len(xs)} municipalities: "
                   f"median {statistics.median(xs):.0f} ms, p95 {p95:.0f} ms, max {max(xs):.0f} ms (budget 300 ms)")
     print("areas:", " ".join(sample))
+    slider_moves(sample)
+
+
+def slider_moves(sample: list[str], moves: int = 10) -> None:
+    """Server time of a projection slider move (new TFR value each time, so nothing is served from cache).
+
+    AppTest reruns the whole page for a widget change; the fragment alone does less, so this is an upper bound.
+    """
+    from benchmarks.apptiming import FRAGMENT_MS, TIMES_MS, run_page
+
+    xs, frag = [], []
+    for code in sample[:3]:
+        _, at = run_page(str(ROOT / "app.py"), {"area": code}, "pages/projection.py")
+        for k in range(moves):
+            before, fb = len(TIMES_MS), len(FRAGMENT_MS)
+            at.slider(key="tfr").set_value(round(1.0 + 0.05 * k, 2)).run()
+            xs.append(sum(TIMES_MS[before:]))
+            frag += [ms for name, ms in FRAGMENT_MS[fb:] if name == "scenario_panel"]
+    xs.sort()
+    frag.sort()
+    print(f"projection slider move, scenario fragment body, {len(frag)} moves: median {statistics.median(frag):.0f} ms, "
+          f"p95 {frag[int(0.95 * len(frag)) - 1]:.0f} ms (budget 100 ms)")
+    print(f"projection slider move (whole-page rerun, upper bound of the fragment), {len(xs)} moves: "
+          f"median {statistics.median(xs):.0f} ms, p95 {xs[int(0.95 * len(xs)) - 1]:.0f} ms (budget 100 ms)")
 
 
 if __name__ == "__main__":

@@ -21,5 +21,5 @@ def style(chart, lang: str):
     """
     return (chart.configure(font=FONT)
             .configure_axis(labelFontSize=13, titleFontSize=14)
-            .configure_legend(labelFontSize=13, titleFontSize=13, orient="top")
+            .configure_legend(labelFontSize=13, titleFontSize=13, orient="top", labelLimit=0)
             .configure_title(fontSize=16, anchor="start"))

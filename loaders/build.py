@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from loaders import areas as areas_mod
-from loaders import fertility, ipss, juki
+from loaders import fertility, ipss, juki, migration_od, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
 from loaders.sources import SOURCE_COLUMNS, official_sources
@@ -46,12 +46,15 @@ KEYS = {
     "migration_flows": ["origin_code", "dest_code", "period", "nationality", "sex", "age_group", "source_id"],
     "fertility": ["area_code", "year", "source_id"],
     "projections": ["area_code", "source", "scenario", "year", "nationality", "sex", "age_group"],
+    "migration_net_flows": migration_od.NET_FLOWS_KEYS,
+    "youth_net_migration": youth_migration.YOUTH_KEYS,
     "kpis": ["kpi_id"],
     "kpi_values": ["kpi_id", "period"],
     "sources": ["source_id"],
 }
 TABLE_ORDER = ["sources", "areas", "area_groups", "population", "households", "vital_events", "migration_totals",
-               "migration_flows", "fertility", "projections", "kpis", "kpi_values", "statements"]
+               "migration_flows", "migration_net_flows", "youth_net_migration", "fertility", "projections", "kpis",
+               "kpi_values", "statements"]
 
 
 def period_end(period: str) -> date:
@@ -92,7 +95,16 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     proj, proj_sources = ipss.load_folder(raw / "ipss_projection_2018_municipal")
     if not proj.empty:
         tables["projections"] = proj
-    tables["sources"] = pd.concat([tables["sources"], tfr_sources, proj_sources], ignore_index=True)
+    od = migration_od.load_folder(raw / "migration_prefecture_od")
+    youth, unmatched = youth_migration.load_folder(raw / "municipal_youth_net_migration", areas, jk.area_names)
+    for row in unmatched[unmatched["status"] == "not_found"].itertuples():
+        print(f"youth migration: no area for {row.pref_name} {row.name} ({row.file}, row {row.row})", file=sys.stderr)
+    tables["migration_flows"] = od["migration_flows"]
+    tables["migration_net_flows"] = od["migration_net_flows"]
+    tables["youth_net_migration"] = youth["youth_net_migration"]
+    tables["area_groups"] = pd.concat([tables["area_groups"], od["area_groups"]], ignore_index=True)
+    tables["sources"] = pd.concat([tables["sources"], tfr_sources, proj_sources, od["sources"], youth["sources"]],
+                                  ignore_index=True)
     # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
     for name in ("population", "households", "vital_events", "migration_totals", "fertility", "projections"):
         tables[name] = tables[name][tables[name]["area_code"].isin(known)]
@@ -134,7 +146,7 @@ def check_tables(tables: dict[str, pd.DataFrame]) -> None:
             if unknown:
                 raise LoaderError(name, f"出典 ID が sources にありません: {sorted(unknown)}",
                                   f"source id not in sources: {sorted(unknown)}", column="source_id")
-        for col in ("area_code", "origin_code", "dest_code"):
+        for col in ("area_code", "origin_code", "dest_code", "partner_code"):
             if col in frame.columns and name not in ("areas", "area_groups"):
                 unknown = set(frame[col].dropna()) - codes
                 if unknown:
@@ -200,8 +212,17 @@ def write_extract(tables: dict[str, pd.DataFrame], out_dir: Path, codes=DEMO_COD
             sub[name] = frame[frame["area_code"].isin(parents | {"40130"}) | (frame["kind"] == "prefecture")]
         elif "area_code" in frame.columns:
             sub[name] = frame[frame["area_code"].isin(parents)]
+        elif "origin_code" in frame.columns:
+            sub[name] = frame[frame["origin_code"].isin(parents) | frame["dest_code"].isin(parents)]
         else:
             sub[name] = frame
+    # Partners named by the extracted flows (other prefectures, designated cities) must exist as areas too.
+    named = set()
+    for n, f in sub.items():
+        for col in ("origin_code", "dest_code", "partner_code"):
+            if col in f.columns:
+                named |= set(f[col])
+    sub["areas"] = pd.concat([sub["areas"], tables["areas"][tables["areas"]["area_code"].isin(named)]]).drop_duplicates("area_code")
     used = set().union(*(set(f["source_id"]) for n, f in sub.items() if "source_id" in f.columns and n != "sources"))
     sub["sources"] = sub["sources"][sub["sources"]["source_id"].isin(used)]
     tmp = out_dir.with_name(out_dir.name + ".tmp")

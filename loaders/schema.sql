@@ -23,6 +23,14 @@ CREATE TABLE migration_totals (area_code VARCHAR NOT NULL, period VARCHAR NOT NU
 CREATE TABLE migration_flows (origin_code VARCHAR NOT NULL, dest_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
                               period_kind VARCHAR NOT NULL, nationality VARCHAR NOT NULL, sex VARCHAR NOT NULL,
                               age_group VARCHAR NOT NULL, movers BIGINT, source_id VARCHAR NOT NULL);
+-- Published net flows (転入超過数 = movers from partner − movers to partner), e.g. 2021 by 5-year age.
+CREATE TABLE migration_net_flows (area_code VARCHAR NOT NULL, partner_code VARCHAR NOT NULL, period VARCHAR NOT NULL,
+                                  period_kind VARCHAR NOT NULL, nationality VARCHAR NOT NULL, sex VARCHAR NOT NULL,
+                                  age_group VARCHAR NOT NULL, net_movers BIGINT, source_id VARCHAR NOT NULL);
+-- Net migration of Japanese aged 15–29 by municipality (age_group '15-19', '20-24', '25-29' and '15-29').
+CREATE TABLE youth_net_migration (area_code VARCHAR NOT NULL, period VARCHAR NOT NULL, period_kind VARCHAR NOT NULL,
+                                  year INTEGER NOT NULL, nationality VARCHAR NOT NULL, sex VARCHAR NOT NULL,
+                                  age_group VARCHAR NOT NULL, net_movers BIGINT, source_id VARCHAR NOT NULL);
 CREATE TABLE fertility (area_code VARCHAR NOT NULL, year INTEGER NOT NULL, tfr DOUBLE, source_id VARCHAR NOT NULL);
 CREATE TABLE projections (area_code VARCHAR NOT NULL, source VARCHAR NOT NULL, scenario VARCHAR NOT NULL,
                           year INTEGER NOT NULL, nationality VARCHAR NOT NULL, sex VARCHAR NOT NULL,

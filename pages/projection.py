@@ -1,4 +1,5 @@
 """将来人口推計・シミュレーション / Projection and scenarios: three baselines, sliders, pyramid, inverse question."""
+import pandas as pd
 import streamlit as st
 
 import projection as pj
@@ -7,7 +8,7 @@ from queries import projections as qp
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, t
-from ui.show import chart
+from ui.show import chart_data
 
 view = frame()
 code, lang = view.code, view.lang
@@ -53,20 +54,21 @@ def scenario_panel() -> None:
     m3.metric(t("m_foreign_year", year=int(last["year"])), f"{100 * last['foreign'] / last['total']:.1f}%", border=True)
 
     lines = qp.comparison_lines(code, summary)
-    lines["label"] = lines["series"].map(lambda s: t("s_" + s))
     band = summary[["year", "band_low", "band_high"]].rename(columns={"band_low": "low", "band_high": "high"})
-    chart(pcharts.totals_chart, lines, band, lang, t("chart_proj_total"))
+    labels = tuple((k, t("s_" + k)) for k in pcharts.SERIES_COLOURS if k in set(lines["series"]))
+    chart_data(pcharts.totals_chart, pd.concat([lines, band.assign(series="band")], ignore_index=True), labels, lang,
+               t("chart_proj_total"))
     notes = inputs.notes
     caption(lines["source_id"].unique(), "unit_persons", "period_date",
             t("proj_note", windows=notes["windows"], cwr_year=2022, fmethod=t("fm_" + fmethod)))
     left, right = st.columns(2)
     with left:
-        chart(pcharts.age3_chart, summary, lang, t("chart_proj_age3"))
+        chart_data(pcharts.age3_chart, summary, lang, t("chart_proj_age3"))
     with right:
-        chart(pcharts.diff_bars, summary, lang, t("chart_diff"))
+        chart_data(pcharts.diff_bars, summary, lang, t("chart_diff"))
     year = st.select_slider(t("pyramid_year"), options=summary["year"].tolist(), value=int(last["year"]), key="pyr",
                             bind="query-params")
-    chart(pcharts.pyramid, result["pyramid"], year, BASE, lang, t("chart_pyramid", year=year, base=BASE))
+    chart_data(pcharts.pyramid, result["pyramid"], year, BASE, lang, t("chart_pyramid", year=year, base=BASE))
     caption(["juki_age"], "unit_persons", "period_date")
 
     st.subheader(t("results_table"))
@@ -85,17 +87,32 @@ def scenario_panel() -> None:
               "param_foreign_share_2070_pct": fshare, "param_foreign_method": fmethod}
     download_csv(summary.assign(**params), code, view.area["name_ja"], "projection", key="dl_projection")
 
+    st.session_state["_scenario"] = scenario
+    st.session_state["_last_year"] = int(last["year"])
+    st.session_state["_baseline_last"] = int(round(last["baseline_total"], -3))
+
+
+@st.fragment
+def inverse_panel() -> None:
+    """Solved on request (about 80 ms), so moving a scenario slider stays instant."""
+    scenario = st.session_state["_scenario"]
     st.subheader(t("inverse_title"))
-    i1, i2 = st.columns(2)
-    target = i1.number_input(t("inv_target"), min_value=0, value=int(round(last["baseline_total"], -3)), step=1000,
+    i1, i2, i3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    target = i1.number_input(t("inv_target"), min_value=0, value=st.session_state["_baseline_last"], step=1000,
                              key="inv_n", bind="query-params")
-    inv_year = i2.select_slider(t("inv_year"), options=summary["year"].tolist()[1:], value=int(last["year"]),
-                                key="inv_y", bind="query-params")
+    years = list(range(BASE + 5, st.session_state["_last_year"] + 1, 5))
+    inv_year = i2.select_slider(t("inv_year"), options=years, value=years[-1], key="inv_y", bind="query-params")
+    asked = i3.button(t("inv_solve"), key="inv_go", type="primary", icon=":material/calculate:")
+    if not (asked or "inv_n" in st.query_params):
+        st.caption(t("inv_hint"))
+        return
     for what, key, fmt in (("tfr", "inv_tfr", "{:.2f}"), ("migration", "inv_mig", "{:+.2f}")):
         r = qp.solve(code, BASE, scenario, what, target, inv_year)
         value = fmt.format(r["value"]) if r["reachable"] else t("inv_unreachable", lo=r["bounds"][0], hi=r["bounds"][1],
                                                                    direction=t("inv_" + r["direction"]))
-        st.markdown(t(key, value=value, tfr_year=tfr_year, ages=f"{ages[0]}–{ages[1] - 1}"))
+        ages = scenario.migration_ages
+        st.markdown(t(key, value=value, tfr_year=scenario.tfr_year, ages=f"{int(ages[0])}–{int(ages[1]) - 1}"))
 
 
 scenario_panel()
+inverse_panel()

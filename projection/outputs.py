@@ -103,9 +103,30 @@ def _persons_in(inputs: ModelInputs, scenario: Scenario, year: int, nationality:
     return pop[..., k, :, :].sum(axis=(-1, -2))
 
 
+def _grid_solve(fn, lo: float, hi: float, target: float, tol: float, points: int = 64) -> float:
+    """Root of an increasing scalar fn by nested grids: each round evaluates `points` candidates in ONE
+    vectorised projection (the candidates ride on a leading axis) and keeps the bracketing interval, so a
+    0.0001 precision over [0.5, 4] takes 3 projections instead of ~15 sequential bisection steps."""
+    a, b = float(lo), float(hi)
+    while b - a > tol:
+        xs = np.linspace(a, b, points)
+        ys = np.asarray(fn(xs), dtype=float)
+        i = int(np.clip(np.searchsorted(ys, target), 1, points - 1))
+        a, b = xs[i - 1], xs[i]
+    return 0.5 * (a + b)
+
+
 def _solve(fn, lo: float, hi: float, target, tol: float, max_iter: int = 80) -> InverseResult:
-    """Bisection for an increasing fn(values) → persons, vectorised over areas."""
+    """Bisection for an increasing fn(values) → persons, vectorised over areas (nested grids for one area)."""
     f_lo, f_hi = fn(lo), fn(hi)
+    if np.ndim(f_lo) == 0 and np.ndim(target) == 0:
+        reachable = bool(f_lo <= target <= f_hi)
+        value = _grid_solve(fn, lo, hi, float(target), tol) if reachable else np.nan
+        direction = "above" if f_hi < target else ("below" if f_lo > target else "")
+        achieved = fn(value if reachable else (hi if f_hi < target else lo))
+        return InverseResult(value=np.asarray(value), reachable=np.asarray(reachable), achieved=np.asarray(achieved),
+                             at_low=np.asarray(f_lo), at_high=np.asarray(f_hi), bounds=(lo, hi),
+                             direction=np.asarray(direction))
     shape = np.broadcast_shapes(np.shape(f_lo), np.shape(target))
     target = np.broadcast_to(np.asarray(target, dtype=float), shape)
     a = np.full(shape, float(lo))

@@ -58,7 +58,7 @@ def _solve(key: tuple, area: str, base_year: int, scenario: tuple, what: str, ta
     inp = _inputs(key, area, base_year).area(0)
     sc = pj.Scenario(**dict(scenario))
     fn = pj.solve_tfr if what == "tfr" else pj.solve_migration
-    r = fn(inp, sc, target, year)
+    r = fn(inp, sc, target, year, tol=1e-3)  # shown with 2 decimals
     return {"value": float(r.value), "reachable": bool(r.reachable), "direction": str(r.direction),
             "achieved": float(r.achieved), "bounds": r.bounds}
 
