@@ -186,3 +186,46 @@ def split_bars(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:
         tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("measure:N", title=tr("measure", lang)),
                  alt.Tooltip("abs_value:Q", format=",d", title=tr("persons", lang))])
     return style(chart.properties(height=420, title=title), lang)
+
+
+def youth_bars(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:
+    """Net migration of Japanese aged 15–19, 20–24, 25–29 per calendar year (both sexes), grouped bars.
+
+    frame: queries.dynamics.youth_net rows (sex 'total', age groups without the '15-29' sum). Unit: persons.
+    """
+    f = frame.assign(label=frame["period"].map(lambda p: period_text(p, lang)))
+    order = list(dict.fromkeys(f.sort_values("year")["label"]))
+    ages = ["15-19", "20-24", "25-29"]
+    chart = alt.Chart(f).mark_bar().encode(
+        x=alt.X("label:O", sort=order, title=tr("period", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("age_group:N", sort=ages),
+        y=alt.Y("net_movers:Q", title=tr("net_movers", lang), axis=alt.Axis(format=",d")),
+        color=alt.Color("age_group:N", title=tr("age_group", lang), sort=ages,
+                        scale=alt.Scale(domain=ages, range=["#56B4E9", POS, "#009E73"])),
+        tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("age_group:N", title=tr("age_group", lang)),
+                 alt.Tooltip("net_movers:Q", format=",d", title=tr("net_movers", lang))])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    return style((chart + zero).properties(height=360, title=title), lang)
+
+
+def residual_age(frame: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
+    """Net migration rate by age and sex from the cohort residual method (% of the cohort over 5 years),
+    with the range across estimation windows as error bars.
+
+    frame: queries.projections.residual_migration output (sex, age_from, age_to, rate_pct, low_pct, high_pct).
+    """
+    f = frame.assign(sex_label=frame["sex"].map({"male": tr("male", lang), "female": tr("female", lang)}),
+                     cohort=frame["age_from"] + "→" + frame["age_to"])
+    order = list(dict.fromkeys(f["cohort"]))
+    x = alt.X("cohort:N", sort=order, title=tr("cohort_age", lang), axis=alt.Axis(labelAngle=-45, labelOverlap=False))
+    colour = alt.Color("sex_label:N", title=None, scale=alt.Scale(domain=[tr("male", lang), tr("female", lang)],
+                                                                  range=[JAPANESE, FOREIGN]))
+    bars = alt.Chart(f).mark_bar().encode(
+        x=x, xOffset="sex_label:N", y=alt.Y("rate_pct:Q", title=tr("net_rate_pct", lang)), color=colour,
+        tooltip=[alt.Tooltip("cohort:N", title=tr("cohort_age", lang)), alt.Tooltip("sex_label:N", title=None),
+                 alt.Tooltip("rate_pct:Q", format="+.2f", title=tr("net_rate_pct", lang)),
+                 alt.Tooltip("low_pct:Q", format="+.2f", title=tr("band_low", lang)),
+                 alt.Tooltip("high_pct:Q", format="+.2f", title=tr("band_high", lang))])
+    err = alt.Chart(f).mark_rule(color="#333").encode(x=x, xOffset="sex_label:N", y="low_pct:Q", y2="high_pct:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    return style((bars + err + zero).properties(height=400, title=title), lang)

@@ -1,9 +1,11 @@
 """社会動態 / Migration: in- and out-migrants, domestic/abroad, rates, partners, waterfall, comparison."""
+import pandas as pd
 import streamlit as st
 
 import queries
 from charts import dynamics as dcharts
 from queries import dynamics as dyn
+from queries import projections as qp
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, fmt_period, t
@@ -39,11 +41,17 @@ if not rates.empty:
     caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
     download_csv(rates.drop(columns=["order"]), code, view.area["name_ja"], "migration_rates", key="dl_mrates")
 
-flows = dyn.flows_published(code)
-st.subheader(t("flows_title", period=fmt_period(flows["period"].iat[0])) if not flows.empty else t("partner"))
+st.subheader(t("partner"))
+flows, flows_area = dyn.partner_flows(code), code
+if flows.empty and view.area["kind"] not in ("nation", "prefecture"):
+    flows_area = code[:2] + "000"
+    flows = dyn.partner_flows(flows_area)
+    st.info(t("od_prefecture_instead", pref=view.pref_name))
 if flows.empty:
     st.info(t("flows_unavailable"))
 else:
+    published = not flows["source_id"].eq("idou_2025_table2").all()
+    period = fmt_period(flows["period"].iat[0])
     ranks = dyn.published_rankings(flows)
     name_col = "partner_ja" if lang == "ja" else "partner_en"
     config = {"rank": "#", name_col: t("partner"),
@@ -51,16 +59,37 @@ else:
               "out_movers": st.column_config.NumberColumn(t("out_total"), format="localized"),
               "net": st.column_config.NumberColumn(t("net_movers"), format="localized")}
     cols = ["rank", name_col, "in_movers", "out_movers", "net"]
+    st.markdown(f"**{t('flows_title' if published else 'od_title', period=period)}**")
     left, right = st.columns(2)
     for col, key in ((left, "in"), (right, "out")):
         with col:
-            st.markdown(f"**{t('rank_' + key)}**")
-            st.dataframe(ranks[key][cols], hide_index=True, column_config=config, width="stretch")
+            st.markdown(t("rank_" + key))
+            st.dataframe(ranks[key][cols].head(10), hide_index=True, column_config=config, width="stretch")
     st.markdown(f"**{t('metro_table')}**")
     st.dataframe(ranks["metro"][cols].drop(columns="rank"), hide_index=True, column_config=config)
-    chart(dcharts.flows_net_bar, flows[~flows["is_group"]], lang, t("flows_title", period=fmt_period(flows["period"].iat[0])))
-    caption(flows["source_id"].unique(), "unit_persons", "period_fy", t("flows_note"))
-    download_csv(flows, code, view.area["name_ja"], "migration_partners", key="dl_flows")
+    shown = flows[~flows["is_group"] & flows["partner_code"].str.endswith("000")]
+    shown = pd.concat([shown.nlargest(10, "net"), shown.nsmallest(10, "net")]).drop_duplicates("partner_code")
+    chart(dcharts.flows_net_bar, shown, lang, t("flows_title" if published else "od_title", period=period))
+    caption(flows["source_id"].unique(), "unit_persons", "period_fy" if published else "period_cy",
+            t("flows_note" if published else "od_note"))
+    download_csv(flows, flows_area, "migration_partners", key="dl_flows")
+
+youth = dyn.youth_net(code)
+st.subheader(t("youth_title"))
+if youth.empty:
+    st.info(t("youth_unavailable"))
+else:
+    chart(dcharts.youth_bars, youth[(youth["sex"] == "total") & (youth["age_group"] != "15-29")], lang, t("youth_title"))
+    caption(youth["source_id"].unique(), "unit_persons", "period_cy", t("youth_note"))
+    download_csv(youth, code, view.area["name_ja"], "youth_net_migration", key="dl_youth")
+
+residual = qp.residual_migration(code)
+if residual is not None:
+    notes = qp.inputs(code).notes
+    chart(dcharts.residual_age, residual, lang, t("residual_title"))
+    caption(["juki_age"], "unit_percent", "period_date",
+            t("residual_note", windows=notes["windows"], survival=t("survival_assumption")))
+    download_csv(residual, code, view.area["name_ja"], "net_migration_by_age", key="dl_residual")
 
 official = series[series["source_id"] == "juki_dynamics"].sort_values("period_end")
 periods = list(dict.fromkeys(official["period"]))[::-1]

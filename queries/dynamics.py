@@ -25,9 +25,16 @@ def tfr(area: str) -> pd.DataFrame:
     return query("tfr_series", area=area)
 
 
-def flows_published(area: str) -> pd.DataFrame:
-    """Published partner tables of an area: partner_code, partner_ja/en, is_group, period, in/out_movers, net."""
-    return query("flows_published", area=area)
+def partner_flows(area: str, nationality: str = "total") -> pd.DataFrame:
+    """Movers by partner: partner_code, partner_ja/en, is_group, period, period_kind, in_movers, out_movers,
+    net, source_id. Either a published table whose subject is the area or the 2025 prefecture OD table."""
+    return query("partner_flows", area=area, nationality=nationality)
+
+
+def youth_net(area: str) -> pd.DataFrame:
+    """Net migration of Japanese aged 15–29 (period, year, sex, age_group, net_movers, source_id); empty where
+    the publication only has the 郡 total."""
+    return query("youth_net", area=area)
 
 
 def area_names(areas: tuple[str, ...]) -> pd.DataFrame:
@@ -121,7 +128,7 @@ def published_rankings(flows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     designated cities}, each with columns rank, partner_code, partner_ja, partner_en, in_movers, out_movers, net.
     """
     cols = ["rank", "partner_code", "partner_ja", "partner_en", "in_movers", "out_movers", "net"]
-    prefs = flows[flows["partner_code"].str.endswith("000") & ~flows["is_group"]]
+    prefs = flows[flows["partner_code"].str.endswith("000") & ~flows["is_group"] & (flows["partner_code"] != "00000")]
     gain = prefs[prefs["net"] > 0].sort_values("net", ascending=False)
     gain = gain.assign(rank=gain["net"].rank(method="min", ascending=False).astype(int))
     loss = prefs[prefs["net"] < 0].sort_values("net")

@@ -101,3 +101,20 @@ def comparison_lines(area: str, summary: pd.DataFrame) -> pd.DataFrame:
             parts.append(pd.DataFrame({"year": g["year"], "persons": g["persons"], "series": names[(source, scenario)],
                                        "source_id": g["source_id"]}))
     return pd.concat(parts, ignore_index=True).astype({"year": int, "persons": float})
+
+
+def residual_migration(area: str, base_year: int = 2020) -> pd.DataFrame | None:
+    """Net migration by 5-year age and sex estimated by the cohort residual method (the projection's inputs):
+    rows sex, age_from, age_to (cohort aged age_from at the start, age_to five years later), rate_pct (5-year net
+    migration as % of the cohort, mean over windows), low_pct / high_pct (range over windows). None when the
+    register lacks the age tables."""
+    inp = inputs(area, base_year)
+    if inp is None or not isinstance(inp.migration, pj.MigrationEstimate):
+        return None
+    m = inp.migration
+    rows = []
+    for s, sex in enumerate(pj.SEXES):
+        for a in range(len(pj.AGES) - 1):
+            rows.append(dict(sex=sex, age_from=pj.AGES[a], age_to=pj.AGES[a + 1], rate_pct=100 * m.mean[s, a],
+                             low_pct=100 * m.low[s, a], high_pct=100 * m.high[s, a]))
+    return pd.DataFrame(rows)

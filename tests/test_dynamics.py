@@ -62,7 +62,7 @@ def test_migration_table_reproduces_the_seed_cell_by_cell(bundled):
 
 def test_partner_tables_reproduce_the_seed(bundled):
     _, dyn = bundled
-    ranks = dyn.published_rankings(dyn.flows_published("40203"))
+    ranks = dyn.published_rankings(dyn.partner_flows("40203"))
     gain = ranks["in"]
     assert gain["partner_ja"].tolist() == ["神奈川県", "長崎県", "鹿児島県", "大分県", "宮崎県", "広島県", "山口県",
                                            "沖縄県", "岡山県", "愛媛県"]
@@ -79,9 +79,17 @@ def test_partner_tables_reproduce_the_seed(bundled):
     assert list(metro.index) == ["G_TOKYO", "G_NAGOYA", "G_OSAKA", "G_3METRO", "40130"]
 
 
-def test_partner_table_only_for_its_subject(bundled):
+def test_prefecture_partners_come_from_the_2025_od_table(bundled):
     _, dyn = bundled
-    assert dyn.flows_published("40000").empty  # 福岡県 is only a partner in 久留米市's table
+    flows = dyn.partner_flows("40000")
+    assert set(flows["source_id"]) == {"idou_2025_table2"}  # 福岡県 is only a partner in 久留米市's table
+    f = flows.set_index("partner_code")
+    # 住民基本台帳人口移動報告 2025 表2: 福岡県→東京圏 28,297, 東京圏→福岡県 22,165; 福岡市→福岡県(市外) 22,299
+    assert f.loc["G_TOKYO", ["in_movers", "out_movers"]].tolist() == [22_165, 28_297]
+    assert f.loc["40130", ["in_movers", "out_movers"]].tolist() == [22_299, 24_235]
+    ranks = dyn.published_rankings(flows)
+    assert len(ranks["in"]) + len(ranks["out"]) <= 46 and "00000" not in set(ranks["in"]["partner_code"])
+    assert (ranks["out"]["net"] < 0).all() and ranks["out"]["net"].is_monotonic_increasing
 
 
 def test_non_demo_municipality_cy2021_equals_the_published_workbook(national_db, monkeypatch):
@@ -157,3 +165,35 @@ def test_english_natural_page(bundled_db, monkeypatch):
     at.run()
     assert not at.exception
     assert at.title[0].value == "Natural change (births and deaths): Kurume-shi"
+
+
+def test_youth_net_migration_kurume(bundled):
+    _, dyn = bundled
+    y = dyn.youth_net("40203")
+    cy21 = y[(y["period"] == "CY2021") & (y["sex"] == "total")].set_index("age_group")["net_movers"]
+    assert cy21[["15-19", "20-24", "25-29", "15-29"]].tolist() == [-43, -206, -186, -435]  # published (日本人)
+    spec = dcharts.youth_bars(y[(y["sex"] == "total") & (y["age_group"] != "15-29")], "ja", "t").to_dict()
+    assert spec["layer"][0]["encoding"]["xOffset"]["field"] == "age_group"
+
+
+def test_residual_net_migration_by_age(bundled_db, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
+    from queries import projections as qp
+
+    r = qp.residual_migration("40203")
+    assert len(r) == 2 * 18 and set(r["sex"]) == {"male", "female"}
+    assert (r["low_pct"] <= r["rate_pct"] + 1e-9).all() and (r["rate_pct"] <= r["high_pct"] + 1e-9).all()
+    # 久留米市 loses young adults: cohorts aged 20–24 → 25–29 have a negative net rate for men
+    men = r[r["sex"] == "male"].set_index("age_from")["rate_pct"]
+    assert men["20-24"] < 0
+    assert dcharts.residual_age(r, "en", "t").to_dict()["layer"][0]["mark"]["type"] == "bar"
+
+
+def test_municipality_without_partner_table_shows_its_prefecture(national_db, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(national_db))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["area"] = "40448"
+    at.switch_page("pages/social_change.py")
+    at.run()
+    assert not at.exception
+    assert any("福岡県の表を表示" in i.value for i in at.info)

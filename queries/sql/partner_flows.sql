@@ -1,12 +1,13 @@
--- Published origin/destination tables of an area (e.g. the city's 都道府県別 top-10 and 大都市圏 tables):
--- one row per partner with in (partner -> area) and out (area -> partner). Partners may be area groups.
--- Only tables whose subject is the area (the area is on one side of every row of that source).
+-- Movers between an area and its partners, one row per partner: in (partner -> area), out (area -> partner).
+-- Two kinds of table: a published table whose subject is the area (the area is on one side of every row of
+-- that source, e.g. the city's 都道府県別 top-10 and 大都市圏 tables), or the 2025 origin-destination table
+-- of 住民基本台帳人口移動報告 (prefectures, the three metro areas and the 21 major cities).
 WITH subject AS (
     SELECT source_id FROM migration_flows GROUP BY source_id
     HAVING bool_and(origin_code = $area OR dest_code = $area)),
 f AS (SELECT * FROM migration_flows WHERE (origin_code = $area OR dest_code = $area)
-                                      AND sex = 'total' AND age_group = 'total'
-                                      AND source_id IN (SELECT source_id FROM subject)),
+                                      AND sex = 'total' AND age_group = 'total' AND nationality = $nationality
+                                      AND (source_id IN (SELECT source_id FROM subject) OR source_id = 'idou_2025_table2')),
 g AS (SELECT DISTINCT group_code, group_name_ja, group_name_en FROM area_groups),
 agg AS (
     SELECT CASE WHEN f.dest_code = $area THEN f.origin_code ELSE f.dest_code END AS partner_code,
@@ -22,4 +23,5 @@ SELECT agg.partner_code, coalesce(a.name_ja, g.group_name_ja) AS partner_ja,
 FROM agg
 LEFT JOIN areas a ON a.area_code = agg.partner_code
 LEFT JOIN g ON g.group_code = agg.partner_code
-ORDER BY net DESC;
+WHERE agg.partner_code <> '00000'
+ORDER BY agg.source_id, net DESC;
