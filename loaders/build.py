@@ -105,6 +105,8 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     tables["area_groups"] = pd.concat([tables["area_groups"], od["area_groups"]], ignore_index=True)
     tables["sources"] = pd.concat([tables["sources"], tfr_sources, proj_sources, od["sources"], youth["sources"]],
                                   ignore_index=True)
+    # <<maps tables>>
+    # <<foreign tables>>
     # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
     for name in ("population", "households", "vital_events", "migration_totals", "fertility", "projections"):
         tables[name] = tables[name][tables[name]["area_code"].isin(known)]

@@ -42,4 +42,6 @@ CREATE TABLE kpi_values (kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value
                          source_id VARCHAR);
 CREATE TABLE statements (area_code VARCHAR, topic VARCHAR, statement_ja VARCHAR, statement_en VARCHAR,
                          period VARCHAR, source_id VARCHAR);
+-- <<maps schema>>
+-- <<foreign schema>>
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);

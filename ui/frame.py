@@ -20,6 +20,8 @@ PAGES = [
     ("pages/natural_change.py", "nav_natural", ":material/child_care:"),
     ("pages/social_change.py", "nav_social", ":material/move_down:"),
     ("pages/projection.py", "nav_projection", ":material/trending_down:"),
+    # <<maps page>>
+    # <<foreign page>>
 ]
 
 _PRESENTER_CSS = """

@@ -98,6 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "official": {"ja": "総務省統計", "en": "Official statistics"},
     "difference": {"ja": "差（公表値−統計）", "en": "Difference (published − official)"},
     "period": {"ja": "期間", "en": "Period"},
+    # <<maps strings>> (migration map page: keys added here)
+    # <<foreign strings>> (foreign residents page: keys added here)
     # dynamics pages
     "nav_natural": {"ja": "自然動態", "en": "Natural change"},
     "nav_social": {"ja": "社会動態", "en": "Migration"},
