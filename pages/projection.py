@@ -4,6 +4,8 @@ import streamlit as st
 
 import projection as pj
 from charts import projection as pcharts
+from loaders.errors import LoaderError
+from loaders.parameters import read_parameter_csv
 from queries import projections as qp
 from ui.download import download_csv
 from ui.frame import caption, frame
@@ -44,7 +46,7 @@ def scenario_panel() -> None:
     scenario = pj.Scenario(steps=8, tfr_target=tfr, tfr_year=tfr_year, migration_points=mig,
                            migration_ages=(float(ages[0]), float(ages[1])),
                            foreign_share=fshare / 100 if fshare > 0 else None, foreign_method=fmethod)
-    result = qp.run(code, BASE, scenario)
+    result = qp.run(code, BASE, scenario, st.session_state.get("_params"))
     summary = result["summary"]
     last = summary.iloc[-1]
     m1, m2, m3 = st.columns(3)
@@ -107,12 +109,24 @@ def inverse_panel() -> None:
         st.caption(t("inv_hint"))
         return
     for what, key, fmt in (("tfr", "inv_tfr", "{:.2f}"), ("migration", "inv_mig", "{:+.2f}")):
-        r = qp.solve(code, BASE, scenario, what, target, inv_year)
+        r = qp.solve(code, BASE, scenario, what, target, inv_year, st.session_state.get("_params"))
         value = fmt.format(r["value"]) if r["reachable"] else t("inv_unreachable", lo=r["bounds"][0], hi=r["bounds"][1],
                                                                    direction=t("inv_" + r["direction"]))
         ages = scenario.migration_ages
         st.markdown(t(key, value=value, tfr_year=scenario.tfr_year, ages=f"{int(ages[0])}–{int(ages[1]) - 1}"))
 
+
+with st.expander(t("params_title")):
+    st.caption(t("params_help"))
+    download_csv(qp.parameter_table(code, BASE), code, view.area["name_ja"], "projection_parameters", key="dl_params")
+    upload = st.file_uploader(t("params_upload"), type=["csv"], key="params_file")
+    st.session_state["_params"] = None
+    if upload is not None:
+        try:
+            st.session_state["_params"] = read_parameter_csv(upload.name, upload.getvalue())
+            st.success(t("params_applied", n=len(st.session_state["_params"])))
+        except LoaderError as exc:
+            st.error(exc.message(lang))
 
 scenario_panel()
 inverse_panel()

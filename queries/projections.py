@@ -31,42 +31,62 @@ def inputs(area: str, base_year: int = 2020) -> pj.ModelInputs | None:
         return None
 
 
+def _with_table(inp: pj.ModelInputs, params: pd.DataFrame | None, steps: int) -> pj.ModelInputs:
+    if params is None or params.empty:
+        return inp
+    table = params.assign(area_code=params["area_code"].replace("", None)) if "area_code" in params else params
+    table = table[table["area_code"].isna() | (table["area_code"] == inp.area_codes[0])]
+    return pj.apply_parameter_table(inp, table.assign(area_code=None), steps=steps)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(key: tuple, area: str, base_year: int, scenario: tuple) -> dict:
-    inp = _inputs(key, area, base_year).area(0)
+def _run(key: tuple, area: str, base_year: int, scenario: tuple, params: pd.DataFrame | None = None) -> dict:
     sc = pj.Scenario(**dict(scenario))
+    inp = _with_table(_inputs(key, area, base_year).area(0), params, sc.steps)
     res = pj.run(inp, sc)
     base = pj.run(inp, pj.Scenario(steps=sc.steps, foreign_share=sc.foreign_share,
                                    foreign_share_year=sc.foreign_share_year, foreign_method=sc.foreign_method))
-    band = pj.migration_band(inp, sc)
     summary = pj.summary_frame(res, base)
-    summary["band_low"], summary["band_high"] = band.low, band.high
+    if isinstance(inp.migration, pj.MigrationEstimate):
+        band = pj.migration_band(inp, sc)
+        summary["band_low"], summary["band_high"] = band.low, band.high
+    else:  # a user table replaced the estimated migration rates: no per-window spread to show
+        summary["band_low"] = summary["band_high"] = summary["total"]
     pyramid = pj.long_frame(res.total, res.years)
     return {"summary": summary, "pyramid": pyramid,
             "share_factor": None if res.share is None else float(np.asarray(res.share.factor)),
             "share_reached": None if res.share is None else bool(np.asarray(res.share.reached))}
 
 
-def run(area: str, base_year: int, scenario: pj.Scenario) -> dict:
+def run(area: str, base_year: int, scenario: pj.Scenario, params: pd.DataFrame | None = None) -> dict:
     """Scenario vs baseline for one area: {'summary': per-year DataFrame (projection.summary_frame with
-    baseline_total, diff_total, band_low, band_high), 'pyramid': persons by year/sex/age, share facts}."""
-    return _run(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())))
+    baseline_total, diff_total, band_low, band_high), 'pyramid': persons by year/sex/age, share facts}.
+    `params`: an uploaded parameter table (loaders.parameters) overriding the estimated inputs."""
+    return _run(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), params)
+
+
+def parameter_table(area: str, base_year: int = 2020) -> pd.DataFrame:
+    """The estimated parameters of one area in the upload layout (projection.tables), to edit and upload."""
+    return pj.parameter_table(_inputs(db.cache_key(), area, base_year).area(0))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _solve(key: tuple, area: str, base_year: int, scenario: tuple, what: str, target: float, year: int) -> dict:
-    inp = _inputs(key, area, base_year).area(0)
+def _solve(key: tuple, area: str, base_year: int, scenario: tuple, what: str, target: float, year: int,
+           params: pd.DataFrame | None = None) -> dict:
     sc = pj.Scenario(**dict(scenario))
+    inp = _with_table(_inputs(key, area, base_year).area(0), params, max(sc.steps, (year - base_year) // 5))
     fn = pj.solve_tfr if what == "tfr" else pj.solve_migration
     r = fn(inp, sc, target, year, tol=1e-3)  # shown with 2 decimals
     return {"value": float(r.value), "reachable": bool(r.reachable), "direction": str(r.direction),
             "achieved": float(r.achieved), "bounds": r.bounds}
 
 
-def solve(area: str, base_year: int, scenario: pj.Scenario, what: str, target: float, year: int) -> dict:
+def solve(area: str, base_year: int, scenario: pj.Scenario, what: str, target: float, year: int,
+          params: pd.DataFrame | None = None) -> dict:
     """Inverse question: which TFR target ('tfr') or migration change in points ('migration') gives `target`
     persons in `year`, other settings as in `scenario`. Returns value, reachable, direction, achieved."""
-    return _solve(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), what, float(target), int(year))
+    return _solve(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), what, float(target),
+                  int(year), params)
 
 
 def published(area: str) -> pd.DataFrame:
