@@ -260,6 +260,23 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def _merge_page_strings() -> None:
+    import importlib
+    import pkgutil
+
+    import ui.strings
+
+    for info in pkgutil.iter_modules(ui.strings.__path__):
+        extra = importlib.import_module(f"ui.strings.{info.name}").STRINGS
+        clash = set(extra) & set(STRINGS)
+        if clash:
+            raise KeyError(f"ui.strings.{info.name} redefines {sorted(clash)}")
+        STRINGS.update(extra)
+
+
+_merge_page_strings()
+
+
 def lang() -> str:
     """The session's UI language ('ja' default)."""
     value = st.session_state.get("lang", "ja")
