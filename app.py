@@ -50,7 +50,7 @@ with cols[3]:
     else:
         st.metric(t("card_aging", date="—"), t("unavailable"), border=True)
 
-left, right = st.columns(2)
+left, right = st.columns(2) if not view.presenter else (st.container(), None)
 with left:
     trend = queries.population_trend(code)
     if trend.empty:
@@ -59,6 +59,8 @@ with left:
         chart(charts.population_trend, trend, lang)
         caption(trend["source_id"].unique(), "unit_persons", "period_date", t("chart_population_note"))
         download_csv(trend, code, view.area["name_ja"], "population", key="dl_pop")
+if view.presenter:  # presenter mode: one main chart per screen
+    st.stop()
 with right:
     age = queries.age3_trend(code)
     if age.empty:

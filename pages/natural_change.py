@@ -25,6 +25,8 @@ chart(dcharts.flow_bars, sel, "births", "deaths", "natural_change", names, lang,
 caption([source], "unit_persons", period_key(sel),
         t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
 download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "natural_change", source, key="dl_nat")
+if view.presenter:  # presenter mode: one main chart per screen
+    st.stop()
 
 rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
 if rates.empty:

@@ -59,10 +59,12 @@ def scenario_panel() -> None:
     band = summary[["year", "band_low", "band_high"]].rename(columns={"band_low": "low", "band_high": "high"})
     labels = tuple((k, t("s_" + k)) for k in pcharts.SERIES_COLOURS if k in set(lines["series"]))
     chart_data(pcharts.totals_chart, pd.concat([lines, band.assign(series="band")], ignore_index=True), labels, lang,
-               t("chart_proj_total"))
+               t("chart_proj_total"), main=True)
     notes = inputs.notes
     caption(lines["source_id"].unique(), "unit_persons", "period_date",
             t("proj_note", windows=notes["windows"], cwr_year=2022, fmethod=t("fm_" + fmethod)))
+    if view.presenter:  # presenter mode: sliders, headline and the main chart only
+        return
     left, right = st.columns(2)
     with left:
         chart_data(pcharts.age3_chart, summary, lang, t("chart_proj_age3"))
@@ -116,6 +118,9 @@ def inverse_panel() -> None:
         st.markdown(t(key, value=value, tfr_year=scenario.tfr_year, ages=f"{int(ages[0])}–{int(ages[1]) - 1}"))
 
 
+if view.presenter:
+    scenario_panel()
+    st.stop()
 with st.expander(t("params_title")):
     st.caption(t("params_help"))
     download_csv(qp.parameter_table(code, BASE), code, view.area["name_ja"], "projection_parameters", key="dl_params")

@@ -27,6 +27,8 @@ chart(dcharts.flow_bars, sel, "in_total", "out_total", "net", names, lang, t("ch
 caption([source], "unit_persons", period_key(sel),
         t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
 download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "migration", source, key="dl_mig")
+if view.presenter:  # presenter mode: one main chart per screen
+    st.stop()
 
 split = sel.dropna(subset=["in_domestic", "in_abroad"])
 if not split.empty:

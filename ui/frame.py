@@ -5,15 +5,20 @@ Pages call `view = frame()` first. A deep link to any page renders the whole fra
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 import queries
-from ui import state
+from ui import export, state
+from ui.download import safe_filename
+from ui.presenter import link_popover, playlist_editor, presenter_bar
 from ui.i18n import LANGS, fmt_date, lang, t
 
+ROOT = Path(__file__).resolve().parents[1]
 #: (script path, i18n key of its label, icon). Later pages add themselves here.
 PAGES = [
     ("app.py", "nav_overview", ":material/dashboard:"),
@@ -21,17 +26,10 @@ PAGES = [
     ("pages/social_change.py", "nav_social", ":material/move_down:"),
     ("pages/projection.py", "nav_projection", ":material/trending_down:"),
     # <<maps page>>
+    ("pages/migration_map.py", "nav_map", ":material/map:"),
     # <<foreign page>>
+    ("pages/foreign_residents.py", "nav_foreign", ":material/public:"),
 ]
-
-_PRESENTER_CSS = """
-<style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMetricValue"] { font-size: 3rem; }
-h1 { font-size: 2.8rem !important; }
-</style>
-"""
-
 
 @dataclass(frozen=True)
 class View:
@@ -85,6 +83,9 @@ def _on_presenter_change() -> None:
 def frame() -> View:
     """Render the frame and return the current View (area row, language, presenter flag)."""
     st.set_page_config(page_title="地域人口ダッシュボード", page_icon=":material/groups:", layout="wide")
+    caller = Path(sys._getframe(1).f_globals.get("__file__", "app.py"))
+    page = "app.py" if caller.parent.name != "pages" else f"pages/{caller.name}"
+    st.session_state["_main_chart"] = None
     state.init()
     areas = queries.areas()
     codes = areas["area_code"].tolist()
@@ -97,7 +98,8 @@ def frame() -> View:
     with st.sidebar:
         st.markdown(f"### {t('app_title')}")
         for path, key, icon in PAGES:
-            st.page_link(path, label=t(key), icon=icon)
+            if (ROOT / path).exists():  # a page listed before its file exists would break every page
+                st.page_link(path, label=t(key), icon=icon)
         st.divider()
         st.selectbox(t("area"), codes, index=codes.index(state.get("area")), format_func=labels.get,
                      key="_w_area", on_change=_on_area_change)
@@ -105,12 +107,14 @@ def frame() -> View:
                              format_func={"ja": "日本語", "en": "English"}.get, required=True)
         st.toggle(t("presenter"), value=bool(state.get("presenter")), key="_w_presenter",
                   on_change=_on_presenter_change)
+        link_popover(page)
+        playlist_editor(page)
         info = queries.build_info()
         st.caption(t("db_national", built=fmt_date(info.get("built_at", "")[:10])) if info.get("kind") == "national"
                    else t("db_bundled"))
     state.sync_url()
     if state.get("presenter"):
-        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)
+        presenter_bar(page)
     row = areas.loc[areas["area_code"] == state.get("area")].iloc[0]
     return View(area=row, lang=lang(), presenter=bool(state.get("presenter")))
 
@@ -126,3 +130,20 @@ def caption(source_ids, unit_key: str, period_key: str, note: str | None = None)
             names.append(f"{r['publisher']}『{r['title']}』{table}")
     text = t("caption", sources="; ".join(names) or t("unavailable"), unit=t(unit_key), period=t(period_key))
     st.caption(text + (f"  \n{note}" if note else ""))
+    spec = st.session_state.get("_last_chart")
+    if spec is not None:
+        export_buttons(spec, text)
+        st.session_state["_last_chart"] = None
+        if st.session_state.get("_main_chart") is spec:
+            st.session_state["_main_caption"] = text
+
+
+def export_buttons(spec: dict, source_line: str) -> None:
+    """PNG and SVG of a chart with its title, source and date stamped on the image (made on click)."""
+    title = spec.get("title") if isinstance(spec.get("title"), str) else t("app_title")
+    image = export.stamped(spec, title, [source_line, t("exported_on", date=export.today())])
+    with st.popover(t("export_image"), icon=":material/image:"):
+        st.download_button("PNG", lambda: export.png(image), file_name=safe_filename(title, ext="png"), mime="image/png",
+                           key=f"png_{id(spec)}", on_click="ignore")
+        st.download_button("SVG", lambda: export.svg(image), file_name=safe_filename(title, ext="svg"), mime="image/svg+xml",
+                           key=f"svg_{id(spec)}", on_click="ignore")

@@ -19,9 +19,35 @@ def _spec(module: str, name: str, *args) -> dict:
     return builder(*args).to_dict(validate=False)  # builders are schema-validated in tests
 
 
-def chart(builder, *args, key: str | None = None) -> None:
-    """Render `builder(*args)` (a pure charts.* function returning an Altair chart) full width."""
-    st.vega_lite_chart(spec=_spec(builder.__module__, builder.__name__, *args), key=key, width="stretch")
+PRESENTER_CONFIG = {"axis": {"labelFontSize": 18, "titleFontSize": 20}, "legend": {"labelFontSize": 18, "titleFontSize": 18},
+                    "title": {"fontSize": 26}, "header": {"labelFontSize": 18}}
+
+
+def _for_screen(spec: dict) -> dict:
+    """In presenter mode, larger type on every chart (readable from the back of a council chamber)."""
+    if not st.session_state.get("presenter"):
+        return spec
+    config = dict(spec.get("config", {}))
+    for part, values in PRESENTER_CONFIG.items():
+        config[part] = {**config.get(part, {}), **values}
+    return {**spec, "config": config}
+
+
+def _remember(spec: dict, main: bool) -> None:
+    """Keep the spec for the caption's image export and, for the page's main chart, for playlists/handouts."""
+    st.session_state["_last_chart"] = spec
+    if main or st.session_state.get("_main_chart") is None:
+        st.session_state["_main_chart"] = spec
+
+
+def chart(builder, *args, key: str | None = None, main: bool = False) -> None:
+    """Render `builder(*args)` (a pure charts.* function returning an Altair chart) full width.
+
+    The first chart of a page (or the one with main=True) is the page's main chart: the one a playlist
+    and a handout show."""
+    spec = _for_screen(_spec(builder.__module__, builder.__name__, *args))
+    _remember(spec, main)
+    st.vega_lite_chart(spec=spec, key=key, width="stretch")
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -32,9 +58,10 @@ def _skeleton(module: str, name: str, columns: tuple, sample: pd.DataFrame, *sta
     return spec, dataset
 
 
-def chart_data(builder, data: pd.DataFrame, *static, key: str | None = None) -> None:
+def chart_data(builder, data: pd.DataFrame, *static, key: str | None = None, main: bool = False) -> None:
     """Render `builder(data, *static)` for builders whose only dataset is `data` (charts.projection): the spec
     is built once per static arguments and columns, then only the data values are replaced (≈1 ms)."""
     spec, dataset = _skeleton(builder.__module__, builder.__name__, tuple(data.columns), data.head(1), *static)
-    spec = {**spec, "datasets": {dataset: json.loads(data.to_json(orient="records"))}}
+    spec = _for_screen({**spec, "datasets": {dataset: json.loads(data.to_json(orient="records"))}})
+    _remember(spec, main)
     st.vega_lite_chart(spec=spec, key=key, width="stretch")

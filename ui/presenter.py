@@ -1,0 +1,150 @@
+"""Presenter mode, the shareable link of the current view, and playlists of saved views.
+
+A playlist is a small JSON file (data/user/playlist.json, or $POPDASH_PLAYLIST) of views: title, the view's
+URL (page path + query string) and, for the handout, the main chart's spec and source line captured when the
+view was added. In presenter mode a bar steps through it with buttons and the keys a clicker sends
+(PageDown / PageUp) or the arrow keys.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import streamlit as st
+
+from ui import export, state
+from ui.i18n import t
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; color: #000; background: #fff; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMetricValue"] { font-size: 3.2rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; white-space: normal; }
+[data-testid="stCaptionContainer"] { font-size: 1.0rem; color: #222; }
+h1 { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+def playlist_path() -> Path:
+    """Where the playlist is kept ($POPDASH_PLAYLIST or data/user/playlist.json)."""
+    return Path(os.environ.get("POPDASH_PLAYLIST") or ROOT / "data" / "user" / "playlist.json")
+
+
+def load_playlist() -> list[dict]:
+    """The saved views: list of {title, url, spec?, caption?}; an unreadable file reads as empty."""
+    try:
+        items = json.loads(playlist_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return []
+    return [i for i in items if isinstance(i, dict) and isinstance(i.get("url"), str) and isinstance(i.get("title"), str)]
+
+
+def save_playlist(items: list[dict]) -> None:
+    """Write the playlist atomically (temporary file, then rename): a crash never leaves half a file."""
+    path = playlist_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".playlist", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(items, f, ensure_ascii=False, indent=1)
+    os.replace(tmp, path)
+
+
+def view_url(page: str) -> str:
+    """Path and query string that reopen the current view of `page` ('app.py' or 'pages/x.py')."""
+    path = "/" if page == "app.py" else "/" + Path(page).stem
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "pl"}
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def page_of(url: str) -> tuple[str, dict]:
+    """('app.py' or 'pages/<stem>.py', query parameters) of a view URL."""
+    parts = urlsplit(url)
+    stem = parts.path.strip("/")
+    return ("app.py" if not stem else f"pages/{stem}.py"), dict(parse_qsl(parts.query))
+
+
+def go_to(index: int, items: list[dict]) -> None:
+    """Open view `index` of the playlist, keeping presenter mode."""
+    page, params = page_of(items[index]["url"])
+    for key in ("area", "lang"):  # the frame's view keys live in session state once a session started
+        if key in params:
+            state.set(key, params[key])
+    st.session_state["pl_index"] = index
+    st.switch_page(page, query_params={**params, "presenter": "1"})
+
+
+def link_popover(page: str) -> None:
+    """'このビューのリンク': the URL of this view, with a copy button (st.code)."""
+    with st.popover(t("view_link"), icon=":material/link:"):
+        base = ""
+        url = getattr(st.context, "url", None)
+        if url:
+            p = urlsplit(url)
+            base = f"{p.scheme}://{p.netloc}"
+        st.code(base + view_url(page), language=None, wrap_lines=True)
+        st.caption(t("view_link_help"))
+
+
+def presenter_bar(page: str) -> None:
+    """Top bar in presenter mode: position in the playlist, previous/next (PageUp/PageDown, ←/→), exit."""
+    st.markdown(CSS, unsafe_allow_html=True)
+    items = load_playlist()
+    cols = st.columns([1.8, 1.8, 5, 0.9, 0.9, 1.3], vertical_alignment="center")
+    if items:
+        cur_page, cur_params = page_of(view_url(page))
+        here = [k for k, item in enumerate(items)
+                if page_of(item["url"])[0] == cur_page
+                and all(cur_params.get(key) == value for key, value in page_of(item["url"])[1].items())]
+        i = here[0] if here else min(st.session_state.get("pl_index", 0), len(items) - 1)
+        with cols[2]:
+            st.markdown(f"**{i + 1} / {len(items)}**　{items[i]['title']}")
+        if cols[0].button(t("prev"), key="pl_prev", shortcut="PageUp", disabled=i == 0, width="stretch"):
+            go_to(i - 1, items)
+        if cols[1].button(t("next"), key="pl_next", shortcut="PageDown", disabled=i >= len(items) - 1, width="stretch"):
+            go_to(i + 1, items)
+        if cols[3].button("◀", key="pl_left", shortcut="Left", disabled=i == 0, width="stretch"):
+            go_to(i - 1, items)
+        if cols[4].button("▶", key="pl_right", shortcut="Right", disabled=i >= len(items) - 1, width="stretch"):
+            go_to(i + 1, items)
+    else:
+        cols[2].caption(t("playlist_empty"))
+    if cols[5].button(t("exit_presenter"), key="pl_exit", shortcut="Esc", width="stretch"):
+        state.set("presenter", False)
+        st.rerun()
+
+
+def playlist_editor(page: str) -> None:
+    """Sidebar section: add this view, edit titles/order, step into presenter mode, download the handout."""
+    with st.expander(t("playlist"), icon=":material/slideshow:"):
+        items = load_playlist()
+        title = st.text_input(t("playlist_title"), key="pl_title", placeholder=t("playlist_title_hint"))
+        if st.button(t("playlist_add"), key="pl_add", icon=":material/add:"):
+            items.append({"title": title or view_url(page), "url": view_url(page),
+                          "spec": st.session_state.get("_main_chart"), "caption": st.session_state.get("_main_caption", "")})
+            save_playlist(items)
+            st.toast(t("playlist_added"))
+        if items:
+            edited = st.data_editor([{"title": i["title"], "url": i["url"]} for i in items], key="pl_editor",
+                                    num_rows="dynamic", hide_index=True, width="stretch")
+            if st.button(t("playlist_save"), key="pl_save"):
+                by_url = {i["url"]: i for i in items}
+                save_playlist([{**by_url.get(r["url"], {}), "title": r["title"], "url": r["url"]}
+                               for r in edited if r.get("url")])
+                st.rerun()
+            if st.button(t("playlist_start"), key="pl_start", icon=":material/play_arrow:"):
+                state.set("presenter", True)
+                go_to(0, items)
+            pages = [{"spec": export.stamped(i["spec"], i["title"], [i.get("caption", ""), export.today()])}
+                     for i in items if i.get("spec")]
+            if pages:
+                st.download_button(t("handout_pdf"), lambda: export.handout_pdf(pages), file_name="handout.pdf",
+                                   mime="application/pdf", key="pl_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
