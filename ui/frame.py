@@ -82,7 +82,8 @@ def _on_presenter_change() -> None:
 
 def frame() -> View:
     """Render the frame and return the current View (area row, language, presenter flag)."""
-    st.set_page_config(page_title="地域人口ダッシュボード", page_icon=":material/groups:", layout="wide")
+    # No page_icon: a :material: icon is fetched from a Google CDN, and the chamber has no internet.
+    st.set_page_config(page_title="地域人口ダッシュボード", layout="wide")
     caller = Path(sys._getframe(1).f_globals.get("__file__", "app.py"))
     page = "app.py" if caller.parent.name != "pages" else f"pages/{caller.name}"
     st.session_state["_main_chart"] = None

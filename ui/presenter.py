@@ -122,16 +122,21 @@ def presenter_bar(page: str) -> None:
         st.rerun()
 
 
+def _add_current(page: str) -> None:
+    # A callback runs before the script, while the session still holds the main chart of the view on screen.
+    items = load_playlist()
+    items.append({"title": st.session_state.get("pl_title") or view_url(page), "url": view_url(page),
+                  "spec": st.session_state.get("_main_chart"), "caption": st.session_state.get("_main_caption", "")})
+    save_playlist(items)
+    st.toast(t("playlist_added"))
+
+
 def playlist_editor(page: str) -> None:
     """Sidebar section: add this view, edit titles/order, step into presenter mode, download the handout."""
     with st.expander(t("playlist"), icon=":material/slideshow:"):
         items = load_playlist()
-        title = st.text_input(t("playlist_title"), key="pl_title", placeholder=t("playlist_title_hint"))
-        if st.button(t("playlist_add"), key="pl_add", icon=":material/add:"):
-            items.append({"title": title or view_url(page), "url": view_url(page),
-                          "spec": st.session_state.get("_main_chart"), "caption": st.session_state.get("_main_caption", "")})
-            save_playlist(items)
-            st.toast(t("playlist_added"))
+        st.text_input(t("playlist_title"), key="pl_title", placeholder=t("playlist_title_hint"))
+        st.button(t("playlist_add"), key="pl_add", icon=":material/add:", on_click=_add_current, args=(page,))
         if items:
             edited = st.data_editor([{"title": i["title"], "url": i["url"]} for i in items], key="pl_editor",
                                     num_rows="dynamic", hide_index=True, width="stretch")
