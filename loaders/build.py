@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from loaders import areas as areas_mod
+from loaders import boundaries
 from loaders import fertility, ipss, juki, migration_od, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
@@ -48,13 +49,17 @@ KEYS = {
     "projections": ["area_code", "source", "scenario", "year", "nationality", "sex", "age_group"],
     "migration_net_flows": migration_od.NET_FLOWS_KEYS,
     "youth_net_migration": youth_migration.YOUTH_KEYS,
+    "boundaries": boundaries.BOUNDARY_KEYS,
     "kpis": ["kpi_id"],
     "kpi_values": ["kpi_id", "period"],
+    "kpi_plans": ["plan_id"],
+    "kpi_defs": ["kpi_id"],
+    "foreign_residents": ["area_code", "ref_date", "nationality_country", "residence_status", "source_id"],
     "sources": ["source_id"],
 }
 TABLE_ORDER = ["sources", "areas", "area_groups", "population", "households", "vital_events", "migration_totals",
                "migration_flows", "migration_net_flows", "youth_net_migration", "fertility", "projections", "kpis",
-               "kpi_values", "statements"]
+               "kpi_values", "kpi_plans", "kpi_defs", "statements", "boundaries", "foreign_residents"]
 
 
 def period_end(period: str) -> date:
@@ -106,7 +111,12 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     tables["sources"] = pd.concat([tables["sources"], tfr_sources, proj_sources, od["sources"], youth["sources"]],
                                   ignore_index=True)
     # <<maps tables>>
+    tables["boundaries"], geo_sources = boundaries.load_folder(raw / "geo_municipalities", known)
+    tables["sources"] = pd.concat([tables["sources"], geo_sources], ignore_index=True)
     # <<foreign tables>>
+    from loaders import foreign_residents  # 在留外国人統計 (MOJ press-release workbooks, read as published)
+    fr = foreign_residents.load_folder(raw / "foreign_residents")
+    tables.update(foreign_residents=fr["foreign_residents"], sources=pd.concat([tables["sources"], fr["sources"]], ignore_index=True))
     # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
     for name in ("population", "households", "vital_events", "migration_totals", "fertility", "projections"):
         tables[name] = tables[name][tables[name]["area_code"].isin(known)]

@@ -38,10 +38,37 @@ CREATE TABLE projections (area_code VARCHAR NOT NULL, source VARCHAR NOT NULL, s
 CREATE TABLE kpis (kpi_id VARCHAR PRIMARY KEY, plan VARCHAR, goal VARCHAR, kpi VARCHAR, unit VARCHAR,
                    direction VARCHAR, area_code VARCHAR, baseline_value DOUBLE, baseline_period VARCHAR,
                    target_value DOUBLE, target_period VARCHAR, linked_series VARCHAR, source_id VARCHAR);
+-- kpi_values: one row per KPI and period. value = the actual (NULL where not yet known; `note` says why),
+-- value_text = the cell as printed ('19件', '小学校:平均△2.0 …', '未実施'), target = the interim target set for
+-- that period, projection = the reference projection printed beside it (社人研推計値), judgement = a grade
+-- (○/△/×) recorded by the publisher. kpi_id refers to kpi_defs (or kpis).
 CREATE TABLE kpi_values (kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value DOUBLE, note VARCHAR,
-                         source_id VARCHAR);
+                         source_id VARCHAR, value_text VARCHAR, target DOUBLE, projection DOUBLE, judgement VARCHAR);
 CREATE TABLE statements (area_code VARCHAR, topic VARCHAR, statement_ja VARCHAR, statement_en VARCHAR,
                          period VARCHAR, source_id VARCHAR);
 -- <<maps schema>>
+-- Municipal boundaries (GeoJSON geometry text, lon/lat, simplified) for the net-migration choropleth.
+CREATE TABLE boundaries (area_code VARCHAR NOT NULL, level VARCHAR NOT NULL, geojson VARCHAR NOT NULL,
+                         vertices INTEGER, source_id VARCHAR NOT NULL);
 -- <<foreign schema>>
+-- 在留外国人統計 (出入国在留管理庁): persons at a month/year end by prefecture ('PP000'; '00000' = 全国) × nationality
+-- × residence status ('total' where not split; both split only for 全国). Statuses are the 11 groups of 第6表.
+CREATE TABLE foreign_residents (area_code VARCHAR NOT NULL, ref_date DATE NOT NULL, nationality_country VARCHAR NOT NULL,
+                                residence_status VARCHAR NOT NULL, persons BIGINT, source_id VARCHAR NOT NULL);
+-- Strategy KPI tracker (総合戦略 KPI 進捗・効果検証): plans -> basic goals -> measures -> KPIs.
+-- municipality_code is the plan's municipality (JIS); not checked against areas because plans of municipalities
+-- outside the bundled demo region (e.g. 嘉麻市 40227) are bundled too.
+CREATE TABLE kpi_plans (plan_id VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, plan_en VARCHAR, municipality_code VARCHAR,
+                        municipality_ja VARCHAR, municipality_en VARCHAR, plan_start VARCHAR, plan_end VARCHAR,
+                        evaluated_as_of VARCHAR, default_rule VARCHAR, sort_order INTEGER, source_id VARCHAR, note VARCHAR);
+-- level: population_target (目標人口) | goal_target (基本目標の数値目標) | kpi (重要業績評価指標);
+-- direction: higher | lower | reduce_decline (negative values, closer to zero is better);
+-- value_kind: number | done (1 = 実施, 0 = 未実施) | text; aggregation: latest | sum (cumulative, '5年間に40件');
+-- periods: 'FY2024', 'CY2025', 'FY2020-FY2024', ISO date '2025-01-01', ISO interval '2015-10-01/2020-10-01'.
+CREATE TABLE kpi_defs (kpi_id VARCHAR PRIMARY KEY, plan_id VARCHAR NOT NULL, level VARCHAR NOT NULL, goal_no INTEGER,
+                       goal VARCHAR, goal_en VARCHAR, measure VARCHAR, project VARCHAR, kpi VARCHAR NOT NULL,
+                       kpi_en VARCHAR, unit VARCHAR, direction VARCHAR NOT NULL, value_kind VARCHAR NOT NULL,
+                       aggregation VARCHAR NOT NULL, baseline_value DOUBLE, baseline_text VARCHAR, baseline_period VARCHAR,
+                       target_value DOUBLE, target_text VARCHAR, target_period VARCHAR, department VARCHAR,
+                       linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, source_id VARCHAR, note VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);

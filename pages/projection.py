@@ -7,6 +7,7 @@ from charts import projection as pcharts
 from loaders.errors import LoaderError
 from loaders.parameters import read_parameter_csv
 from queries import projections as qp
+from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, t
@@ -40,8 +41,9 @@ def scenario_panel() -> None:
         ages = st.slider(t("sl_ages"), 0, 90, (10, 30), 5, key="ages", bind="query-params")
     with c3:
         fshare = st.slider(t("sl_fshare"), 0.0, 20.0, 10.8, 0.1, key="fshare", bind="query-params", help=t("sl_fshare_help"))
-        fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], default="ccr", key="fm", bind="query-params",
-                                       format_func=lambda m: t("fm_" + m), required=True) or "ccr"
+        fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], format_func=lambda m: t("fm_" + m),
+                                       key=state.url_widget("fm", ["ccr", "counts"], "ccr"), required=True) or "ccr"
+        state.write_url("fm")
     st.button(t("preset_kurume"), on_click=apply_kurume_preset, key="preset", icon=":material/tune:")
     scenario = pj.Scenario(steps=8, tfr_target=tfr, tfr_year=tfr_year, migration_points=mig,
                            migration_ages=(float(ages[0]), float(ages[1])),

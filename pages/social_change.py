@@ -6,6 +6,7 @@ import queries
 from charts import dynamics as dcharts
 from queries import dynamics as dyn
 from queries import projections as qp
+from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, fmt_period, t
@@ -96,7 +97,9 @@ if residual is not None:
 official = series[series["source_id"] == "juki_dynamics"].sort_values("period_end")
 periods = list(dict.fromkeys(official["period"]))[::-1]
 if periods:
-    period = st.selectbox(t("waterfall_period"), periods, format_func=fmt_period, key="wf", bind="query-params")
+    period = st.selectbox(t("waterfall_period"), periods, format_func=fmt_period,
+                          key=state.url_widget("wf", periods, periods[0]))
+    state.write_url("wf")
     wf = dyn.waterfall(code, period or periods[0])
     if wf is None:
         st.info(t("waterfall_unavailable"))

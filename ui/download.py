@@ -1,7 +1,16 @@
-"""Downloads that open correctly in Japanese Excel and cannot run formulas."""
+"""Downloads that open correctly in Japanese Excel and cannot run formulas.
+
+CSV: UTF-8 with BOM, CRLF, text cells starting with = + - @ prefixed with an apostrophe. xlsx: the data sheet
+plus a second sheet with the filters and the sources (publisher, table, retrieval date); such text cells are
+written as strings with Excel's quote prefix, so they show unchanged but never evaluate. Parquet: typed
+columns, filters and sources in the file's key-value metadata. Numbers stay numbers in every format.
+"""
 from __future__ import annotations
 
+import io
+import json
 import re
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -9,6 +18,13 @@ import streamlit as st
 from ui.i18n import t
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Names Windows refuses as file names, whatever the extension.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
+
+
+def _is_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series)
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -18,7 +34,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+        if _is_text(out[col]):
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
     return out
 
@@ -29,13 +45,105 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def safe_filename(*parts: str, ext: str = "csv") -> str:
-    """A file name safe on Windows: parts joined by '_', reserved characters removed."""
-    name = "_".join(p for p in parts if p)
-    name = re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._")
-    return f"{name[:120]}.{ext}"
+    """A file name safe on Windows: parts joined by '_', reserved characters, control characters and reserved
+    device names (CON, NUL, COM1 …) avoided, at most 120 characters before the extension."""
+    name = "_".join(str(p) for p in parts if p)
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", name).strip("._ ")
+    name = name[:120].rstrip("._ ") or "data"
+    if name.split(".")[0].upper() in _RESERVED:
+        name = f"_{name}"
+    return f"{name}.{ext}"
+
+
+def _meta_frame(meta: Sequence[tuple[str, str]], sources: pd.DataFrame | None,
+                columns: tuple[str, str] = ("item", "value")) -> tuple[pd.DataFrame, pd.DataFrame]:
+    info = pd.DataFrame(list(meta), columns=list(columns))
+    src = sources if sources is not None else pd.DataFrame()
+    return info, src.reset_index(drop=src.index.name is None)
+
+
+def xlsx_bytes(frame: pd.DataFrame, meta: Sequence[tuple[str, str]] = (), sources: pd.DataFrame | None = None,
+               sheet: str = "data", meta_sheet: str = "conditions", meta_columns: tuple[str, str] = ("item", "value")) -> bytes:
+    """An xlsx workbook: `frame` on the first sheet, then a second sheet listing `meta` (label, value) pairs (the
+    filters, row count, database) and the `sources` table (publisher, title, table, url, retrieved, licence).
+
+    Text cells that start with = + - @ are written as text with Excel's quote prefix (shown as typed, never
+    evaluated); numbers are written as numbers, dates as dates. `meta_sheet` and `meta_columns` name the second
+    sheet and its two columns (in the user's language). Raises ValueError above Excel's row limit.
+    """
+    if len(frame) > XLSX_MAX_ROWS:
+        raise ValueError(f"{len(frame):,} rows exceed the xlsx limit of {XLSX_MAX_ROWS:,}")
+    info, src = _meta_frame(meta, sources, meta_columns)
+    buf = io.BytesIO()
+    # strings_to_formulas/urls off: a cell text is always stored as a string, never parsed into a formula or link.
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "constant_memory": False}
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
+        book = xw.book
+        quoted = book.add_format({"quote_prefix": True})
+        for name, df in ((sheet, frame), (meta_sheet, info)):
+            df.to_excel(xw, sheet_name=name, index=False)
+            ws = xw.sheets[name]
+            for j, col in enumerate(df.columns):
+                if _is_text(df[col]):
+                    for i, v in enumerate(df[col].tolist()):
+                        if isinstance(v, str) and v.startswith(_FORMULA_START):
+                            ws.write_string(i + 1, j, v, quoted)
+                ws.set_column(j, j, min(40, max(10, len(str(col)) + 2)))
+        if not src.empty:
+            start = len(info) + 2
+            src.to_excel(xw, sheet_name=meta_sheet, index=False, startrow=start)
+            ws = xw.sheets[meta_sheet]
+            for j, col in enumerate(src.columns):
+                for i, v in enumerate(src[col].tolist()):
+                    if isinstance(v, str) and v.startswith(_FORMULA_START):
+                        ws.write_string(start + i + 1, j, v, quoted)
+    return buf.getvalue()
+
+
+def parquet_bytes(frame: pd.DataFrame, meta: Sequence[tuple[str, str]] = (), sources: pd.DataFrame | None = None) -> bytes:
+    """Parquet (pyarrow, zstd) with `meta` and `sources` as JSON in the schema metadata keys 'popdash.conditions'
+    and 'popdash.sources'. Values are not altered (parquet has no formulas)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    info, src = _meta_frame(meta, sources)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    extra = {b"popdash.conditions": json.dumps(dict(zip(info["item"], info["value"])), ensure_ascii=False).encode(),
+             b"popdash.sources": src.astype(str).to_json(orient="records", force_ascii=False).encode()}
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **extra})
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
 
 
 def download_csv(frame: pd.DataFrame, *name_parts: str, key: str) -> None:
     """A download button for `frame` as CSV (see csv_bytes)."""
     st.download_button(t("download_csv"), csv_bytes(frame), file_name=safe_filename(*name_parts),
                        mime="text/csv", key=key, icon=":material/download:")
+
+
+def download_all(load: Callable[[], pd.DataFrame], name_parts: Sequence[str], meta: Sequence[tuple[str, str]],
+                 sources: pd.DataFrame | None, rows: int, key: str) -> None:
+    """Three download buttons (CSV, xlsx with a conditions/sources sheet, parquet) side by side.
+
+    `load` returns the full frame; it is called only when a button is clicked (deferred generation), so a large
+    table is not built on every rerun. `rows` (counted beforehand) disables xlsx above Excel's limit.
+    """
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.download_button(t("download_csv"), lambda: csv_bytes(load()), file_name=safe_filename(*name_parts),
+                           mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore",
+                           width="stretch")
+    with c2:
+        too_big = rows > XLSX_MAX_ROWS
+        st.download_button(t("download_xlsx"), lambda: xlsx_bytes(load(), meta, sources, meta_sheet=t("download_meta_sheet"),
+                                                                  meta_columns=(t("download_meta_item"), t("download_meta_value"))),
+                           file_name=safe_filename(*name_parts, ext="xlsx"), key=f"{key}_xlsx", on_click="ignore",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/table_view:", disabled=too_big, width="stretch",
+                           help=t("download_xlsx_too_big", n=f"{XLSX_MAX_ROWS:,}") if too_big else t("download_xlsx_help"))
+    with c3:
+        st.download_button(t("download_parquet"), lambda: parquet_bytes(load(), meta, sources),
+                           file_name=safe_filename(*name_parts, ext="parquet"), key=f"{key}_parquet",
+                           mime="application/vnd.apache.parquet", icon=":material/database:", on_click="ignore",
+                           width="stretch", help=t("download_parquet_help"))

@@ -28,7 +28,13 @@ PAGES = [
     # <<maps page>>
     ("pages/migration_map.py", "nav_map", ":material/map:"),
     # <<foreign page>>
+    ("pages/kpi_tracker.py", "nav_kpi", ":material/flag:"),
     ("pages/foreign_residents.py", "nav_foreign", ":material/public:"),
+    ("pages/data_explorer.py", "nav_explorer", ":material/table:"),
+    ("pages/import_data.py", "nav_import", ":material/upload_file:"),
+    ("pages/sql_console.py", "nav_sql", ":material/terminal:"),
+    ("pages/outlook.py", "nav_outlook", ":material/visibility:"),
+    ("pages/indicators.py", "nav_indicators", ":material/leaderboard:"),
 ]
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ def frame() -> View:
     caller = Path(sys._getframe(1).f_globals.get("__file__", "app.py"))
     page = "app.py" if caller.parent.name != "pages" else f"pages/{caller.name}"
     st.session_state["_main_chart"] = None
+    st.session_state["_export_n"] = 0
     state.init()
     areas = queries.areas()
     codes = areas["area_code"].tolist()
@@ -143,8 +150,9 @@ def export_buttons(spec: dict, source_line: str) -> None:
     """PNG and SVG of a chart with its title, source and date stamped on the image (made on click)."""
     title = spec.get("title") if isinstance(spec.get("title"), str) else t("app_title")
     image = export.stamped(spec, title, [source_line, t("exported_on", date=export.today())])
+    n = st.session_state["_export_n"] = st.session_state.get("_export_n", 0) + 1  # unique keys within a run
     with st.popover(t("export_image"), icon=":material/image:"):
         st.download_button("PNG", lambda: export.png(image), file_name=safe_filename(title, ext="png"), mime="image/png",
-                           key=f"png_{id(spec)}", on_click="ignore")
+                           key=f"png_{n}", on_click="ignore")
         st.download_button("SVG", lambda: export.svg(image), file_name=safe_filename(title, ext="svg"), mime="image/svg+xml",
-                           key=f"svg_{id(spec)}", on_click="ignore")
+                           key=f"svg_{n}", on_click="ignore")

@@ -8,6 +8,7 @@ import queries
 from charts import dynamics as dcharts
 from queries import dynamics as dyn
 from ui.download import download_csv
+from ui import state
 from ui.frame import View, caption
 from ui.i18n import fmt_period, period_text, t
 from ui.show import chart
@@ -26,12 +27,16 @@ def series_controls(series: pd.DataFrame) -> tuple[str, str]:
     left, right = st.columns(2)
     sources = dyn.sources_of(series)
     with left:
-        source = st.segmented_control(t("source"), sources, default=sources[0], format_func=source_label,
-                                      key="src", bind="query-params", required=True)
-    nats = dyn.nationalities(series, source)
+        source = st.segmented_control(t("source"), sources, format_func=source_label,
+                                      key=state.url_widget("src", sources, sources[0]), required=True)
+    state.write_url("src")
+    nats = dyn.nationalities(series, source or sources[0])
+    if st.session_state.get("nat") not in nats:
+        st.session_state.pop("nat", None)
     with right:
-        nat = st.segmented_control(t("nationality"), nats, default=nats[0], format_func=lambda n: t("nat_" + n),
-                                   key="nat", bind="query-params", required=True)
+        nat = st.segmented_control(t("nationality"), nats, format_func=lambda n: t("nat_" + n),
+                                   key=state.url_widget("nat", nats, nats[0]), required=True)
+    state.write_url("nat")
     return source or sources[0], nat if nat in nats else nats[0]
 
 
@@ -45,8 +50,9 @@ def comparison(view: View, value: str, measure_key: str) -> None:
     options = queries.areas()["area_code"].tolist()
     labels = dict(zip(options, queries.areas()["name_ja" if view.lang == "ja" else "name_en"].fillna(queries.areas()["name_ja"])))
     default = [c for c in dyn.comparison_default(view.code) if c in options]
-    chosen = st.multiselect(t("compare"), options, default=default, format_func=labels.get, key="cmp",
-                            bind="query-params", max_selections=8)
+    chosen = st.multiselect(t("compare"), options, format_func=labels.get,
+                            key=state.url_widget("cmp", options, default, multi=True), max_selections=8)
+    state.write_url("cmp")
     chosen = list(dict.fromkeys([view.code, *chosen]))[:8]
     r = dyn.rates(tuple(chosen))
     r = r[(r["nationality"] == "total") & (r["period_kind"] == "CY")].copy()

@@ -49,3 +49,30 @@ def sync_url() -> None:
                 del st.query_params[key]
         elif st.query_params.get(key) != str(value):
             st.query_params[key] = str(value)
+
+
+def url_widget(key: str, options: list, default, multi: bool = False) -> str:
+    """Prepare a page widget whose value lives in the URL as a *code* (?key=code, repeated for lists).
+
+    Streamlit's bind="query-params" writes the formatted label into the URL, so a link would differ by
+    language. Call this before creating the widget with `key=key` and no default; call `write_url(key)` after.
+    """
+    if key not in st.session_state:
+        if multi:
+            chosen = [v for v in st.query_params.get_all(key) if v in options]
+            st.session_state[key] = chosen or list(default)
+        else:
+            value = st.query_params.get(key)
+            st.session_state[key] = value if value in options else default
+    return key
+
+
+def write_url(key: str) -> None:
+    """Mirror a url_widget's current value (codes) into the address bar."""
+    value = st.session_state.get(key)
+    if isinstance(value, (list, tuple)):
+        st.query_params[key] = [str(v) for v in value]
+    elif value is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)

@@ -1,0 +1,488 @@
+"""Reading an uploaded file as published: encoding, file type and table layout (first half of the importer).
+
+Accepted inputs (the bytes as downloaded, optionally gzip-compressed):
+- e-Stat database CSV with code columns (`tab_code,表章項目,cat01_code,男女別,…,area_code,地域,time_code,時間軸,
+  unit,value[,annotation]`, also `表章項目_code` / `地域 コード` spellings and the API form whose table follows a
+  `VALUE` line): one figure per line.                                                     layout 'estat_code'
+- e-Stat table CSV ("表形式"): optional preamble lines (統計名：…), then header lines where a cell starting with '/'
+  names a column dimension (`/表章項目`, `/性別`, `/年齢`, `/時間軸（年次）`) and the cells to its right hold its
+  categories; the last header line also names the leading row columns (国籍, 地域 コード, 地域 …).  'estat_table'
+- 総務省 住民基本台帳 workbooks (xlsx or the older xls) as read by loaders.juki.           'juki_workbook'
+- plain tidy CSV/xlsx whose header names the columns of a project table (area_code, ref_date, persons … or
+  Japanese headings such as 団体コード, 人口); the explorer's own CSV/xlsx downloads are of this kind. 'tidy'
+Text files may be UTF-8 (with or without BOM) or CP932 (Shift_JIS); anything else is refused, naming the file.
+
+Output: a `Parsed` (grid of cells for the preview, the layout, and either long records or a tidy frame). Every
+record keeps the 1-based row and the spreadsheet column of its cell, so later checks can name them.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from loaders.errors import LoaderError
+
+MAX_BYTES = 200 * 2**20  # .streamlit/config.toml server.maxUploadSize
+MAX_CELLS = 20_000_000
+_FORMULA_RE = re.compile(r"^(=|@|[+\-][A-Za-z(_]|[+\-]=)")
+_META_KEY_RE = re.compile(r"[：:]$")
+
+
+def letter(j: int) -> str:
+    """0-based column index -> spreadsheet letter (0 -> 'A', 26 -> 'AA')."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def norm(cell) -> str:
+    """Cell text for matching: NFKC (full/half width unified), trimmed; None -> ''."""
+    return "" if cell is None else unicodedata.normalize("NFKC", str(cell)).strip()
+
+
+@dataclass
+class Dim:
+    """A dimension (分類事項) of a long layout: name as printed, where it sits, and whether codes accompany it.
+
+    kind 'row': read from a leading column (`letter`, `code_letter`); 'col': read from header line `header_row`
+    (1-based) across the value columns.
+    """
+
+    name: str
+    kind: str
+    letter: str | None = None
+    code_letter: str | None = None
+    header_row: int | None = None
+
+
+@dataclass
+class Parsed:
+    """An uploaded file as read, before mapping to project tables."""
+
+    file: str
+    kind: str  # 'csv', 'xlsx', 'xls'
+    encoding: str | None  # 'utf-8-sig', 'utf-8', 'cp932' for text; None for workbooks
+    layout: str  # 'estat_code', 'estat_table', 'juki_workbook', 'tidy'
+    grid: list[list] = field(repr=False)  # the first rows as read (preview)
+    meta: dict[str, str] = field(default_factory=dict)  # preamble: 統計名, 表題, 単位 …
+    sheet: str | None = None
+    header_row: int = 1  # 1-based line of the (last) header
+    dims: list[Dim] = field(default_factory=list)
+    records: pd.DataFrame | None = field(default=None, repr=False)  # long: _row, _col, value, d:<dim>, c:<dim>
+    tidy: pd.DataFrame | None = field(default=None, repr=False)  # tidy: the file's columns (text) + _row
+    tables: dict[str, pd.DataFrame] | None = field(default=None, repr=False)  # juki_workbook: tidy tables
+    raw: bytes = field(default=b"", repr=False)  # juki_workbook: the workbook as xlsx bytes for loaders.juki
+    sha256: str = ""  # of the upload as received
+
+    def preview(self, rows: int = 15) -> pd.DataFrame:
+        """The first `rows` lines as a frame with spreadsheet letters as column names and line numbers as index."""
+        body = self.grid[:rows]
+        width = max((len(r) for r in body), default=0)
+        frame = pd.DataFrame([[("" if v is None else str(v)) for v in r] + [""] * (width - len(r)) for r in body],
+                             columns=[letter(j) for j in range(width)])
+        frame.index = range(1, len(frame) + 1)
+        return frame
+
+
+# ---------------------------------------------------------------- bytes -> text or workbook
+
+def _err(file: str, ja: str, en: str, **where) -> LoaderError:
+    return LoaderError(file, ja, en, **where)
+
+
+def decode(file: str, data: bytes) -> tuple[str, str]:
+    """Text of a CSV upload and the encoding used: UTF-8 (BOM or not) first, then CP932.
+
+    Refuses UTF-16 and text that only decodes as CP932 by producing half-width katakana noise (an EUC-JP file read
+    as Shift_JIS), naming the encoding expected.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 3 and data[1:4:2] == b"\x00\x00"):
+        raise _err(file, "UTF-16 のファイルは読めません。UTF-8 または Shift_JIS(CP932) の CSV で保存し直してください。",
+                   "UTF-16 text is not supported; save the CSV as UTF-8 or Shift_JIS (CP932).")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _bad_bytes(file, data, exc, "UTF-8") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf8_exc:
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError:
+            raise _bad_bytes(file, data, utf8_exc, "UTF-8 / Shift_JIS") from None
+    kana = sum(0xFF61 <= ord(c) <= 0xFF9F for c in text)
+    kanji = sum(0x3040 <= ord(c) <= 0x9FFF for c in text)
+    if kana > 20 and kana > kanji:  # EUC-JP bytes read as CP932 become half-width katakana
+        raise _err(file, "文字コードが UTF-8 でも Shift_JIS(CP932) でもありません（EUC-JP の可能性があります）。"
+                   "UTF-8 または Shift_JIS で保存し直してください。",
+                   "the text is neither UTF-8 nor Shift_JIS (CP932) — it looks like EUC-JP; save it as UTF-8 or "
+                   "Shift_JIS.")
+    return text, "cp932"
+
+
+def _bad_bytes(file: str, data: bytes, exc: UnicodeDecodeError, tried: str) -> LoaderError:
+    line = data[:exc.start].count(b"\n") + 1
+    return _err(file, f"文字コードを判別できません（{tried} として {line} 行目が読めません）。"
+                "UTF-8 または Shift_JIS(CP932) で保存してください。",
+                f"unknown text encoding (line {line} is not valid {tried}); save as UTF-8 or Shift_JIS (CP932).",
+                row=line)
+
+
+def _csv_rows(file: str, text: str) -> list[list[str]]:
+    sample = text[:4096]
+    delim = "\t" if sample.count("\t") > sample.count(",") else ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    if text.count('"') % 2:  # an unterminated quote: the file was cut inside a cell
+        raise _err(file, "引用符（\"）が閉じていません。ファイルが途中で切れている可能性があります。",
+                   "an opening quote (\") is never closed; the file may be truncated.", row=len(rows))
+    return rows
+
+
+def _cell(v):
+    if isinstance(v, str):
+        return v
+    if hasattr(v, "isoformat"):  # datetime/date from a workbook
+        return v.isoformat()[:10] if getattr(v, "hour", 0) == 0 and getattr(v, "minute", 0) == 0 else v.isoformat()
+    return v
+
+
+def _xlsx_rows(file: str, data: bytes) -> tuple[list[list], str, bytes]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+        raise _err(file, f"Excel ファイルとして開けません（{type(exc).__name__}）。途中までしか保存・ダウンロードされていない可能性があります。",
+                   f"cannot open as an Excel workbook ({type(exc).__name__}); it may be truncated.") from None
+    names = wb.sheetnames
+    sheet = next((n for n in names if n.lower() in ("data", "データ")), names[0])
+    ws = wb[sheet]
+    rows = []
+    for r_i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = [_cell(v) for v in row]
+        for j, v in enumerate(cells):
+            if isinstance(v, str) and v.startswith("="):
+                wb.close()
+                raise _err(file, f"数式のセル「{v[:40]}」があります。数式は取り込めません（値として貼り付けてから保存してください）。",
+                           f"cell holds a formula ({v[:40]!r}); formulas are not imported (paste as values and save).",
+                           sheet=sheet, row=r_i, column=letter(j))
+        rows.append(cells)
+    wb.close()
+    return rows, sheet, data
+
+
+def _xls_rows(file: str, data: bytes) -> tuple[list[list], str, bytes]:
+    """Old BIFF workbook (.xls): cells via xlrd; also re-saved as xlsx bytes for loaders.juki."""
+    import openpyxl
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+    except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError … on a damaged file
+        raise _err(file, f"Excel(xls) ファイルとして開けません（{type(exc).__name__}）。途中までしか保存されていない可能性があります。",
+                   f"cannot open as an Excel (xls) workbook ({type(exc).__name__}); it may be truncated.") from None
+    sh = book.sheet_by_index(0)
+    rows = []
+    for i in range(sh.nrows):
+        out = []
+        for j in range(sh.ncols):
+            c = sh.cell(i, j)
+            if c.ctype == xlrd.XL_CELL_DATE:
+                out.append(xlrd.xldate.xldate_as_datetime(c.value, book.datemode).date().isoformat())
+            elif c.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                out.append(None)
+            elif c.ctype == xlrd.XL_CELL_NUMBER and float(c.value).is_integer():
+                out.append(int(c.value))
+            else:
+                out.append(c.value)
+        rows.append(out)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sh.name[:31] or "Sheet1"
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return rows, sh.name, buf.getvalue()
+
+
+def read_grid(file: str, data: bytes) -> tuple[str, str | None, str | None, list[list], bytes]:
+    """(kind, encoding, sheet, rows of cells, workbook bytes as xlsx) of an upload, by content not by name."""
+    if not data or not data.strip():
+        raise _err(file, "ファイルが空です。", "the file is empty.")
+    if len(data) > MAX_BYTES:
+        raise _err(file, f"ファイルが大きすぎます（上限 {MAX_BYTES // 2**20} MB）。", f"the file is too large (limit {MAX_BYTES // 2**20} MB).")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error):
+            raise _err(file, "圧縮ファイル(gzip)が途中で切れているか壊れています。再ダウンロードしてください。",
+                       "the gzip file is truncated or corrupt; download it again.") from None
+        if not data.strip():
+            raise _err(file, "ファイルが空です。", "the file is empty.")
+    if data[:4] == b"PK\x03\x04" or file.lower().endswith((".xlsx", ".xlsm")):
+        rows, sheet, xbytes = _xlsx_rows(file, data)
+        return "xlsx", None, sheet, rows, xbytes
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or file.lower().endswith(".xls"):
+        rows, sheet, xbytes = _xls_rows(file, data)
+        return "xls", None, sheet, rows, xbytes
+    if b"\x00" in data[:4096] and not data[:2] in (b"\xff\xfe", b"\xfe\xff") and data[1:4:2] != b"\x00\x00":
+        raise _err(file, "テキスト（CSV）でも Excel でもないファイルです。", "the file is neither text (CSV) nor an Excel workbook.")
+    text, enc = decode(file, data)
+    return "csv", enc, None, _csv_rows(file, text), b""
+
+
+# ---------------------------------------------------------------- layouts
+
+def _nonempty(row) -> list[int]:
+    return [j for j, v in enumerate(row) if norm(v) != ""]
+
+
+def _check_formulas(file: str, rows: list[list], start: int, sheet: str | None) -> None:
+    for i in range(start, len(rows)):
+        for j, v in enumerate(rows[i]):
+            if isinstance(v, str):
+                s = v.strip()
+                if s.startswith("'"):
+                    s = s[1:]
+                if _FORMULA_RE.match(s):
+                    raise _err(file, f"数式とみなされる値「{s[:40]}」があります（= + - @ で始まる文字列）。値として保存し直してください。",
+                               f"value {s[:40]!r} would run as a spreadsheet formula (starts with = + - @); save the "
+                               "cell as a plain value.", sheet=sheet, row=i + 1, column=letter(j))
+
+
+def _code_pairs(names: list[str]) -> list[tuple[str, int | None, int]]:
+    """Leading columns as (dimension name, code column or None, label column). A code column ('*_code',
+    '* コード', 'コード') is paired with the label column right after it."""
+    out, j = [], 0
+    while j < len(names):
+        n = names[j]
+        m = re.fullmatch(r"(.*?)[ _]?(?:code|コード)", n, flags=re.IGNORECASE)
+        if m and j + 1 < len(names) and not re.fullmatch(r".*[ _]?(?:code|コード)", names[j + 1], flags=re.IGNORECASE):
+            out.append((names[j + 1], j, j + 1))
+            j += 2
+            continue
+        if m:
+            out.append((m.group(1) or n, j, j))
+        else:
+            out.append((n, None, j))
+        j += 1
+    return out
+
+
+def _is_footnote(row) -> bool:
+    cells = [norm(v) for v in row if norm(v) != ""]
+    return len(cells) == 1 and (cells[0].startswith(("注", "※", "(注", "資料", "出典")) or len(cells[0]) > 40)
+
+
+def _meta_from(rows: list[list], upto: int) -> dict[str, str]:
+    meta = {}
+    for r in rows[:upto]:
+        cells = [norm(v) for v in r if norm(v) != ""]
+        if len(cells) >= 2:
+            meta[_META_KEY_RE.sub("", cells[0])] = " ".join(cells[1:])
+        elif len(cells) == 1 and not meta.get("表題"):
+            meta.setdefault("見出し", cells[0])
+    return meta
+
+
+def _estat_code(file: str, rows: list[list], h: int, sheet: str | None, meta: dict) -> tuple[list[Dim], pd.DataFrame]:
+    names = [norm(v) for v in rows[h]]
+    lower = [n.lower() for n in names]
+    vj = lower.index("value") if "value" in lower else names.index("値")
+    uj = lower.index("unit") if "unit" in lower else (names.index("単位") if "単位" in names else None)
+    skip = {vj, uj, *(j for j, n in enumerate(lower) if n in ("annotation", "注釈", "注記"))}
+    dims, cols = [], {}
+    for name, cj, lj in _code_pairs([n if j not in skip else "" for j, n in enumerate(names)]):
+        if lj in skip or not name:
+            continue
+        dims.append(Dim(name=name, kind="row", letter=letter(lj), code_letter=None if cj is None else letter(cj)))
+        cols[name] = (cj, lj)
+    width = len(names)
+    recs = []
+    for i in range(h + 1, len(rows)):
+        r = rows[i]
+        if not _nonempty(r):
+            continue
+        if len(r) < width and i == len(rows) - 1:
+            raise _err(file, f"最終行の列が足りません（{len(r)} / {width} 列）。ファイルが途中で切れている可能性があります。",
+                       f"the last line has {len(r)} of {width} columns; the file may be truncated.", sheet=sheet,
+                       row=i + 1, column=letter(len(r)))
+        if len(r) != width and len(_nonempty(r)) > 1:
+            raise _err(file, f"列の数が見出しと違います（{len(r)} 列、見出しは {width} 列）。",
+                       f"the line has {len(r)} columns, the header {width}.", sheet=sheet, row=i + 1)
+        if _is_footnote(r):
+            continue
+        rec = {"_row": i + 1, "_col": f"{letter(vj)} ({names[vj]})", "value": r[vj] if vj < len(r) else None,
+               "unit": norm(r[uj]) if uj is not None and uj < len(r) else ""}
+        for name, (cj, lj) in cols.items():
+            rec[f"d:{name}"] = norm(r[lj]) if lj < len(r) else ""
+            rec[f"c:{name}"] = norm(r[cj]) if cj is not None and cj < len(r) else ""
+        recs.append(rec)
+    return dims, pd.DataFrame.from_records(recs)
+
+
+def _estat_table(file: str, rows: list[list], block: list[int], sheet: str | None) -> tuple[list[Dim], pd.DataFrame, int]:
+    marks = {}
+    for i in block:
+        js = [j for j, v in enumerate(rows[i]) if norm(v).startswith("/")]
+        marks[i] = js[0]
+    vcols = set(marks.values())
+    if len(vcols) != 1:
+        i = block[-1]
+        raise _err(file, "見出し行の「/」で始まる分類の位置が行ごとに違います。", "the '/' dimension cells are not in one column.",
+                   sheet=sheet, row=i + 1, column=letter(marks[i]))
+    mj = vcols.pop()
+    h = block[-1]
+    width = max(len(rows[i]) for i in block)
+    value_cols = [j for j in range(mj + 1, width) if any(j < len(rows[i]) and norm(rows[i][j]) for i in block)]
+    if not value_cols:
+        raise _err(file, "「/」の分類の右に区分（列見出し）がありません。", "no categories to the right of the '/' header cells.",
+                   sheet=sheet, row=h + 1, column=letter(mj + 1))
+    dims, col_labels = [], {}
+    for i in block:
+        name = norm(rows[i][mj])[1:].strip()
+        labels, last = {}, ""
+        for j in value_cols:  # merged header cells are printed once: carry the label to the right
+            v = norm(rows[i][j]) if j < len(rows[i]) else ""
+            last = v or last
+            labels[j] = last
+        dims.append(Dim(name=name, kind="col", header_row=i + 1))
+        col_labels[name] = labels
+    lead = [norm(v) for v in rows[h][:mj]]
+    pairs = _code_pairs(lead)
+    for name, cj, lj in pairs:
+        if name:
+            dims.append(Dim(name=name, kind="row", letter=letter(lj), code_letter=None if cj is None else letter(cj)))
+    head = {j: " / ".join(col_labels[d.name][j] for d in dims if d.kind == "col") for j in value_cols}
+    recs = []
+    for i in range(h + 1, len(rows)):
+        r = rows[i]
+        if not _nonempty(r) or _is_footnote(r):
+            continue
+        if len(r) < value_cols[-1] + 1 and i == len(rows) - 1 and len(r) > mj:
+            raise _err(file, f"最終行の列が足りません（{len(r)} / {value_cols[-1] + 1} 列）。ファイルが途中で切れている可能性があります。",
+                       f"the last line has {len(r)} of {value_cols[-1] + 1} columns; the file may be truncated.",
+                       sheet=sheet, row=i + 1, column=letter(len(r)))
+        base = {"_row": i + 1}
+        for name, cj, lj in pairs:
+            if name:
+                base[f"d:{name}"] = norm(r[lj]) if lj < len(r) else ""
+                base[f"c:{name}"] = norm(r[cj]) if cj is not None and cj < len(r) else ""
+        for j in value_cols:
+            rec = dict(base)
+            rec["_col"] = f"{letter(j)} ({head[j]})"
+            rec["value"] = r[j] if j < len(r) else None
+            rec["unit"] = ""
+            for d in dims:
+                if d.kind == "col":
+                    rec[f"d:{d.name}"] = col_labels[d.name][j]
+                    rec[f"c:{d.name}"] = ""
+            recs.append(rec)
+    return dims, pd.DataFrame.from_records(recs), h
+
+
+def is_juki_workbook(rows: list[list]) -> bool:
+    """A 総務省 住民基本台帳 municipal workbook: a '団体コード' header near the top and the survey in the title."""
+    title = " ".join(norm(v) for r in rows[:3] for v in r if v is not None)
+    return "住民基本台帳" in title and any(r and norm(r[0]) == "団体コード" for r in rows[:20])
+
+
+def parse(file: str, data: bytes, tidy_columns: dict[str, str]) -> Parsed:
+    """Read an upload and detect its layout (see module doc).
+
+    tidy_columns maps accepted tidy headings (normalised: project column names and Japanese aliases) to project
+    column names; a header with area_code and at least one other known column is taken as a tidy table.
+    Raises LoaderError naming the file (and row/column) for an unreadable, empty, header-only or unknown file.
+    """
+    digest = hashlib.sha256(data or b"").hexdigest()
+    parsed = _parse(file, data, tidy_columns)
+    parsed.sha256 = digest
+    return parsed
+
+
+def _parse(file: str, data: bytes, tidy_columns: dict[str, str]) -> Parsed:
+    kind, enc, sheet, rows, xbytes = read_grid(file, data)
+    rows = [list(r) for r in rows]
+    while rows and not _nonempty(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise _err(file, "ファイルが空です。", "the file is empty.")
+    grid = rows[:60]
+    if kind != "csv" and is_juki_workbook(rows):
+        return Parsed(file, kind, enc, "juki_workbook", grid, meta=_meta_from(rows, 3), sheet=sheet, raw=xbytes)
+    # e-Stat API CSV: metadata lines, then a line 'VALUE', then the table
+    start = 0
+    for i, r in enumerate(rows[:80]):
+        if [norm(v) for v in r if norm(v)] == ["VALUE"]:
+            start = i + 1
+            break
+    slash = [i for i, r in enumerate(rows[:60]) if any(norm(v).startswith("/") and len(norm(v)) > 1 for v in r)]
+    first = next((i for i in range(start, min(len(rows), start + 60)) if len(_nonempty(rows[i])) >= 3), None)
+    if first is None:
+        raise _err(file, "見出し行が見つかりません（3列以上ある行がありません）。", "no header line (no line with 3 or more cells).",
+                   sheet=sheet, row=1)
+    names = [norm(v).lower() for v in rows[first]]
+    meta = _meta_from(rows, slash[0] if slash else first)
+    if ("value" in names or "値" in names) and any(re.search(r"(code|コード)$", n) for n in names):
+        _check_formulas(file, rows, first + 1, sheet)
+        dims, recs = _estat_code(file, rows, first, sheet, meta)
+        layout, h = "estat_code", first
+    elif slash:
+        block = [i for i in slash if i >= slash[0] and i - slash[0] <= 10]
+        block = [i for k, i in enumerate(block) if k == 0 or i == block[k - 1] + 1]  # consecutive lines only
+        _check_formulas(file, rows, block[-1] + 1, sheet)
+        dims, recs, h = _estat_table(file, rows, block, sheet)
+        layout = "estat_table"
+    else:
+        mapped = [tidy_columns.get(norm(v).lower()) for v in rows[first]]
+        if "area_code" in mapped and len([m for m in mapped if m]) >= 2:
+            _check_formulas(file, rows, first + 1, sheet)
+            return _tidy(file, kind, enc, sheet, rows, first, mapped, grid, meta)
+        raise _err(file, "表の形式を判別できません。e-Stat の CSV（コード付き・表形式）、総務省の住民基本台帳の Excel、"
+                   "またはプロジェクトの列名（area_code など）の CSV を指定してください。",
+                   "cannot tell the layout: expected an e-Stat CSV (code columns or table form), a 総務省 住民基本台帳 "
+                   "workbook, or a CSV with the project's column names (area_code …).", sheet=sheet, row=first + 1)
+    if recs.empty:
+        raise _err(file, "見出し行だけでデータ行がありません。", "header only, no data rows.", sheet=sheet, row=h + 2)
+    if len(recs) > MAX_CELLS:
+        raise _err(file, f"値が多すぎます（{len(recs):,} 個、上限 {MAX_CELLS:,}）。", f"too many values ({len(recs):,}; limit {MAX_CELLS:,}).")
+    return Parsed(file, kind, enc, layout, grid, meta=meta, sheet=sheet, header_row=h + 1, dims=dims, records=recs)
+
+
+def _tidy(file, kind, enc, sheet, rows, h, mapped, grid, meta) -> Parsed:
+    width = len(rows[h])
+    body = []
+    for i in range(h + 1, len(rows)):
+        r = rows[i]
+        if not _nonempty(r):
+            continue
+        if len(r) < width and i == len(rows) - 1:
+            raise _err(file, f"最終行の列が足りません（{len(r)} / {width} 列）。ファイルが途中で切れている可能性があります。",
+                       f"the last line has {len(r)} of {width} columns; the file may be truncated.", sheet=sheet,
+                       row=i + 1, column=letter(len(r)))
+        if len(r) > width and any(norm(v) for v in r[width:]):
+            raise _err(file, f"列の数が見出しより多くなっています（{len(r)} 列、見出しは {width} 列）。",
+                       f"the line has more columns ({len(r)}) than the header ({width}).", sheet=sheet, row=i + 1,
+                       column=letter(width))
+        body.append([i + 1, *[(r[j] if j < len(r) else None) for j in range(width)]])
+    if not body:
+        raise _err(file, "見出し行だけでデータ行がありません。", "header only, no data rows.", sheet=sheet, row=h + 2)
+    headers = [norm(v) for v in rows[h]]
+    frame = pd.DataFrame(body, columns=["_row", *[f"{j}" for j in range(width)]])
+    frame.attrs["headers"] = headers
+    frame.attrs["mapped"] = mapped
+    return Parsed(file, kind, enc, "tidy", grid, meta=meta, sheet=sheet, header_row=h + 1, tidy=frame)

@@ -1,0 +1,62 @@
+"""SQL コンソール / SQL console: one read-only SELECT over the database (and the user's imports as `imports.*`),
+checked by DuckDB's parser and run in a sandboxed process with time, memory and row limits."""
+import streamlit as st
+
+from loaders import importer
+from queries import db
+from queries import explorer as ex
+from queries import sandbox
+from ui.download import download_all
+from ui.frame import frame
+from ui.i18n import fmt_int, t
+
+view = frame()
+lang = view.lang
+st.title(t("sql_title"))
+st.caption(t("sql_intro", seconds=f"{sandbox.TIME_LIMIT_S:g}", rows=fmt_int(sandbox.MAX_ROWS)))
+
+have_imports = bool(ex.tables("user"))
+examples = [e for e in sandbox.EXAMPLES if have_imports or e.key != "sqlx_imports"]
+by_key = {e.key: e.sql for e in examples}
+
+
+def _use_example() -> None:
+    st.session_state["sql"] = by_key[st.session_state["sql_example"]]
+
+
+if "sql" not in st.session_state and "sql" not in st.query_params:
+    st.session_state["sql"] = examples[1].sql
+left, right = st.columns([3, 1])
+with right:
+    st.selectbox(t("sql_example_pick"), list(by_key), format_func=t, key="sql_example", index=None,
+                 on_change=_use_example, placeholder=t("sql_examples"))
+    with st.expander(t("sql_schema")):
+        schema = ex.schema("official") + (ex.schema("user", prefix="imports.") if have_imports else [])
+        st.dataframe(schema, hide_index=True, column_config={"table": t("sql_col_table"), "columns": t("sql_col_columns")})
+    with st.expander(t("sql_sandbox")):
+        st.markdown(t("sql_sandbox_text"))
+with left:
+    with st.form("sql_form"):
+        query = st.text_area(t("sql_query"), key="sql", height=260, bind="query-params")
+        run = st.form_submit_button(t("sql_run"), type="primary", icon=":material/play_arrow:")
+
+if run:
+    try:
+        st.session_state["_sql_result"] = (query, sandbox.run(query, db.database_path(), importer.user_db_path()), None)
+    except sandbox.Refused as exc:
+        st.session_state["_sql_result"] = (query, None, exc)
+done = st.session_state.get("_sql_result")
+if done and done[0] == query:
+    _, result, error = done
+    if error is not None:
+        st.error(f"**{t('sql_refused')}** — {error.message(lang)}", icon=":material/block:")
+    else:
+        st.caption(t("sql_result", n=fmt_int(len(result.frame)), seconds=result.seconds))
+        if result.truncated:
+            st.warning(t("sql_truncated", rows=fmt_int(sandbox.MAX_ROWS)))
+        numbers = result.frame.select_dtypes("number").columns
+        st.dataframe(result.frame, hide_index=True, column_config={  # thousands separators, except for years and ids
+            c: st.column_config.NumberColumn(format="%d" if ("year" in c or c.endswith("_id")) else "localized")
+            for c in numbers})
+        download_all(lambda: result.frame, ("sql_result",), [(t("sql_meta_query"), query)], None, len(result.frame),
+                     key="dl_sql")
