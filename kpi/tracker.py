@@ -1,0 +1,227 @@
+"""Assembling a plan's tracker: published, linked and user-entered values merged, every KPI graded, counts per goal.
+
+Pure functions over DataFrames (no Streamlit, no database): queries.kpi fetches the frames and calls these.
+"""
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from kpi import periods
+from kpi.model import GOOD, OTHER, SHORT, KPI, Obs
+from kpi.rules import RULES, latest_actual, path_points
+
+VALUE_COLUMNS = ["kpi_id", "period", "value", "value_text", "note", "judgement", "target", "projection", "origin",
+                 "source_id", "saved_at"]
+
+
+def merge_values(published: pd.DataFrame, user: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
+    """One row per KPI and period with the actual that counts and where it came from.
+
+    published: kpi_values rows; user: the user database's rows (kpi_id, period, value, value_text, note, judgement,
+    saved_at); linked: kpi.link.linked_rows. Precedence for the actual (value, value_text, judgement, note):
+    user > published > linked; interim targets and projections always come from the published row. Returns
+    VALUE_COLUMNS; origin is 'user', 'published', 'linked', or None where the period has no actual.
+    """
+    pub = published.copy()
+    for col in VALUE_COLUMNS:
+        if col not in pub.columns:
+            pub[col] = None
+    has = pub["value"].notna() | pub["value_text"].notna()
+    pub["origin"] = ["published" if h else None for h in has]
+    pub = pub[VALUE_COLUMNS].set_index(["kpi_id", "period"])
+    rows = {k: r for k, r in zip(pub.index, pub.to_dict("records"))}
+    for r in user.to_dict("records") if not user.empty else []:
+        key = (r["kpi_id"], r["period"])
+        base = rows.get(key, {c: None for c in VALUE_COLUMNS if c not in ("kpi_id", "period")})
+        base = {**base, "value": _clean(r.get("value")), "value_text": _clean(r.get("value_text")),
+                "note": _clean(r.get("note")), "judgement": _clean(r.get("judgement")), "origin": "user",
+                "source_id": None, "saved_at": r.get("saved_at")}
+        rows[key] = base
+    for r in linked.to_dict("records") if not linked.empty else []:
+        key = (r["kpi_id"], r["period"])
+        base = rows.get(key)
+        link_note = r["link"]
+        if base is None:
+            rows[key] = {c: None for c in VALUE_COLUMNS if c not in ("kpi_id", "period")}
+            base = rows[key]
+        elif _clean(base.get("value")) is not None or _clean(base.get("value_text")) is not None:
+            continue
+        if r["value"] is None or (isinstance(r["value"], float) and math.isnan(r["value"])):
+            base["link_partial"] = link_note
+            continue
+        base.update(value=float(r["value"]), origin="linked", source_id=r["source_id"], link=link_note)
+    out = pd.DataFrame([{"kpi_id": k[0], "period": k[1], **v} for k, v in rows.items()])
+    if out.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS + ["link", "link_partial"])
+    for col in ("link", "link_partial"):
+        if col not in out.columns:
+            out[col] = None
+    out["_end"] = out["period"].map(lambda p: periods.parse(p).end)
+    return out.sort_values(["kpi_id", "_end"]).drop(columns="_end").reset_index(drop=True)
+
+
+def _clean(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, str) and not v.strip():
+        return None
+    return v
+
+
+def observations(merged: pd.DataFrame, kpi_id: str) -> list[Obs]:
+    """The merged rows of one KPI as Obs (for the rules)."""
+    return [Obs.from_row(r) for r in merged[merged["kpi_id"] == kpi_id].to_dict("records")]
+
+
+def plan_periods(plan: dict, merged: pd.DataFrame) -> list[str]:
+    """Fiscal years offered as evaluation periods: the plan's years, plus earlier years that have an actual."""
+    years = periods.fiscal_years(plan["plan_start"], plan["plan_end"])
+    have = merged.loc[merged["value"].notna() | merged["value_text"].notna(), "period"]
+    extra = {periods.fy(periods.fiscal_year(periods.parse(p).end)) for p in have}
+    first = periods.parse(years[0]).end
+    earlier = sorted(p for p in extra if periods.parse(p).end < first)
+    return earlier + years
+
+
+def default_as_of(plan: dict, options: list[str], merged: pd.DataFrame) -> str:
+    """The plan's evaluated period if it states one, else the latest option holding an actual (else the first)."""
+    if isinstance(plan.get("evaluated_as_of"), str) and plan["evaluated_as_of"] in options:
+        return plan["evaluated_as_of"]
+    have = merged.loc[merged["value"].notna() | merged["value_text"].notna(), "period"]
+    ends = [periods.parse(p).end for p in have]
+    best = options[0]
+    for o in options:
+        if any(periods.in_window(str(e), o) for e in ends):
+            best = o
+    return best
+
+
+def trend(kpi: KPI, obs: list[Obs], as_of: str) -> list[float]:
+    """Values for a sparkline up to the end of `as_of`: the baseline then each actual (running total for 'sum')."""
+    end = periods.parse(as_of).end
+    pts = []
+    if kpi.aggregation == "sum":
+        total = 0.0
+        for o in obs:
+            if o.value is not None and periods.parse(o.period).end <= end and periods.parse(o.period).years < 1.5:
+                total += o.value
+                pts.append(total)
+        return pts
+    if kpi.baseline_value is not None:
+        pts.append(kpi.baseline_value)
+    pts += [o.value for o in obs if o.value is not None and periods.parse(o.period).end <= end]
+    return pts
+
+
+def table(defs: pd.DataFrame, merged: pd.DataFrame, rule: str, as_of: str) -> pd.DataFrame:
+    """Every KPI of `defs` graded by `rule` at `as_of`.
+
+    Returns the defs columns plus: grade, reason, actual, actual_text, actual_period, origin, actual_source,
+    compared_target, ratio, expected, stale, missing (tuple of periods), recorded (the grade recorded for the
+    evaluation period, e.g. the report's 総合評価), as_of_note (note of that period), pending_note (notes of later
+    periods still without an actual, e.g. '国勢調査結果公表後、記入予定'), link, link_partial, trend
+    (list of floats for a sparkline), progress (ratio clipped to 0–1.5 for bars; None when ungraded), and
+    latest_value/_text/_period/_origin: the most recent actual up to `as_of` whatever the rule.
+    """
+    fn = RULES[rule]
+    by_kpi: dict[str, list[dict]] = {}
+    for r in merged.to_dict("records"):
+        by_kpi.setdefault(r["kpi_id"], []).append(r)
+    end = periods.parse(as_of).end
+    rows = []
+    for d in defs.to_dict("records"):
+        k = KPI.from_row(d)
+        mine = by_kpi.get(k.kpi_id, [])
+        obs = [Obs.from_row(r) for r in mine]
+        g = fn(k, obs, as_of)
+        last = latest_actual(k, obs, as_of)
+        window = [r for r in mine if periods.in_window(r["period"], as_of)]
+        notes = [r["note"] for r in window if isinstance(r.get("note"), str)]
+        pending = [r["note"] for r in mine if isinstance(r.get("note"), str) and _clean(r.get("value")) is None
+                   and _clean(r.get("value_text")) is None and periods.parse(r["period"]).end > end]
+        at = [r for r in mine if r["period"] == g.actual_period]
+        rows.append({**d, "grade": g.grade, "reason": g.reason, "actual": g.actual, "actual_text": g.actual_text,
+                     "actual_period": g.actual_period, "origin": g.origin, "actual_source": g.source_id,
+                     "compared_target": g.target, "ratio": g.ratio, "expected": g.expected, "stale": g.stale,
+                     "missing": g.missing,
+                     "recorded": next((r["judgement"] for r in window if isinstance(r.get("judgement"), str)), None),
+                     "as_of_note": " ".join(dict.fromkeys(notes)) or None,
+                     "pending_note": " ".join(dict.fromkeys(pending)) or None,
+                     "link": next((r["link"] for r in at if isinstance(r.get("link"), str)), None),
+                     "link_partial": next((r["link_partial"] for r in window if isinstance(r.get("link_partial"), str)), None),
+                     "latest_value": None if last is None else last.value,
+                     "latest_text": None if last is None else last.text,
+                     "latest_period": None if last is None else last.period,
+                     "latest_origin": None if last is None else last.origin,
+                     "latest_source": None if last is None else last.source_id,
+                     "trend": trend(k, obs, as_of),
+                     "progress": None if g.ratio is None else max(0.0, min(1.5, g.ratio))})
+    return pd.DataFrame(rows)
+
+
+def _pct(n: int, total: int) -> int:
+    """Percent rounded half up, as the report prints it (10 of 16 -> 63)."""
+    return int((Decimal(n) * 100 / Decimal(total)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)) if total else 0
+
+
+def summary(graded: pd.DataFrame) -> pd.DataFrame:
+    """Grades of the KPIs (level 'kpi') counted per basic goal, with the total last.
+
+    Columns: goal_no, goal, goal_en, n (KPI 設定数), good, short, other, ungraded, and the shares good_pct,
+    short_pct, other_pct (percent of n, rounded half up as in the 嘉麻市 report).
+    """
+    groups: dict = {}
+    for r in graded.to_dict("records"):
+        if r["level"] != "kpi":
+            continue
+        no = r["goal_no"]
+        no = None if no is None or (isinstance(no, float) and math.isnan(no)) or no is pd.NA else int(no)
+        groups.setdefault(no, {"goal": r["goal"], "goal_en": r["goal_en"], "grades": []})["grades"].append(r["grade"])
+    rows = [_count(no, g["goal"], g["goal_en"], g["grades"])
+            for no, g in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))]
+    rows.append(_count(None, None, None, [x for g in groups.values() for x in g["grades"]]))
+    return pd.DataFrame(rows)
+
+
+def _count(no, goal, goal_en, grades: list) -> dict:
+    n = len(grades)
+    c = {s: sum(1 for x in grades if x == s) for s in (GOOD, SHORT, OTHER)}
+    return {"goal_no": no, "goal": goal, "goal_en": goal_en, "n": n, "good": c[GOOD], "short": c[SHORT],
+            "other": c[OTHER], "ungraded": n - sum(c.values()), "good_pct": _pct(c[GOOD], n),
+            "short_pct": _pct(c[SHORT], n), "other_pct": _pct(c[OTHER], n)}
+
+
+def detail(defs_row: dict, merged: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Series for a KPI's detail chart: actuals (period, end date, value, origin), the target path (date, value)
+    and printed projections (date, value). 'sum' KPIs get running totals and a path from 0."""
+    k = KPI.from_row(defs_row)
+    obs = observations(merged, k.kpi_id)
+    mine = merged[merged["kpi_id"] == k.kpi_id]
+    if k.aggregation == "sum" and k.target_period:
+        span = periods.parse(k.target_period)
+        years = periods.years_in(k.target_period, "CY" if k.target_period.startswith("CY") else "FY")
+        total, acts = 0.0, []
+        for y in years:
+            o = next((o for o in obs if o.period == y and o.value is not None), None)
+            if o is not None:
+                total += o.value
+                acts.append((y, periods.parse(y).end, total, o.origin))
+        actual = pd.DataFrame(acts, columns=["period", "date", "value", "origin"])
+        path = pd.DataFrame([(span.start, 0.0), (span.end, k.target_value or 0.0)], columns=["date", "value"])
+        return {"actual": actual, "path": path, "projection": pd.DataFrame(columns=["date", "value"])}
+    acts = []
+    if k.baseline_value is not None and k.baseline_period:
+        acts.append((k.baseline_period, periods.parse(k.baseline_period).end, k.baseline_value, "baseline"))
+    acts += [(o.period, periods.parse(o.period).end, o.value, o.origin) for o in obs if o.value is not None]
+    pts = path_points(k, obs)
+    proj = mine[mine["projection"].notna()]
+    projection = pd.DataFrame({"date": [periods.parse(p).end for p in proj["period"]],
+                               "value": proj["projection"].astype(float).tolist()})
+    if not projection.empty and pts and k.baseline_value is not None:  # projections start from the baseline
+        projection = pd.concat([pd.DataFrame({"date": [pts[0][0]], "value": [k.baseline_value]}), projection])
+    return {"actual": pd.DataFrame(acts, columns=["period", "date", "value", "origin"]),
+            "path": pd.DataFrame(pts, columns=["date", "value"]), "projection": projection}
+

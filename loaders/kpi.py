@@ -1,0 +1,554 @@
+"""KPI actuals entered by officials: the KPI sheet (xlsx / CSV) and the small user database they are saved in.
+
+The app's population database is read-only by design, so edits live in a separate DuckDB file:
+`data/user/kpi.duckdb`, or the path in the environment variable POPDASH_USER_DB. Every save validates first, then
+writes a complete new file next to the old one and swaps it in with os.replace — a failed or rejected save leaves
+the previous file byte for byte as it was. Each save is also appended to a history table (nothing is overwritten
+without a trace).
+
+The sheet: one row per KPI and period. Columns (headers in Japanese or English, both accepted on import):
+kpi_id, period, value (実績値), note (備考), judgement (評価: ○ △ × for text actuals); the other columns
+(plan, goal, KPI name, unit, department, origin) are for reading and are not imported. A value may be written as
+printed: '1,234', '△5', '8件', '65.3%', '実施'/'未実施' for done/not-done KPIs, free text for text KPIs.
+Periods: 'FY2024', '2024年度', '令和6年度', 'R6', '2025-01-01' (a reference date), or the labels of kpi.periods.
+"""
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import threading
+import unicodedata
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import NoReturn
+
+import duckdb
+import pandas as pd
+
+from kpi import periods
+from loaders.errors import LoaderError
+from loaders.parse import MISSING_MARKS, parse_number, wareki_to_year
+
+ROOT = Path(__file__).resolve().parents[1]
+USER_DB_ENV = "POPDASH_USER_DB"
+VALUE_FIELDS = ["kpi_id", "period", "value", "value_text", "note", "judgement"]
+_LOCK = threading.Lock()
+
+#: Sheet columns: internal name -> header per language. The first five are imported.
+HEADERS = {
+    "kpi_id": {"ja": "KPI ID", "en": "KPI ID"},
+    "period": {"ja": "期間", "en": "period"},
+    "value": {"ja": "実績値", "en": "value"},
+    "note": {"ja": "備考", "en": "note"},
+    "judgement": {"ja": "評価（○△×）", "en": "grade (○△×)"},
+    "plan": {"ja": "計画", "en": "plan"},
+    "goal": {"ja": "基本目標", "en": "basic goal"},
+    "kpi": {"ja": "KPI", "en": "KPI name"},
+    "unit": {"ja": "単位", "en": "unit"},
+    "department": {"ja": "担当課", "en": "department"},
+    "target": {"ja": "目標値", "en": "target"},
+    "origin": {"ja": "区分", "en": "origin"},
+}
+SHEET_ORDER = ["kpi_id", "plan", "goal", "kpi", "unit", "department", "target", "period", "value", "note", "judgement",
+               "origin"]
+IMPORTED = ["kpi_id", "period", "value", "note", "judgement"]
+REQUIRED = ["kpi_id", "period", "value"]
+SHEET_NAME = {"ja": "実績", "en": "values"}
+_JUDGEMENTS = {"○": "○", "〇": "○", "◯": "○", "△": "△", "×": "×", "✕": "×", "x": "×", "X": "×"}
+_DONE = {"実施": 1.0, "実施済": 1.0, "済": 1.0, "完了": 1.0, "1": 1.0, "未実施": 0.0, "未着手": 0.0, "未": 0.0, "0": 0.0}
+_FORMULA = ("=", "+", "-", "@")
+
+
+# ---------------------------------------------------------------- the user database
+
+def user_db_path() -> Path:
+    """Where user-entered KPI values are kept: $POPDASH_USER_DB, else data/user/kpi.duckdb."""
+    env = os.environ.get(USER_DB_ENV)
+    return Path(env) if env else ROOT / "data" / "user" / "kpi.duckdb"
+
+
+class UserStore:
+    """The user database file (see module docstring). Tables:
+    kpi_user_values (kpi_id, period, value DOUBLE, value_text, note, judgement, saved_at TIMESTAMP) — one row per
+    KPI and period; kpi_user_history (the same plus action 'set'/'clear' and batch) — every save appended."""
+
+    COLUMNS = VALUE_FIELDS + ["saved_at"]
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else user_db_path()
+
+    def _read(self, table: str) -> pd.DataFrame:
+        if not self.path.exists():
+            return pd.DataFrame(columns=self.COLUMNS + (["action", "batch"] if table.endswith("history") else []))
+        con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            return con.execute(f"SELECT * FROM {table} ORDER BY ALL").df()  # table names are constants here
+        finally:
+            con.close()
+
+    def read(self) -> pd.DataFrame:
+        """All user-entered values: kpi_id, period, value, value_text, note, judgement, saved_at."""
+        with _LOCK:
+            return self._read("kpi_user_values")
+
+    def history(self) -> pd.DataFrame:
+        """Every value ever saved or cleared, with action and batch number."""
+        with _LOCK:
+            return self._read("kpi_user_history")
+
+    def save(self, rows: pd.DataFrame, clear: list[tuple[str, str]] | None = None) -> int:
+        """Upsert validated `rows` (VALUE_FIELDS) and remove the (kpi_id, period) pairs in `clear`, atomically.
+
+        Returns the number of rows written or cleared. The whole file is rewritten to a temporary file and swapped
+        in with os.replace, so readers see the old or the new state, never a mix, and a failure keeps the old file.
+        """
+        clear = list(clear or [])
+        if rows.empty and not clear:
+            return 0
+        with _LOCK:
+            values = self._read("kpi_user_values")
+            history = self._read("kpi_user_history")
+            now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+            batch = int(history["batch"].max()) + 1 if not history.empty else 1
+            new = rows.reindex(columns=VALUE_FIELDS).assign(saved_at=now)
+            keys = set(zip(new["kpi_id"], new["period"])) | set(clear)
+            keep = values[[k not in keys for k in zip(values["kpi_id"], values["period"])]]
+            values = pd.concat([keep, new], ignore_index=True) if not keep.empty else new
+            cleared = pd.DataFrame([{"kpi_id": k, "period": p, "saved_at": now} for k, p in clear],
+                                   columns=self.COLUMNS)
+            log = pd.concat([new.assign(action="set"), cleared.assign(action="clear")], ignore_index=True)
+            history = pd.concat([history, log.assign(batch=batch)], ignore_index=True) if not history.empty \
+                else log.assign(batch=batch)
+            self._write(values, history)
+        return len(new) + len(clear)
+
+    def _write(self, values: pd.DataFrame, history: pd.DataFrame) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.tmp{os.getpid()}")
+        tmp.unlink(missing_ok=True)
+        cols = ("kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value DOUBLE, value_text VARCHAR, note VARCHAR, "
+                "judgement VARCHAR, saved_at TIMESTAMP")
+        try:
+            con = duckdb.connect(str(tmp))
+            con.execute(f"CREATE TABLE kpi_user_values ({cols}, PRIMARY KEY (kpi_id, period))")
+            con.execute(f"CREATE TABLE kpi_user_history ({cols}, action VARCHAR, batch INTEGER)")
+            for name, frame, extra in (("kpi_user_values", values, []), ("kpi_user_history", history, ["action", "batch"])):
+                f = frame.reindex(columns=self.COLUMNS + extra).astype(object).where(frame.reindex(
+                    columns=self.COLUMNS + extra).notna(), None)
+                con.register("frame_view", f)
+                con.execute(f"INSERT INTO {name} SELECT * FROM frame_view")
+                con.unregister("frame_view")
+            con.execute("CHECKPOINT")
+            con.close()
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+            raise
+
+
+# ---------------------------------------------------------------- the sheet: export
+
+def sheet_frame(defs: pd.DataFrame, merged: pd.DataFrame, plan: str, lang: str, fill: str | None = None,
+                origin_labels: dict | None = None) -> pd.DataFrame:
+    """The KPI sheet of a plan with headers in `lang`: every period with an actual, plus an empty row for period
+    `fill` (e.g. the evaluation year) for each KPI that has no actual then — the row an official fills in.
+
+    defs: kpi_defs rows; merged: kpi.tracker.merge_values rows; origin_labels: origin code -> text for the
+    reading-only 区分 column.
+    """
+    labels = origin_labels or {}
+    rows = []
+    with_actual = merged[merged["value"].notna() | merged["value_text"].notna()]
+    groups = {k: g for k, g in with_actual.groupby("kpi_id", sort=False)}
+    for d in defs.to_dict("records"):
+        mine = groups.get(d["kpi_id"], with_actual.iloc[0:0])
+        common = {"kpi_id": d["kpi_id"], "plan": plan, "goal": d.get("goal"), "kpi": d["kpi"], "unit": d.get("unit"),
+                  "department": d.get("department"), "target": d.get("target_text") or _num_text(d.get("target_value"))}
+        for r in mine.to_dict("records"):
+            rows.append({**common, "period": r["period"], "value": _cell(r, d.get("value_kind")),
+                         "note": r.get("note") if isinstance(r.get("note"), str) else None,
+                         "judgement": r.get("judgement") if isinstance(r.get("judgement"), str) else None,
+                         "origin": labels.get(r.get("origin"), r.get("origin"))})
+        periods_have = set(mine["period"])
+        if fill and not any(periods.in_window(p, fill) for p in periods_have) and _fits(d, fill):
+            rows.append({**common, "period": fill, "value": None, "note": None, "judgement": None, "origin": None})
+    frame = pd.DataFrame(rows, columns=SHEET_ORDER)
+    return frame.rename(columns={c: HEADERS[c][lang] for c in SHEET_ORDER})
+
+
+def _fits(d: dict, period: str) -> bool:
+    try:
+        _check_bounds(d, period)
+        return True
+    except ValueError:
+        return False
+
+
+def _num_text(v) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
+
+
+def _cell(r: dict, kind: str | None = "number"):
+    """A value cell: the number for numeric actuals (so Excel can compute), the printed text otherwise."""
+    if kind in ("done", "text") and isinstance(r.get("value_text"), str):
+        return r["value_text"]
+    v = r.get("value")
+    if v is not None and not (isinstance(v, float) and math.isnan(v)):
+        return float(v) if not float(v).is_integer() else int(v)
+    return r.get("value_text")
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """The sheet as CSV: UTF-8 with BOM, CRLF, formulas neutralised (ui.download.csv_bytes)."""
+    from ui.download import csv_bytes  # the app's one rule for CSV downloads
+
+    return csv_bytes(frame)
+
+
+def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """A workbook with one worksheet per entry (first = the sheet that is imported back), text cells neutralised
+    and no string ever turned into a formula or link."""
+    from ui.download import neutralise
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter",
+                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xw:
+        for name, frame in sheets.items():
+            neutralise(frame).to_excel(xw, sheet_name=name[:31], index=False)
+            ws = xw.sheets[name[:31]]
+            ws.freeze_panes(1, 0)
+            for i, col in enumerate(frame.columns):
+                width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200) if v is not None])
+                ws.set_column(i, i, min(60, max(8, width * 1.6)))
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- the sheet: import
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _header_map(columns) -> dict[str, str]:
+    """Internal name for each header in the file (Japanese, English or internal names; case and width ignored)."""
+    known = {}
+    for name, by_lang in HEADERS.items():
+        for h in (name, *by_lang.values()):
+            known[_norm(h)] = name
+    return {c: known[_norm(c)] for c in columns if _norm(c) in known}
+
+
+def _norm(s) -> str:
+    return unicodedata.normalize("NFKC", str(s)).strip().lower()
+
+
+def read_sheet(name: str, data: bytes) -> tuple[pd.DataFrame, dict[str, str], str | None]:
+    """Read an uploaded KPI sheet (.csv in UTF-8/UTF-8-BOM/CP932, or .xlsx: the sheet 実績/values, else the first).
+
+    Returns (rows, labels, sheet): rows holds the imported columns as typed plus `_row` = the row number as Excel
+    shows it (header = 1); labels maps internal column names to how the file names them ('I: 実績値'); sheet is
+    the worksheet read (None for CSV). Raises LoaderError for an unreadable file or missing required columns.
+    """
+    if not data or not data.strip():
+        raise LoaderError(name, "ファイルが空です。", "the file is empty.")
+    sheet = None
+    if name.lower().endswith(".xlsx"):
+        try:
+            book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+        except Exception:  # noqa: BLE001 - any unreadable workbook is one user-facing error
+            raise LoaderError(name, "Excel（xlsx）ファイルとして読めません。", "cannot read the file as an Excel workbook (xlsx).") from None
+        names = book.sheet_names
+        sheet = next((s for s in names if s in SHEET_NAME.values()), names[0])
+        frame = pd.read_excel(book, sheet_name=sheet, dtype=object, header=0)
+    elif name.lower().endswith(".csv"):
+        text = None
+        for enc in ("utf-8-sig", "cp932"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            raise LoaderError(name, "文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）。",
+                              "unknown text encoding (save as UTF-8 or Shift_JIS).")
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise LoaderError(name, f"CSV として読めません（{exc}）。", f"cannot parse as CSV ({exc}).") from None
+    else:
+        raise LoaderError(name, "CSV か xlsx のファイルを選んでください。", "choose a .csv or .xlsx file.")
+    mapping = _header_map(frame.columns)
+    labels = {mapping[c]: f"{_col_letter(i)}: {c}" for i, c in enumerate(frame.columns) if c in mapping}
+    missing = [c for c in REQUIRED if c not in labels]
+    if missing:
+        want = "、".join(f"「{HEADERS[c]['ja']}」" for c in missing)
+        raise LoaderError(name, f"必要な列 {want} がありません（1行目の見出しを確認してください）。",
+                          f"required column(s) {', '.join(repr(HEADERS[c]['en']) for c in missing)} missing "
+                          "(check the header in row 1).", row=1, column=HEADERS[missing[0]]["ja"], sheet=sheet)
+    out = frame[[c for c in frame.columns if c in mapping]].rename(columns=mapping)
+    for c in IMPORTED:
+        if c not in out.columns:
+            out[c] = None
+    out = out[IMPORTED].copy()
+    out["_row"] = range(2, len(out) + 2)
+    return out, labels, sheet
+
+
+def _text(v) -> str | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, (datetime, pd.Timestamp)):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip()
+    if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA:  # undo ui.download.neutralise
+        s = s[1:]
+    return s or None
+
+
+def normalise_period(raw: str) -> str:
+    """A period as typed -> a kpi.periods label: 'FY2024', '2024年度', '令和6年度', 'R6' -> 'FY2024'; '2025/1/1' ->
+    '2025-01-01'; labels of kpi.periods as they are. Raises ValueError."""
+    s = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    if periods.is_valid(s):
+        return s
+    m = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", s)
+    if m:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00:00)?", s)
+    if m:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    m = re.fullmatch(r"(\d{4})年度", s) or re.fullmatch(r"(\d{4})", s)
+    if m:
+        return f"FY{m.group(1)}"
+    m = re.fullmatch(r"(\d{4})年", s)
+    if m:
+        return f"CY{m.group(1)}"
+    if s.endswith("年度") or re.fullmatch(r"(令和|平成|R|H)(元|\d{1,2})", s):
+        return f"FY{wareki_to_year(s)}"
+    raise ValueError(raw)
+
+
+def _check_bounds(d: dict, period: str) -> None:
+    """A period must lie after the KPI's baseline and not after its target; a cumulative KPI takes single years
+    of its target span."""
+    p = periods.parse(period)
+    if d.get("aggregation") == "sum" and isinstance(d.get("target_period"), str):
+        span = d["target_period"]
+        kind = "CY" if span.startswith("CY") else "FY"
+        if period not in periods.years_in(span, kind):
+            raise ValueError("span")
+        return
+    tp = d.get("target_period")
+    if isinstance(tp, str) and periods.parse(tp).years > 1.5 and p.years <= 1.5:
+        raise ValueError("total")  # a multi-year total (e.g. net migration over 5 years) takes a span
+    if isinstance(d.get("baseline_period"), str) and p.end <= periods.parse(d["baseline_period"]).end:
+        raise ValueError("before")
+    if isinstance(d.get("target_period"), str) and p.end > periods.parse(d["target_period"]).end:
+        raise ValueError("after")
+
+
+def parse_value(d: dict, raw: str | None) -> tuple[float | None, str | None]:
+    """(value, value_text) of a typed cell for KPI definition `d`. Raises ValueError with a short reason code."""
+    if raw is None:
+        return None, None
+    kind = d.get("value_kind") or "number"
+    s = unicodedata.normalize("NFKC", raw).strip()
+    if kind == "text":
+        return None, raw.strip()
+    if kind == "done":
+        if s in _DONE:
+            return _DONE[s], raw.strip()
+        if s in ("0.0", "1.0"):
+            return float(s), None
+        raise ValueError("done")
+    if s in MISSING_MARKS:
+        return None, raw.strip()
+    unit = unicodedata.normalize("NFKC", d.get("unit") or "")
+    body = s
+    for suffix in sorted({unit, "%", "％"} - {""}, key=len, reverse=True):
+        if body.endswith(suffix):
+            body = body[: -len(suffix)].strip()
+            break
+    try:
+        v = parse_number(body)
+    except ValueError:
+        raise ValueError("number") from None
+    if v is None:
+        return None, raw.strip()
+    return v, (raw.strip() if raw.strip() != body else None)
+
+
+def validate_rows(frame: pd.DataFrame, defs: pd.DataFrame, file: str, labels: dict[str, str],
+                  sheet: str | None = None, current: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Check rows (kpi_id, period, value, note, judgement as typed, `_row` = row number to report) against the
+    plan's KPI definitions; return the rows to save (VALUE_FIELDS).
+
+    Rows with nothing typed are skipped; rows equal to `current` (merged values: what is already shown) are
+    skipped. Raises LoaderError naming file, sheet, row and column (`labels` gives each column's name as the user
+    sees it) for: unknown KPI ID, unreadable period, a period outside the KPI's baseline–target range (or not a
+    year of a cumulative KPI's span), a value that is not a number (number KPIs) or not 実施/未実施 (done KPIs), a
+    grade other than ○ △ ×, or the same KPI and period twice.
+    """
+    by_id = {d["kpi_id"]: d for d in defs.to_dict("records")}
+    seen: dict[tuple, int] = {}
+    out = []
+    cur = {}
+    if current is not None and not current.empty:
+        for r in current.to_dict("records"):
+            cur[(r["kpi_id"], r["period"])] = r
+
+    def err(row, col, ja, en) -> NoReturn:
+        raise LoaderError(file, ja, en, row=row, column=labels.get(col, HEADERS[col]["ja"]), sheet=sheet)
+
+    for r in frame.to_dict("records"):
+        row = int(r["_row"])
+        kid, per, val, note, judge = (_text(r.get(c)) for c in IMPORTED)
+        if not any((per, val, note, judge)) and not kid:
+            continue
+        if not kid:
+            err(row, "kpi_id", "KPI ID が空です。", "the KPI ID is empty.")
+        if kid not in by_id:
+            err(row, "kpi_id", f"KPI ID「{kid}」はこの計画にありません。", f"KPI ID {kid!r} is not in this plan.")
+        d = by_id[kid]
+        if not any((val, note, judge)):
+            continue
+        if not per:
+            err(row, "period", "期間が空です（例: FY2025、2025年度、令和7年度）。", "the period is empty (e.g. FY2025).")
+        try:
+            period = normalise_period(per)
+        except ValueError:
+            err(row, "period", f"期間「{per}」を読めません（例: FY2025、2025年度、令和7年度、2025-01-01）。",
+                f"cannot read the period {per!r} (e.g. FY2025, 2025-01-01).")
+        try:
+            _check_bounds(d, period)
+        except ValueError as exc:
+            rng = f"{d.get('baseline_period') or '—'}〜{d.get('target_period') or '—'}"
+            if str(exc) == "total":
+                err(row, "period", f"この指標は複数年の合計です。期間は {d['target_period']} のように範囲で入力してください（「{per}」）。",
+                    f"this KPI is a multi-year total: enter a span such as {d['target_period']} ({per!r}).")
+            if str(exc) == "span":
+                err(row, "period", f"累計の指標は {d['target_period']} の各年度で入力してください（「{per}」）。",
+                    f"a cumulative KPI takes single years of {d['target_period']} ({per!r}).")
+            err(row, "period", f"期間「{per}」は基準値と目標の期間（{rng}）の外です。",
+                f"period {per!r} is outside the KPI's baseline–target range ({rng}).")
+        try:
+            value, value_text = parse_value(d, val)
+        except ValueError as exc:
+            if str(exc) == "done":
+                err(row, "value", f"「{val}」は 実施 か 未実施 で入力してください。", f"{val!r}: enter 実施 (done) or 未実施 (not done).")
+            unit = d.get("unit") or ""
+            err(row, "value", f"実績値「{val}」が数値ではありません（単位: {unit or 'なし'}）。",
+                f"value {val!r} is not a number (unit: {unit or 'none'}).")
+        grade = None
+        if judge:
+            grade = _JUDGEMENTS.get(unicodedata.normalize("NFKC", judge).strip())
+            if grade is None:
+                err(row, "judgement", f"評価「{judge}」は ○・△・× のいずれかです。", f"grade {judge!r} must be ○, △ or ×.")
+        key = (kid, period)
+        if key in seen:
+            err(row, "period", f"同じ KPI と期間の行が {seen[key]} 行目にもあります。",
+                f"the same KPI and period is also in row {seen[key]}.")
+        seen[key] = row
+        rec = {"kpi_id": kid, "period": period, "value": value, "value_text": value_text, "note": note,
+               "judgement": grade}
+        if _same(rec, cur.get(key)):
+            continue
+        out.append(rec)
+    return pd.DataFrame(out, columns=VALUE_FIELDS)
+
+
+def _same(rec: dict, cur: dict | None) -> bool:
+    if cur is None:
+        return False
+
+    def n(v):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return None
+        return v
+
+    cv, rv = n(cur.get("value")), rec["value"]
+    same_value = (cv is None and rv is None) or (cv is not None and rv is not None and abs(float(cv) - rv) < 1e-9)
+    same_text = rv is not None or n(cur.get("value_text")) == rec["value_text"]
+    return same_value and same_text and n(cur.get("note")) == rec["note"] and n(cur.get("judgement")) == rec["judgement"]
+
+
+# ---------------------------------------------------------------- the in-page editor
+
+EDITOR_COLUMNS = ["kpi_id", "goal", "kpi", "unit", "period", "published", "value", "note", "judgement", "origin"]
+
+
+def editor_period(d: dict, known: list[str], as_of: str) -> str:
+    """The period an official most likely enters for KPI `d` when evaluating `as_of`: one of its known periods
+    (`known`) that ends in that year (e.g. a census date or a census interval), the target span for KPIs whose
+    value is a multi-year total, else the evaluation year itself."""
+    inside = [p for p in known if periods.in_window(p, as_of)]
+    if inside:
+        return max(inside, key=lambda p: periods.parse(p).end)
+    tp = d.get("target_period")
+    if d.get("aggregation") != "sum" and isinstance(tp, str) and periods.parse(tp).years > 1.5:
+        return tp
+    return as_of
+
+
+def editor_frame(defs: pd.DataFrame, merged: pd.DataFrame, published: pd.DataFrame, as_of: str,
+                 goal_labels: dict, origin_labels: dict) -> pd.DataFrame:
+    """Rows of the in-page editor (EDITOR_COLUMNS), one per KPI: the period to enter, the published value of that
+    period (read-only), the current actual (editable), note, grade and where the current actual came from."""
+    rows = []
+    cur_rows = {(r["kpi_id"], r["period"]): r for r in merged.to_dict("records")}
+    pub_rows = {(r["kpi_id"], r["period"]): r for r in published.to_dict("records")}
+    periods_of: dict[str, list[str]] = {}
+    for kid, per in cur_rows:
+        periods_of.setdefault(kid, []).append(per)
+    for d in defs.to_dict("records"):
+        period = editor_period(d, periods_of.get(d["kpi_id"], []), as_of)
+        c = cur_rows.get((d["kpi_id"], period), {})
+        p = pub_rows.get((d["kpi_id"], period), {})
+        value = None
+        if c and (_text(c.get("value")) is not None or _text(c.get("value_text")) is not None):
+            value = _text(c.get("value_text")) or _num_text(c.get("value"))
+        rows.append({"kpi_id": d["kpi_id"], "goal": goal_labels.get(d["kpi_id"]), "kpi": d["kpi"],
+                     "unit": d.get("unit"), "period": period,
+                     "published": _text(p.get("value_text")) or _num_text(p.get("value")),
+                     "value": value, "note": _text(c.get("note")), "judgement": _text(c.get("judgement")),
+                     "origin": origin_labels.get(c.get("origin")) if c.get("origin") else None})
+    return pd.DataFrame(rows, columns=EDITOR_COLUMNS)
+
+
+def editor_changes(base: pd.DataFrame, edited: pd.DataFrame, defs: pd.DataFrame, file: str, labels: dict,
+                   current: pd.DataFrame, user_origin_label: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Compare the editor's rows with what it was given and return (rows to save, (kpi_id, period) to clear).
+
+    A row whose value, note and grade were all emptied clears what the user had entered there (the published value,
+    if any, shows again). Every other changed row is validated like an imported sheet (validate_rows), the row
+    number being the editor's (1 = first row): a LoaderError means nothing may be saved.
+    """
+    changed, clear = [], []
+    for i in range(len(edited)):
+        e, b = edited.iloc[i], base.iloc[i]
+        fields = ("period", "value", "note", "judgement")
+        if all(_text(e.get(f)) == _text(b.get(f)) for f in fields):
+            continue
+        if not any(_text(e.get(f)) for f in ("value", "note", "judgement")):
+            if b.get("origin") == user_origin_label:
+                clear.append((b["kpi_id"], _text(b.get("period"))))
+            continue
+        changed.append({"kpi_id": b["kpi_id"], "period": _text(e.get("period")), "value": _text(e.get("value")),
+                        "note": _text(e.get("note")), "judgement": _text(e.get("judgement")), "_row": i + 1})
+    frame = pd.DataFrame(changed, columns=IMPORTED + ["_row"])
+    rows = validate_rows(frame, defs, file, labels, current=current) if changed else pd.DataFrame(columns=VALUE_FIELDS)
+    return rows, clear

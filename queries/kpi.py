@@ -1,0 +1,350 @@
+"""Read side of the strategy KPI tracker: plans, KPI definitions, published values, linked population series and
+the values officials entered (user database, see loaders.kpi), merged and graded by kpi.tracker.
+
+Units are each KPI's own (kpi_defs.unit). Periods are kpi.periods labels.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from kpi import periods, tracker
+from kpi.link import linked_rows
+from loaders.kpi import UserStore, user_db_path
+from queries import db, query
+
+
+def plans() -> pd.DataFrame:
+    """plan_id, plan, plan_en, municipality_code/_ja/_en, plan_start, plan_end (FY labels), evaluated_as_of,
+    default_rule, source_id, note, publisher, title — every plan, in display order."""
+    return query("kpi_plans")
+
+
+def plan(plan_id: str) -> dict:
+    """One row of plans() as a dict (KeyError when unknown)."""
+    p = plans()
+    hit = p[p["plan_id"] == plan_id]
+    if hit.empty:
+        raise KeyError(plan_id)
+    return hit.iloc[0].to_dict()
+
+
+def default_plan(area: str) -> str:
+    """The first plan of the municipality `area`, else the first plan."""
+    p = plans()
+    mine = p[p["municipality_code"] == area]
+    return (mine if not mine.empty else p)["plan_id"].iat[0]
+
+
+def definitions(plan_id: str) -> pd.DataFrame:
+    """KPI definitions of a plan (kpi_defs columns; see loaders/schema.sql)."""
+    return query("kpi_defs", plan=plan_id)
+
+
+def published(plan_id: str) -> pd.DataFrame:
+    """Published values of a plan's KPIs: kpi_id, period, value, value_text, note, judgement, target, projection,
+    source_id."""
+    return query("kpi_values", plan=plan_id)
+
+
+def linked(area: str) -> pd.DataFrame:
+    """The area's series population KPIs link to: series, period, period_kind, value (persons), source_id."""
+    return query("kpi_linked", area=area)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _user_values(path: str, stamp: tuple) -> pd.DataFrame:
+    return UserStore(path).read()
+
+
+def user_values() -> pd.DataFrame:
+    """Values entered by officials (loaders.kpi.UserStore.read), cached until the user database file changes."""
+    stamp = _user_stamp()
+    return _user_values(stamp[0], stamp[1:]).copy()
+
+
+def _user_stamp() -> tuple:
+    path = user_db_path()
+    return (str(path), *((path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (0, 0)))
+
+
+def merged(plan_id: str) -> pd.DataFrame:
+    """Published, user-entered and linked values of a plan merged (kpi.tracker.merge_values; origin says which).
+    Cached until the database or the user database file changes."""
+    return _merged(plan_id, db.cache_key(), _user_stamp()).copy()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _merged(plan_id: str, db_key: tuple, user_key: tuple) -> pd.DataFrame:
+    defs = definitions(plan_id)
+    pub = published(plan_id)
+    user = user_values()
+    user = user[user["kpi_id"].isin(defs["kpi_id"])]
+    reported = pd.concat([pub[["kpi_id", "period", "value", "value_text"]],
+                          user.reindex(columns=["kpi_id", "period", "value", "value_text"])], ignore_index=True)
+    area = plan(plan_id)["municipality_code"]
+    link = linked_rows(defs, reported, linked(area)) if isinstance(area, str) else pd.DataFrame()
+    return tracker.merge_values(pub, user, link)
+
+
+def graded(plan_id: str, rule: str, as_of: str, values: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every KPI of the plan graded by `rule` at evaluation period `as_of` (kpi.tracker.table columns)."""
+    values = merged(plan_id) if values is None else values
+    return tracker.table(definitions(plan_id), values, rule, as_of)
+
+
+def evaluation_periods(plan_id: str, values: pd.DataFrame | None = None) -> tuple[list[str], str]:
+    """(fiscal years selectable as the evaluation period, the default one)."""
+    values = merged(plan_id) if values is None else values
+    p = plan(plan_id)
+    options = tracker.plan_periods(p, values)
+    return options, tracker.default_as_of(p, options, values)
+
+
+# ---------------------------------------------------------------- shaping for display (language passed in)
+
+def _tr(key: str, lang: str, **fmt) -> str:
+    from ui.i18n import STRINGS
+
+    return STRINGS[key][lang].format(**fmt)
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def fmt_value(value, unit, lang: str) -> str:
+    """A KPI value with its unit: thousands separators, up to two decimals, △ for negatives in Japanese."""
+    if _missing(value):
+        return "—"
+    v = float(value)
+    body = f"{abs(v):,.0f}" if v.is_integer() else f"{abs(v):,.2f}".rstrip("0").rstrip(".")
+    sign = ("△" if lang == "ja" else "−") if v < 0 else ""
+    unit = "" if _missing(unit) else str(unit)
+    return f"{sign}{body}{unit}"
+
+
+def goal_key(row) -> str:
+    """URL-safe key of a KPI's group: '0' target population, '1'…'n' basic goals, 'x' plan-wide numeric targets."""
+    if row["level"] == "population_target":
+        return "0"
+    return "x" if _missing(row["goal_no"]) else str(int(row["goal_no"]))
+
+
+def goal_label(key: str, lang: str) -> str:
+    """'基本目標2' / 'Goal 2', '目標人口', '数値目標' for a goal_key."""
+    if key == "0":
+        return _tr("kpi_goal_population", lang)
+    if key == "x":
+        return _tr("kpi_goal_numeric", lang)
+    return _tr("kpi_goal_short", lang, n=key)
+
+
+def filtered(graded: pd.DataFrame, goals: list[str], departments: list[str]) -> pd.DataFrame:
+    """Rows of the chosen goal keys and departments (an empty choice keeps everything)."""
+    keep = graded
+    if goals:
+        keep = keep[keep.apply(goal_key, axis=1).isin(goals)]
+    if departments:
+        keep = keep[keep["department"].isin(departments)]
+    return keep
+
+
+def _origin_text(origin, source_id, lang: str) -> str:
+    if _missing(origin) or origin is None:
+        return ""
+    if origin == "linked":
+        from queries import sources
+
+        src = sources()
+        name = src.loc[source_id, "publisher"] if source_id in src.index else source_id
+        return _tr("kpi_origin_linked", lang, source=name)
+    return _tr(f"kpi_origin_{origin}", lang)
+
+
+def _actual_text(r: dict, lang: str) -> str:
+    if r["aggregation"] == "sum" and not _missing(r["actual"]):
+        span = str(r["actual_period"]).split("-")
+        value = fmt_value(r["actual"], r["unit"], lang)
+        if len(span) == 1:
+            return value + _tr("kpi_of_period", lang, period=periods.text(span[0], lang))
+        total = _tr("kpi_sum_of", lang, first=periods.text(span[0], lang), last=periods.text(span[-1], lang))
+        return f"{value}（{total}）" if lang == "ja" else f"{value} ({total})"
+    text = r["actual_text"] if isinstance(r["actual_text"], str) else None
+    if _missing(r["actual"]) and text is None:
+        return "—"
+    shown = text or fmt_value(r["actual"], r["unit"], lang)
+    if isinstance(r["actual_period"], str):
+        shown += _tr("kpi_of_period", lang, period=periods.text(r["actual_period"], lang))
+    return shown
+
+
+def _latest_text(r: dict, lang: str) -> str:
+    if r["aggregation"] == "sum":
+        return _actual_text(r, lang)
+    text = r["latest_text"] if isinstance(r.get("latest_text"), str) else None
+    if _missing(r.get("latest_value")) and text is None:
+        return "—"
+    shown = text or fmt_value(r["latest_value"], r["unit"], lang)
+    return shown + _tr("kpi_of_period", lang, period=periods.text(r["latest_period"], lang))
+
+
+def _pct(x) -> str:
+    return "—" if _missing(x) or math.isinf(x) else f"{x * 100:.0f}%"
+
+
+def reason_text(r: dict, lang: str) -> str:
+    """Why a KPI got its grade, in words (rule measure, stale actual, missing years, data awaited)."""
+    reason = r["reason"]
+    e = r["expected"]
+    exp = fmt_value(e if _missing(e) else (round(e) if abs(e) >= 100 else round(e, 1)), r["unit"], lang)
+    if reason == "on_path" and not _missing(r["ratio"]) and r["ratio"] < 0:
+        text = _tr("kr_on_path_back", lang, expected=exp)
+    else:
+        text = _tr(f"kr_{reason}", lang, pct=_pct(r["ratio"]), expected=exp)
+    extra = []
+    if r.get("stale") and isinstance(r.get("actual_period"), str):
+        extra.append(_tr("kpi_stale", lang, period=periods.text(r["actual_period"], lang)))
+    if r.get("missing"):
+        extra.append(_tr("kpi_missing", lang, years="・".join(periods.text(y, lang) for y in r["missing"])))
+    if isinstance(r.get("link_partial"), str):
+        years = r["link_partial"].split(":", 1)[1].split(",")
+        extra.append(_tr("kpi_partial", lang, years="・".join(periods.text(y, lang) for y in years)))
+    return "。".join([text, *extra]) if lang == "ja" else "; ".join([text, *extra])
+
+
+def _bound_text(text, value, period, unit, lang: str) -> str:
+    """Baseline or target as printed; the period is added unless the printed text already names one."""
+    shown = text if isinstance(text, str) else fmt_value(value, unit, lang)
+    if not isinstance(period, str) or "(" in shown or "（" in shown:
+        return shown
+    return shown + _tr("kpi_of_period", lang, period=periods.text(period, lang))
+
+
+def _grade_text(grade, rule: str, lang: str) -> str:
+    code = {"○": "good", "△": "short", "×": "other"}.get(grade)
+    if code is None:
+        return _tr("kpi_grade_none", lang)
+    return _tr(f"kpi_grade_{code}" + ("_t" if rule == "trajectory" else ""), lang)
+
+
+def display(graded: pd.DataFrame, rule: str, lang: str) -> pd.DataFrame:
+    """The KPI table for people: goal, level, indicator, department, baseline, target, actual, origin, progress
+    (percent, 0–150), grade (symbol and words of `rule`), why, trend (list), grade as published, note, latest (the most recent actual whatever the
+    rule) and its origin, pending (notes of actuals still awaited) — all text in `lang`; kpi_id kept for keys."""
+    rows = []
+    for r in graded.to_dict("records"):
+        name = r["kpi"] if lang == "ja" or not isinstance(r.get("kpi_en"), str) else r["kpi_en"]
+        notes = [n for n in (r.get("as_of_note"), r.get("note")) if isinstance(n, str)]
+        rows.append({
+            "kpi_id": r["kpi_id"], "goal": goal_label(goal_key(r), lang),
+            "level": _tr(f"kpi_level_{r['level']}", lang), "kpi": name,
+            "department": r["department"] if isinstance(r["department"], str) else "",
+            "baseline": _bound_text(r["baseline_text"], r["baseline_value"], r["baseline_period"], r["unit"], lang),
+            "target": _bound_text(r["target_text"], r["target_value"], r["target_period"], r["unit"], lang),
+            "actual": _actual_text(r, lang), "origin": _origin_text(r["origin"], r.get("actual_source"), lang),
+            "progress": None if _missing(r["progress"]) else round(float(r["progress"]) * 100),
+            "grade": _grade_text(r["grade"], rule, lang),
+            "reason": reason_text(r, lang), "trend": [float(x) for x in r["trend"]],
+            "recorded": r["recorded"] if isinstance(r["recorded"], str) else "",
+            "note": " ".join(dict.fromkeys(notes)),
+            "latest": _latest_text(r, lang), "latest_origin": _origin_text(r.get("latest_origin"), r.get("latest_source"), lang),
+            "pending": r["pending_note"] if isinstance(r.get("pending_note"), str) else ""})
+    return pd.DataFrame(rows)
+
+
+def counts(graded: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Grades counted per basic goal for the summary (kpi.tracker.summary) with each goal's numerical target:
+    goal (label and name), n, ○, △, × (count and share), not graded, numeric target (latest actual / target)."""
+    summ = tracker.summary(graded)
+    numeric = graded[graded["level"] == "goal_target"]
+    rows = []
+    for s in summ.to_dict("records"):
+        if _missing(s["goal_no"]):
+            label = _tr("kpi_total", lang)
+            targets = ""
+        else:
+            key = str(int(s["goal_no"]))
+            name = s["goal"] if lang == "ja" or not isinstance(s["goal_en"], str) else s["goal_en"]
+            label = f"{goal_label(key, lang)} {name}"
+            mine = numeric[numeric["goal_no"] == s["goal_no"]]
+            targets = " ".join(_target_line(r, lang) for r in mine.to_dict("records"))
+        share = "{}（{}%）" if lang == "ja" else "{} ({}%)"
+        rows.append({"goal": label, "n": s["n"], "good": share.format(s["good"], s["good_pct"]),
+                     "short": share.format(s["short"], s["short_pct"]), "other": share.format(s["other"], s["other_pct"]),
+                     "ungraded": s["ungraded"], "numeric": targets})
+    return pd.DataFrame(rows)
+
+
+def _target_line(r: dict, lang: str) -> str:
+    latest = r["latest_text"] if isinstance(r.get("latest_text"), str) else fmt_value(r.get("latest_value"), r["unit"], lang)
+    when = periods.text(r["latest_period"], lang) if isinstance(r.get("latest_period"), str) else "—"
+    target = r["target_text"] if isinstance(r["target_text"], str) else fmt_value(r["target_value"], r["unit"], lang)
+    return f"{r['kpi']}: {latest}（{when}）／{target}" if lang == "ja" else f"{r['kpi_en'] or r['kpi']}: {latest} ({when}) / {target}"
+
+
+def summary(graded: pd.DataFrame) -> dict:
+    """The totals of kpi.tracker.summary (n, good, short, other, ungraded and their shares) as a dict."""
+    return tracker.summary(graded).iloc[-1].to_dict()
+
+
+def grade_bars(graded: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per basic goal ('基本目標1' …): good, short, other, ungraded counts — input of charts.kpi.grade_counts."""
+    s = tracker.summary(graded).iloc[:-1]
+    return pd.DataFrame({"goal": [goal_label(str(int(g)), lang) if not _missing(g) else goal_label("x", lang)
+                                  for g in s["goal_no"]],
+                         **{c: s[c].astype(int).tolist() for c in ("good", "short", "other", "ungraded")}})
+
+
+def progress_frame(graded: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Input of charts.kpi.progress_bars from graded rows and their display(): label ('基本目標1｜indicator',
+    unique), progress, grade, reason."""
+    labels = (table["goal"] + "｜" + table["kpi"]).tolist()
+    seen: dict[str, int] = {}
+    unique = []
+    for lab in labels:  # the same indicator name can appear twice in a plan
+        seen[lab] = seen.get(lab, 0) + 1
+        unique.append(lab if seen[lab] == 1 else f"{lab} ({seen[lab]})")
+    return pd.DataFrame({"label": unique, "progress": graded["progress"].tolist(), "grade": graded["grade"].tolist(),
+                         "reason": table["reason"].tolist()})
+
+
+def link_text(row: dict, lang: str) -> str:
+    """For a linked KPI: which series filled its actual and how (empty otherwise)."""
+    if not isinstance(row.get("linked_series"), str):
+        return ""
+    src = row.get("actual_source") if row.get("origin") == "linked" else None
+    if src is None:
+        return row.get("link_note") or ""
+    from queries import sources
+
+    s = sources()
+    name = f"{s.loc[src, 'publisher']}『{s.loc[src, 'title']}』" if src in s.index else src
+    link = row.get("link") or row.get("actual_period") or ""
+    return _tr("kpi_link_note", lang, source=name, link=periods.text(link, lang) if periods.is_valid(link) else link,
+               note=row.get("link_note") or "")
+
+
+def summary_sheets(counts_frame: pd.DataFrame, table: pd.DataFrame, lang: str) -> dict[str, pd.DataFrame]:
+    """Worksheets of the downloadable council summary: grades by goal and the KPI list (headers in `lang`)."""
+    c = counts_frame.rename(columns={"goal": _tr("kpi_col_goal", lang), "n": _tr("kpi_n", lang),
+                                     "good": "○", "short": "△", "other": "×", "ungraded": _tr("kpi_grade_none", lang),
+                                     "numeric": _tr("kpi_col_numeric", lang)})
+    heads = {"goal": "kpi_col_goal", "level": "kpi_col_level", "kpi": "kpi_col_kpi", "department": "kpi_col_dept",
+             "baseline": "kpi_col_baseline", "target": "kpi_col_target", "actual": "kpi_col_actual",
+             "origin": "kpi_col_origin", "progress": "kpi_col_progress", "grade": "kpi_col_grade",
+             "reason": "kpi_col_reason", "recorded": "kpi_col_recorded", "note": "kpi_col_note",
+             "latest": "kpi_col_latest", "pending": "kpi_col_pending"}
+    k = table.drop(columns=["trend", "latest_origin"])
+    k = k.rename(columns={c: _tr(v, lang) for c, v in heads.items()})
+    return {_tr("kpi_sheet_summary", lang): c, _tr("kpi_sheet_list", lang): k}
+
+
+def definitions_sheet(defs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The KPI definitions as a reference worksheet of the KPI sheet (read-only; not imported)."""
+    cols = ["kpi_id", "level", "goal_no", "goal", "measure", "project", "kpi", "unit", "direction", "value_kind",
+            "aggregation", "baseline_text", "baseline_value", "baseline_period", "target_text", "target_value",
+            "target_period", "department", "linked_series", "note"]
+    return defs[cols]
