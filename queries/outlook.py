@@ -1,0 +1,138 @@
+"""Read side of the outlook page (地域の未来予測): this app's projection (trend baseline and the user's scenario,
+via queries.projections) and IPSS 2018 for one area, as tidy frames, and the outlook tables built from them
+(indicators.outlook). Persons; years are calendar years (1 January for this app, 1 October for IPSS)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+import projection as pj
+from indicators import outlook as ol
+from indicators.definitions import IPSS_CODE_CHANGES
+from queries import db, query
+from queries import projections as qp
+
+BASE = 2020
+STEPS = 8  # 2020 … 2060
+#: Series of the outlook, in display order: this app's scenario, its trend baseline, IPSS 2018.
+SOURCES = ("app_scenario", "app_baseline", "ipss")
+
+
+def baseline_of(scenario: pj.Scenario) -> pj.Scenario:
+    """The trend baseline a scenario is compared with on the projection page (no fertility or migration change,
+    the same foreign-resident settings)."""
+    return pj.Scenario(steps=scenario.steps, foreign_share=scenario.foreign_share,
+                       foreign_share_year=scenario.foreign_share_year, foreign_method=scenario.foreign_method)
+
+
+def ipss(area: str) -> pd.DataFrame:
+    """IPSS 2018 persons of `area` by year (2015 census base, 2020–2045), sex and 5-year age: year, sex,
+    age_group, persons, source_id. Empty where IPSS has no projection (Fukushima's municipalities, wards)."""
+    codes = [area, *[old for old, new in IPSS_CODE_CHANGES.items() if new == area]]
+    return query("outlook_ipss", codes=tuple(codes))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _long(key: tuple, area: str, scenario: tuple) -> pd.DataFrame:
+    sc = pj.Scenario(**dict(scenario))
+    parts = [qp.run(area, BASE, sc)["pyramid"].assign(source="app_scenario"),
+             qp.run(area, BASE, baseline_of(sc))["pyramid"].assign(source="app_baseline"),
+             ipss(area).drop(columns="source_id").assign(source="ipss")]
+    return pd.concat(parts, ignore_index=True)[["source", "year", "sex", "age_group", "persons"]]
+
+
+def long(area: str, scenario: pj.Scenario) -> pd.DataFrame:
+    """Persons by source (SOURCES), year, sex and age group for `area` under `scenario` (this app) and IPSS."""
+    return _long(db.cache_key(), area, tuple(sorted(asdict(scenario).items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _tables(key: tuple, area: str, scenario: tuple) -> dict:
+    frame = _long(key, area, scenario)
+    app = frame[frame["source"] != "ipss"]
+    table = pd.concat([ol.demand_table(app, BASE), ol.demand_table(frame[frame["source"] == "ipss"], BASE)],
+                      ignore_index=True)
+    return {"table": table, "ratios": ol.dependency_ratios(frame), "women": ol.young_women(frame)}
+
+
+def tables(area: str, scenario: pj.Scenario) -> dict:
+    """The outlook of `area`: {'table': service-demand groups (source, year, group, persons, share %, index with
+    2020 = 100), 'ratios': dependency ratios (source, year, ratio, value), 'women': women aged 20–39 (source,
+    year, persons, change % since the source's first year)}. IPSS rows are indexed to IPSS's own 2020."""
+    return _tables(db.cache_key(), area, tuple(sorted(asdict(scenario).items())))
+
+
+# ---------------------------------------------------------------- the user's scenario (projection page state)
+
+#: Query parameters / session keys of the projection page's scenario sliders (pages/projection.py).
+SCENARIO_KEYS = ("tfr", "tfry", "mig", "ages", "fshare", "fm")
+_RANGES = {"tfr": (0.8, 2.5), "tfry": (2030, 2070), "mig": (-3.0, 3.0), "fshare": (0.0, 20.0)}
+
+
+def scenario_defaults(base_tfr: float) -> dict:
+    """The projection page's slider defaults for an area whose base TFR is `base_tfr`."""
+    return dict(tfr=round(float(base_tfr), 2), tfry=2060, mig=0.0, ages=(10, 30), fshare=10.8, fm="ccr")
+
+
+def _parse(key: str, raw):
+    values = raw if isinstance(raw, (list, tuple)) else [raw]
+    if key == "fm":
+        v = str(values[-1])
+        return v if v in ("ccr", "counts") else None
+    if key == "ages":
+        if len(values) != 2:
+            return None
+        lo, hi = sorted(min(90, max(0, int(round(float(v) / 5) * 5))) for v in values)
+        return (lo, hi)
+    v = float(values[-1])
+    if v != v:  # NaN
+        return None
+    lo, hi = _RANGES[key]
+    v = min(hi, max(lo, v))
+    return int(round(v / 5) * 5) if key == "tfry" else round(v, 2 if key == "tfr" else 1)
+
+
+def scenario_values(url: dict, state: dict, base_tfr: float) -> dict:
+    """The user's scenario: for each of SCENARIO_KEYS the value in `url` (query parameters as lists of strings,
+    e.g. {'tfr': ['1.8'], 'ages': ['10', '30']}) if valid, else in `state` (the projection page's widget values
+    left in the session after a page change), else the projection page's default. Values are clipped to the
+    sliders' ranges and steps. Returns dict tfr, tfry, mig, ages (lo, hi), fshare, fm."""
+    out = scenario_defaults(base_tfr)
+    for key in SCENARIO_KEYS:
+        for source in (url, state):
+            if key in source and source[key] is not None:
+                try:
+                    value = _parse(key, source[key])
+                except (TypeError, ValueError):
+                    value = None
+                if value is not None:
+                    out[key] = value
+                    break
+    return out
+
+
+def scenario_of(values: dict, steps: int = STEPS) -> pj.Scenario:
+    """The projection.Scenario the projection page builds from the same slider values (so runs share a cache)."""
+    lo, hi = values["ages"]
+    return pj.Scenario(steps=steps, tfr_target=values["tfr"], tfr_year=int(values["tfry"]),
+                       migration_points=values["mig"], migration_ages=(float(lo), float(hi)),
+                       foreign_share=values["fshare"] / 100 if values["fshare"] > 0 else None,
+                       foreign_method=values["fm"])
+
+
+def is_trend(values: dict, base_tfr: float) -> bool:
+    """True when the scenario changes neither fertility nor migration: it is then the trend baseline."""
+    return values["tfr"] == scenario_defaults(base_tfr)["tfr"] and values["mig"] == 0
+
+
+def url_params(values: dict, base_tfr: float) -> dict:
+    """Query parameters of the scenario values that differ from the defaults (strings; ages as a list)."""
+    default = scenario_defaults(base_tfr)
+    out = {}
+    for key in SCENARIO_KEYS:
+        v = values[key]
+        if v != default[key]:
+            out[key] = [str(a) for a in v] if key == "ages" else str(v)
+    return out
