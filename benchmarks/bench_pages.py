@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [None, "pages/natural_change.py", "pages/social_change.py", "pages/projection.py"]
+PAGES = [None, "pages/natural_change.py", "pages/social_change.py", "pages/projection.py", "pages/migration_map.py",
+         "pages/foreign_residents.py", "pages/kpi_tracker.py", "pages/outlook.py", "pages/indicators.py"]
 sys.path.insert(0, str(ROOT))
 
 
