@@ -70,13 +70,14 @@ def pct(xs: list[float], q: float) -> float:
     return xs[max(0, int(round(q * len(xs))) - 1)] if xs else float("nan")
 
 
+TFR = "input[type=range][aria-label='合計特殊出生率の目標']"  # the slider's (visually hidden) range input
 METRICS = "() => Array.from(document.querySelectorAll('[data-testid=stMetricValue]')).map(e => e.innerText).join('|')"
 
 
 async def move_slider(page, right: bool) -> float:
     """Move the TFR slider one step by keyboard; ms until the figures on screen changed."""
     before = await page.evaluate(METRICS)
-    await page.locator("[data-testid=stSlider] [role=slider]").first.focus()
+    await page.locator(TFR).focus()
     t0 = time.perf_counter()
     await page.keyboard.press("ArrowRight" if right else "ArrowLeft")
     await page.wait_for_function(f"() => ({METRICS})() !== {before!r}", timeout=30_000)
@@ -119,7 +120,7 @@ async def run(a) -> None:
                                          timeout=120_000)
             print(f"cold server: overview first chart painted after {(time.perf_counter() - t0) * 1000:.0f} ms")
             await page.goto(base + "/projection?area=40203")
-            await page.wait_for_selector("[data-testid=stSlider] [role=slider]")
+            await page.wait_for_selector(TFR, state="attached")
             await page.wait_for_function(DONE)
             moves = [await move_slider(page, k % 2 == 0) for k in range(a.moves)]
             print(f"slider release -> updated projection figures, {len(moves)} moves: p50 {statistics.median(moves):.0f} ms, "
