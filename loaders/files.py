@@ -34,7 +34,15 @@ def read_text(path: Path) -> str:
         except (EOFError, OSError, zlib.error):
             raise LoaderError(name, "圧縮ファイルが途中で切れているか壊れています。再ダウンロードしてください。",
                               "the compressed file is truncated or corrupt; download it again.") from None
-    if not raw.strip():
+    return decode_text(name, raw)
+
+
+def decode_text(name: str, raw: bytes) -> str:
+    """Bytes of a text file (e.g. an upload) decoded as UTF-8 (with or without BOM), else CP932.
+
+    Raises LoaderError naming `name` when the bytes are empty or in neither encoding.
+    """
+    if not raw or not raw.strip():
         raise LoaderError(name, "ファイルが空です。", "the file is empty.")
     for enc in ENCODINGS:
         try:
@@ -43,6 +51,14 @@ def read_text(path: Path) -> str:
             continue
     raise LoaderError(name, "文字コードを判別できません（UTF-8 または Shift_JIS(CP932) で保存してください）。",
                       "unknown text encoding (expected UTF-8 or Shift_JIS/CP932).")
+
+
+def csv_frame(name: str, text: str) -> pd.DataFrame:
+    """All cells of a CSV text as strings ('' for empty); LoaderError naming `name` when it does not parse."""
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LoaderError(name, f"CSV として読めません（{exc}）。", f"cannot parse as CSV ({exc}).") from None
 
 
 def read_csv_checked(path: Path, required: list[str], dtype: dict | None = None) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from kpi import periods
 from loaders.errors import LoaderError
+from loaders.files import csv_frame, decode_text
 from loaders.parse import MISSING_MARKS, parse_number, wareki_to_year
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,20 +272,7 @@ def read_sheet(name: str, data: bytes) -> tuple[pd.DataFrame, dict[str, str], st
         sheet = next((s for s in names if s in SHEET_NAME.values()), names[0])
         frame = pd.read_excel(book, sheet_name=sheet, dtype=object, header=0)
     elif name.lower().endswith(".csv"):
-        text = None
-        for enc in ("utf-8-sig", "cp932"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is None:
-            raise LoaderError(name, "文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）。",
-                              "unknown text encoding (save as UTF-8 or Shift_JIS).")
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise LoaderError(name, f"CSV として読めません（{exc}）。", f"cannot parse as CSV ({exc}).") from None
+        frame = csv_frame(name, decode_text(name, data))
     else:
         raise LoaderError(name, "CSV か xlsx のファイルを選んでください。", "choose a .csv or .xlsx file.")
     mapping = _header_map(frame.columns)

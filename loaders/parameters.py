@@ -5,17 +5,13 @@ downloaded from the projection page has exactly this layout, so it can be edited
 """
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from loaders.errors import LoaderError
+from loaders.files import csv_frame, decode_text
 from loaders.parse import parse_number
 from projection import AGES
 from projection.tables import AGE_PARAMS, SCALAR_PARAMS, TIME_PARAMS
-
-ENCODINGS = ("utf-8-sig", "cp932")
-
 
 def read_parameter_csv(name: str, data: bytes) -> pd.DataFrame:
     """Parse an uploaded parameter CSV (UTF-8 with/without BOM or Shift_JIS).
@@ -24,22 +20,7 @@ def read_parameter_csv(name: str, data: bytes) -> pd.DataFrame:
     Raises LoaderError naming the file, row (as Excel shows it, header = 1) and column for: unreadable or
     empty file, missing columns, unknown parameter/sex/age group, non-numeric or negative value, bad year.
     """
-    if not data or not data.strip():
-        raise LoaderError(name, "ファイルが空です。", "the file is empty.")
-    text = None
-    for enc in ENCODINGS:
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise LoaderError(name, "文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）。",
-                          "unknown text encoding (save as UTF-8 or Shift_JIS).")
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LoaderError(name, f"CSV として読めません（{exc}）。", f"cannot parse as CSV ({exc}).") from None
+    df = csv_frame(name, decode_text(name, data))
     missing = [c for c in ("parameter", "value") if c not in df.columns]
     if missing:
         raise LoaderError(name, f"必要な列がありません: {', '.join(missing)}", f"missing column(s): {', '.join(missing)}",
