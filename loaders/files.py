@@ -10,6 +10,7 @@ import io
 import zlib
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from loaders.errors import LoaderError
@@ -116,3 +117,25 @@ def check_counts(frame: pd.DataFrame, columns: list[str], file: str, allow_negat
             raise LoaderError(file, f"人数・件数が整数ではありません（{values[i]}）。",
                               f"count is not a whole number ({values[i]}).", row=int(frame.at[i, "_row"]), column=col)
         frame[col] = values.astype("Int64")
+
+
+def read_workbook(path: Path) -> list[tuple[str, list[tuple]]]:
+    """Every sheet of an .xlsx workbook as (sheet title, rows as tuples of cell values).
+
+    Raises LoaderError when the file is missing, truncated (a half-written download fails inside zip/xml with
+    many exception types) or a sheet cannot be read.
+    """
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise LoaderError(str(path), "ファイルが見つかりません。", "file not found.") from None
+    except Exception as exc:
+        raise LoaderError(str(path), f"Excel ファイルとして開けません（{type(exc).__name__}）。途中までしか保存されていない可能性があります。",
+                          f"cannot open as an Excel workbook ({type(exc).__name__}); it may be truncated.") from None
+    try:
+        return [(ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+    except Exception as exc:
+        raise LoaderError(str(path), f"シートを読めません（{type(exc).__name__}）。ファイルが壊れている可能性があります。",
+                          f"cannot read a sheet ({type(exc).__name__}); the file may be corrupt.") from None
+    finally:
+        wb.close()

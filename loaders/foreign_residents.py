@@ -31,11 +31,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from loaders.errors import LoaderError
+from loaders.files import read_workbook as read_sheets
 from loaders.parse import parse_count, wareki_to_year
 from loaders.sources import SOURCE_COLUMNS
 
@@ -95,25 +95,11 @@ class Block:
 
 
 def _open(path: Path) -> dict[str, list[tuple]]:
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise LoaderError(str(path), "ファイルが見つかりません。", "file not found.") from None
-    except Exception as exc:  # a truncated download fails inside zipfile/xml with many exception types
-        raise LoaderError(str(path), f"Excel ファイルとして開けません（{type(exc).__name__}）。途中までしか保存されていない可能性があります。",
-                          f"cannot open as an Excel workbook ({type(exc).__name__}); it may be truncated.") from None
-    try:
-        out = {}
-        for ws in wb.worksheets:
-            rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-            width = max((len(r) for r in rows), default=0)
-            out[ws.title] = [r + (None,) * (width - len(r)) for r in rows]
-        return out
-    except Exception as exc:
-        raise LoaderError(str(path), f"シートを読めません（{type(exc).__name__}）。ファイルが壊れている可能性があります。",
-                          f"cannot read a sheet ({type(exc).__name__}); the file may be corrupt.") from None
-    finally:
-        wb.close()
+    out = {}
+    for title, rows in read_sheets(path):
+        width = max((len(r) for r in rows), default=0)
+        out[title] = [r + (None,) * (width - len(r)) for r in rows]
+    return out
 
 
 def _find(sheets: dict[str, list[tuple]], number: int, label: str, file: str) -> Block:

@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 
 from loaders.errors import LoaderError
-from loaders.files import check_counts, read_csv_checked
+from loaders.files import check_counts, read_csv_checked, read_workbook
 from loaders.parse import parse_count, wareki_to_year
 
 NATIONALITY = {"total": "total", "japanese": "japanese", "foreign": "foreign", "japanese_only_pre2013": "japanese"}
@@ -121,21 +121,12 @@ def _title_facts(title: str, file: str) -> tuple[str, str]:
 
 def _workbook_rows(path: Path) -> tuple[str, list[tuple], int]:
     """Open a workbook and return (title, all rows as tuples, index of the '団体コード' header row)."""
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise LoaderError(str(path), "ファイルが見つかりません。", "file not found.") from None
-    except Exception as exc:  # openpyxl raises many types for a damaged zip/xml
-        raise LoaderError(str(path), f"Excel ファイルとして開けません（{type(exc).__name__}）。途中までしか保存されていない可能性があります。",
-                          f"cannot open as an Excel workbook ({type(exc).__name__}); it may be truncated.") from None
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
+    sheet, rows = read_workbook(path)[0]
     title = _cell_text(rows[0][0]) if rows and rows[0] else ""
     hdr = next((i for i, r in enumerate(rows[:20]) if r and _cell_text(r[0]) == "団体コード"), None)
     if hdr is None:
         raise LoaderError(str(path), "見出し「団体コード」の行が見つかりません。", "no header row starting with 団体コード.",
-                          sheet=ws.title, column="A")
+                          sheet=sheet, column="A")
     return title, rows, hdr
 
 

@@ -30,12 +30,11 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from loaders.errors import LoaderError
-from loaders.files import read_text
+from loaders.files import read_text, read_workbook
 from loaders.parse import MISSING_MARKS, parse_count
 from loaders.sources import SOURCE_COLUMNS
 
@@ -137,21 +136,7 @@ def sources() -> pd.DataFrame:
 # ---------------------------------------------------------------- 2025 表2 workbook (gross flows)
 
 def _open_sheet(path: Path) -> tuple[str, list[tuple]]:
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise LoaderError(str(path), "ファイルが見つかりません。", "file not found.") from None
-    except Exception as exc:  # a truncated download fails inside zipfile/xml with many exception types
-        raise LoaderError(str(path), f"Excel ファイルとして開けません（{type(exc).__name__}）。途中までしか保存されていない可能性があります。",
-                          f"cannot open as an Excel workbook ({type(exc).__name__}); it may be truncated.") from None
-    try:
-        ws = wb.worksheets[0]
-        return ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)]
-    except Exception as exc:
-        raise LoaderError(str(path), f"シートを読めません（{type(exc).__name__}）。ファイルが壊れている可能性があります。",
-                          f"cannot read the sheet ({type(exc).__name__}); the file may be corrupt.") from None
-    finally:
-        wb.close()
+    return read_workbook(path)[0]
 
 
 def _od_layout(rows: list[tuple], file: str, sheet: str) -> tuple[int, int, dict[str, int], list[tuple[int, str, str]]]:
