@@ -7,7 +7,7 @@ from queries import dynamics as dyn
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, period_text, t
-from ui.sections import comparison, period_key, series_controls, source_label
+from ui.sections import comparison, period_key, section_tabs, series_controls
 from ui.show import chart
 
 view = frame()
@@ -19,42 +19,48 @@ if series.empty:
     st.info(t("unavailable_long", what=t("what_vital")))
     st.stop()
 source, nat = series_controls(series)
-sel = dyn.select_series(series, source, nat)
-names = {"births": t("births"), "deaths": t("deaths"), "natural_change": t("natural_change")}
-chart(dcharts.flow_bars, sel, "births", "deaths", "natural_change", names, lang, t("chart_births_deaths"))
-caption([source], "unit_persons", period_key(sel),
-        t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
-download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "natural_change", source, key="dl_nat")
-if view.presenter:  # presenter mode: one main chart per screen
-    st.stop()
+published = [s for s in dyn.sources_of(series) if not s.startswith("juki")]
+opened, box = section_tabs(["trend", "tfr", *(["published"] if published else []), "compare"])
+with box:
+    if opened == "trend":
+        sel = dyn.select_series(series, source, nat)
+        names = {"births": t("births"), "deaths": t("deaths"), "natural_change": t("natural_change")}
+        chart(dcharts.flow_bars, sel, "births", "deaths", "natural_change", names, lang, t("chart_births_deaths"))
+        caption([source], "unit_persons", period_key(sel),
+                t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
+        download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "natural_change", source, key="dl_nat")
+        if view.presenter:  # presenter mode: one main chart per screen
+            st.stop()
 
-rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
-if rates.empty:
-    st.info(t("rates_unavailable"))
-else:
-    measures = {"birth_rate": t("birth_rate"), "death_rate": t("death_rate"), "natural_rate": t("natural_rate")}
-    chart(dcharts.rate_lines, rates, measures, lang, t("chart_vital_rates"))
-    caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
-    download_csv(rates.drop(columns=["order"]), code, view.area["name_ja"], "vital_rates", key="dl_rates")
-
-tfr = dyn.tfr(code)
-if not tfr.empty:
-    chart(dcharts.tfr_lines, tfr, lang)
-    caption(tfr["source_id"].unique(), "tfr", "period_cy", t("tfr_note"))
-    if not (tfr["level"] == "area").any():
-        st.caption(t("tfr_area_unavailable"))
-    download_csv(tfr, code, view.area["name_ja"], "tfr", key="dl_tfr")
-
-for pub in [s for s in dyn.sources_of(series) if not s.startswith("juki")]:
-    publisher = queries.sources().loc[pub, "publisher"]
-    st.subheader(t("published_table", publisher=publisher))
-    table = dyn.published_table(series, pub, {"births": t("m_births"), "deaths": t("m_deaths"),
-                                              "natural_change": t("natural_change")})
-    table.columns = [period_text(c, lang) for c in table.columns]
-    st.dataframe(table.map(fmt_int), width="stretch")
-    caption([pub], "unit_persons", "period_fy")
-    download_csv(table.reset_index(names=t("measure")), code, view.area["name_ja"], "natural_change_published", pub,
-                 key=f"dl_pub_{pub}")
-
-st.subheader(t("compare"))
-comparison(view, "natural_rate", "natural_rate")
+        rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
+        if rates.empty:
+            st.info(t("rates_unavailable"))
+        else:
+            measures = {"birth_rate": t("birth_rate"), "death_rate": t("death_rate"), "natural_rate": t("natural_rate")}
+            chart(dcharts.rate_lines, rates, measures, lang, t("chart_vital_rates"))
+            caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
+            download_csv(rates.drop(columns=["order"]), code, view.area["name_ja"], "vital_rates", key="dl_rates")
+    elif opened == "tfr":
+        tfr = dyn.tfr(code)
+        if not tfr.empty:
+            chart(dcharts.tfr_lines, tfr, lang)
+            caption(tfr["source_id"].unique(), "tfr", "period_cy", t("tfr_note"))
+            if not (tfr["level"] == "area").any():
+                st.caption(t("tfr_area_unavailable"))
+            download_csv(tfr, code, view.area["name_ja"], "tfr", key="dl_tfr")
+        else:
+            st.info(t("unavailable_long", what=t("sec_tfr")))
+    elif opened == "published":
+        for pub in published:
+            publisher = queries.sources().loc[pub, "publisher"]
+            st.subheader(t("published_table", publisher=publisher))
+            table = dyn.published_table(series, pub, {"births": t("m_births"), "deaths": t("m_deaths"),
+                                                      "natural_change": t("natural_change")})
+            table.columns = [period_text(c, lang) for c in table.columns]
+            st.dataframe(table.map(fmt_int), width="stretch")
+            caption([pub], "unit_persons", "period_fy")
+            download_csv(table.reset_index(names=t("measure")), code, view.area["name_ja"], "natural_change_published", pub,
+                         key=f"dl_pub_{pub}")
+    else:
+        st.subheader(t("compare"))
+        comparison(view, "natural_rate", "natural_rate")

@@ -10,7 +10,7 @@ from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, fmt_period, t
-from ui.sections import comparison, period_key, series_controls
+from ui.sections import comparison, period_key, section_tabs, series_controls
 from ui.show import chart
 
 view = frame()
@@ -22,92 +22,98 @@ if series.empty:
     st.info(t("unavailable_long", what=t("what_migration")))
     st.stop()
 source, nat = series_controls(series)
-sel = dyn.select_series(series, source, nat)
-names = {"in_total": t("in_total"), "out_total": t("out_total"), "net": t("net_migration")}
-chart(dcharts.flow_bars, sel, "in_total", "out_total", "net", names, lang, t("chart_in_out"))
-caption([source], "unit_persons", period_key(sel),
-        t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
-download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "migration", source, key="dl_mig")
-if view.presenter:  # presenter mode: one main chart per screen
-    st.stop()
+opened, box = section_tabs(["trend", "partners", "age", "breakdown", "compare"])
+with box:
+    if opened == "trend":
+        sel = dyn.select_series(series, source, nat)
+        names = {"in_total": t("in_total"), "out_total": t("out_total"), "net": t("net_migration")}
+        chart(dcharts.flow_bars, sel, "in_total", "out_total", "net", names, lang, t("chart_in_out"))
+        caption([source], "unit_persons", period_key(sel),
+                t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
+        download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "migration", source, key="dl_mig")
+        if view.presenter:  # presenter mode: one main chart per screen
+            st.stop()
 
-split = sel.dropna(subset=["in_domestic", "in_abroad"])
-if not split.empty:
-    chart(dcharts.split_bars, split, lang, t("domestic_abroad"))
-    caption([source], "unit_persons", period_key(split))
-    download_csv(split.drop(columns=["order"]), code, view.area["name_ja"], "migration_domestic_abroad", key="dl_split")
+        split = sel.dropna(subset=["in_domestic", "in_abroad"])
+        if not split.empty:
+            chart(dcharts.split_bars, split, lang, t("domestic_abroad"))
+            caption([source], "unit_persons", period_key(split))
+            download_csv(split.drop(columns=["order"]), code, view.area["name_ja"], "migration_domestic_abroad", key="dl_split")
 
-rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
-if not rates.empty:
-    measures = {"in_rate": t("in_rate"), "out_rate": t("out_rate"), "net_migration_rate": t("net_migration_rate")}
-    chart(dcharts.rate_lines, rates, measures, lang, t("chart_migration_rates"))
-    caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
-    download_csv(rates.drop(columns=["order"]), code, view.area["name_ja"], "migration_rates", key="dl_mrates")
+        rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
+        if not rates.empty:
+            measures = {"in_rate": t("in_rate"), "out_rate": t("out_rate"), "net_migration_rate": t("net_migration_rate")}
+            chart(dcharts.rate_lines, rates, measures, lang, t("chart_migration_rates"))
+            caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
+            download_csv(rates.drop(columns=["order"]), code, view.area["name_ja"], "migration_rates", key="dl_mrates")
 
-st.subheader(t("partner"))
-flows, flows_area = dyn.partner_flows(code), code
-if flows.empty and view.area["kind"] not in ("nation", "prefecture"):
-    flows_area = code[:2] + "000"
-    flows = dyn.partner_flows(flows_area)
-    st.info(t("od_prefecture_instead", pref=view.pref_name))
-if flows.empty:
-    st.info(t("flows_unavailable"))
-else:
-    published = not flows["source_id"].eq("idou_2025_table2").all()
-    period = fmt_period(flows["period"].iat[0])
-    ranks = dyn.published_rankings(flows)
-    name_col = "partner_ja" if lang == "ja" else "partner_en"
-    config = {"rank": "#", name_col: t("partner"),
-              "in_movers": st.column_config.NumberColumn(t("in_total"), format="localized"),
-              "out_movers": st.column_config.NumberColumn(t("out_total"), format="localized"),
-              "net": st.column_config.NumberColumn(t("net_movers"), format="localized")}
-    cols = ["rank", name_col, "in_movers", "out_movers", "net"]
-    st.markdown(f"**{t('flows_title' if published else 'od_title', period=period)}**")
-    left, right = st.columns(2)
-    for col, key in ((left, "in"), (right, "out")):
-        with col:
-            st.markdown(t("rank_" + key))
-            st.dataframe(ranks[key][cols].head(10), hide_index=True, column_config=config, width="stretch")
-    st.markdown(f"**{t('metro_table')}**")
-    st.dataframe(ranks["metro"][cols].drop(columns="rank"), hide_index=True, column_config=config)
-    shown = flows[~flows["is_group"] & flows["partner_code"].str.endswith("000")]
-    shown = pd.concat([shown.nlargest(10, "net"), shown.nsmallest(10, "net")]).drop_duplicates("partner_code")
-    chart(dcharts.flows_net_bar, shown, lang, t("flows_title" if published else "od_title", period=period))
-    caption(flows["source_id"].unique(), "unit_persons", "period_fy" if published else "period_cy",
-            t("flows_note" if published else "od_note"))
-    download_csv(flows, flows_area, "migration_partners", key="dl_flows")
+    elif opened == "partners":
+        flows, flows_area = dyn.partner_flows(code), code
+        if flows.empty and view.area["kind"] not in ("nation", "prefecture"):
+            flows_area = code[:2] + "000"
+            flows = dyn.partner_flows(flows_area)
+            st.info(t("od_prefecture_instead", pref=view.pref_name))
+        if flows.empty:
+            st.info(t("flows_unavailable"))
+        else:
+            published = not flows["source_id"].eq("idou_2025_table2").all()
+            period = fmt_period(flows["period"].iat[0])
+            ranks = dyn.published_rankings(flows)
+            name_col = "partner_ja" if lang == "ja" else "partner_en"
+            config = {"rank": "#", name_col: t("partner"),
+                      "in_movers": st.column_config.NumberColumn(t("in_total"), format="localized"),
+                      "out_movers": st.column_config.NumberColumn(t("out_total"), format="localized"),
+                      "net": st.column_config.NumberColumn(t("net_movers"), format="localized")}
+            cols = ["rank", name_col, "in_movers", "out_movers", "net"]
+            st.markdown(f"**{t('flows_title' if published else 'od_title', period=period)}**")
+            left, right = st.columns(2)
+            for col, key in ((left, "in"), (right, "out")):
+                with col:
+                    st.markdown(t("rank_" + key))
+                    st.dataframe(ranks[key][cols].head(10), hide_index=True, column_config=config, width="stretch")
+            st.markdown(f"**{t('metro_table')}**")
+            st.dataframe(ranks["metro"][cols].drop(columns="rank"), hide_index=True, column_config=config)
+            shown = flows[~flows["is_group"] & flows["partner_code"].str.endswith("000")]
+            shown = pd.concat([shown.nlargest(10, "net"), shown.nsmallest(10, "net")]).drop_duplicates("partner_code")
+            chart(dcharts.flows_net_bar, shown, lang, t("flows_title" if published else "od_title", period=period))
+            caption(flows["source_id"].unique(), "unit_persons", "period_fy" if published else "period_cy",
+                    t("flows_note" if published else "od_note"))
+            download_csv(flows, flows_area, "migration_partners", key="dl_flows")
 
-youth = dyn.youth_net(code)
-st.subheader(t("youth_title"))
-if youth.empty:
-    st.info(t("youth_unavailable"))
-else:
-    chart(dcharts.youth_bars, youth[(youth["sex"] == "total") & (youth["age_group"] != "15-29")], lang, t("youth_title"))
-    caption(youth["source_id"].unique(), "unit_persons", "period_cy", t("youth_note"))
-    download_csv(youth, code, view.area["name_ja"], "youth_net_migration", key="dl_youth")
+    elif opened == "age":
+        youth = dyn.youth_net(code)
+        st.subheader(t("youth_title"))
+        if youth.empty:
+            st.info(t("youth_unavailable"))
+        else:
+            chart(dcharts.youth_bars, youth[(youth["sex"] == "total") & (youth["age_group"] != "15-29")], lang, t("youth_title"))
+            caption(youth["source_id"].unique(), "unit_persons", "period_cy", t("youth_note"))
+            download_csv(youth, code, view.area["name_ja"], "youth_net_migration", key="dl_youth")
 
-residual = qp.residual_migration(code)
-if residual is not None:
-    notes = qp.inputs(code).notes
-    chart(dcharts.residual_age, residual, lang, t("residual_title"))
-    caption(["juki_age"], "unit_percent", "period_date",
-            t("residual_note", windows=notes["windows"], survival=t("survival_assumption")))
-    download_csv(residual, code, view.area["name_ja"], "net_migration_by_age", key="dl_residual")
+        residual = qp.residual_migration(code)
+        if residual is not None:
+            notes = qp.inputs(code).notes
+            chart(dcharts.residual_age, residual, lang, t("residual_title"))
+            caption(["juki_age"], "unit_percent", "period_date",
+                    t("residual_note", windows=notes["windows"], survival=t("survival_assumption")))
+            download_csv(residual, code, view.area["name_ja"], "net_migration_by_age", key="dl_residual")
 
-official = series[series["source_id"] == "juki_dynamics"].sort_values("period_end")
-periods = list(dict.fromkeys(official["period"]))[::-1]
-if periods:
-    period = st.selectbox(t("waterfall_period"), periods, format_func=fmt_period,
-                          key=state.url_widget("wf", periods, periods[0]))
-    state.write_url("wf")
-    wf = dyn.waterfall(code, period or periods[0])
-    if wf is None:
-        st.info(t("waterfall_unavailable"))
+    elif opened == "breakdown":
+        official = series[series["source_id"] == "juki_dynamics"].sort_values("period_end")
+        periods = list(dict.fromkeys(official["period"]))[::-1]
+        if periods:
+            period = st.selectbox(t("waterfall_period"), periods, format_func=fmt_period,
+                                  key=state.url_widget("wf", periods, periods[0]))
+            state.write_url("wf")
+            wf = dyn.waterfall(code, period or periods[0])
+            if wf is None:
+                st.info(t("waterfall_unavailable"))
+            else:
+                chart(dcharts.waterfall, wf, lang, t("waterfall_title", period=fmt_period(period or periods[0])))
+                caption(["juki_dynamics"], "unit_persons", "period_fy" if str(period).startswith("FY") else "period_cy",
+                        t("waterfall_note") + (f" {t('scope_japanese_only')}" if wf["nationality"].iat[0] == "japanese" else ""))
+                download_csv(wf, code, view.area["name_ja"], "waterfall", period or "", key="dl_wf")
+
     else:
-        chart(dcharts.waterfall, wf, lang, t("waterfall_title", period=fmt_period(period or periods[0])))
-        caption(["juki_dynamics"], "unit_persons", "period_fy" if str(period).startswith("FY") else "period_cy",
-                t("waterfall_note") + (f" {t('scope_japanese_only')}" if wf["nationality"].iat[0] == "japanese" else ""))
-        download_csv(wf, code, view.area["name_ja"], "waterfall", period or "", key="dl_wf")
-
-st.subheader(t("compare"))
-comparison(view, "net_migration_rate", "net_migration_rate")
+        st.subheader(t("compare"))
+        comparison(view, "net_migration_rate", "net_migration_rate")

@@ -65,3 +65,40 @@ def juki_tables(juki_dir: Path):
     from loaders.juki import load_folder
 
     return load_folder(juki_dir)
+
+
+# ---------------------------------------------------------------- page fixtures
+
+class Sections:
+    """The AppTests of every section tab of one page (?sec=…), read as one page: `get`, `caption`, `markdown`,
+    `info`, `warning` and `title` concatenate what the sections drew."""
+
+    def __init__(self, runs: dict):
+        self.runs = runs
+
+    def get(self, kind: str) -> list:
+        return [e for at in self.runs.values() for e in at.get(kind)]
+
+    def __getattr__(self, name: str) -> list:
+        if name in ("caption", "markdown", "info", "warning", "title", "exception"):
+            return [e for at in self.runs.values() for e in getattr(at, name)]
+        raise AttributeError(name)
+
+
+def run_sections(db: Path, monkeypatch, page: str, sections: list[str], timeout: float = 90, **params) -> Sections:
+    """Run `page` once per section tab with ?sec=<section> and the URL `params`; fail on any exception and
+    check the open tab is the one asked for."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("POPDASH_DB", str(db))
+    runs = {}
+    for sec in sections:
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+        for key, value in {**params, "sec": sec}.items():
+            at.query_params[key] = value
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, sec, [e.value for e in at.exception])
+        assert at.query_params.get("sec", sections[0]) == sec, (page, sec, "not the open tab")
+        runs[sec] = at
+    return Sections(runs)

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from charts import dynamics as dcharts
 from queries.db import open_readonly
-from tests.conftest import REPO
+from tests.conftest import REPO, run_sections
 
 
 def parse(cells: str) -> list[int]:
@@ -139,21 +139,32 @@ def test_tfr_series_and_chart(bundled):
     assert any(v.get("tfr") == 2.07 for d in spec["datasets"].values() for v in d)
 
 
-@pytest.mark.parametrize("page", ["pages/natural_change.py", "pages/social_change.py"])
+SECTIONS = {"pages/natural_change.py": ["trend", "tfr", "compare"],
+            "pages/social_change.py": ["trend", "partners", "age", "breakdown", "compare"]}
+
+
+@pytest.mark.parametrize("page", list(SECTIONS))
 @pytest.mark.parametrize("code", ["40203", "40448", "40131", "40000"])
 def test_pages_render_for_kinds_of_area(national_db, monkeypatch, page, code):
-    monkeypatch.setenv("POPDASH_DB", str(national_db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["area"] = code
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = run_sections(national_db, monkeypatch, page, SECTIONS[page], area=code)
     charts = at.get("vega_lite_chart")
-    assert len(charts) >= 4
+    assert len(charts) >= (5 if page.endswith("social_change.py") else 4)
+    for sec, run in at.runs.items():  # each tab draws only its own section
+        assert 1 <= len(run.get("vega_lite_chart")) <= 3, (sec, len(run.get("vega_lite_chart")))
     captions = [c.value for c in at.caption if c.value.startswith("出典:")]
     assert len(captions) >= len(charts) - 1  # the comparison's two charts share one caption
     assert all("単位" in c and "期間" in c for c in captions)
     assert len(at.get("download_button")) >= len(charts) - 1
+
+
+def test_section_tabs_are_lazy_and_in_the_url(bundled_db, monkeypatch):
+    at = run_sections(bundled_db, monkeypatch, "pages/natural_change.py", ["trend", "tfr", "published", "compare"],
+                      area="40203", lang="en")
+    tabs = at.runs["published"].tabs
+    assert [tab.label for tab in tabs] == ["Trend", "Total fertility rate", "City's published table", "Compare areas"]
+    assert not at.runs["trend"].main.get("dataframe") and at.runs["published"].main.get("dataframe")  # the table
+    assert not at.runs["published"].get("vega_lite_chart")
+    assert "sec" not in at.runs["trend"].query_params  # the first tab keeps the URL short
 
 
 def test_english_natural_page(bundled_db, monkeypatch):
@@ -193,6 +204,7 @@ def test_municipality_without_partner_table_shows_its_prefecture(national_db, mo
     monkeypatch.setenv("POPDASH_DB", str(national_db))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.query_params["area"] = "40448"
+    at.query_params["sec"] = "partners"
     at.switch_page("pages/social_change.py")
     at.run()
     assert not at.exception

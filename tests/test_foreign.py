@@ -8,12 +8,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from loaders import foreign_residents as fr
 from loaders.errors import LoaderError
 from queries.db import open_readonly
-from tests.conftest import REPO
+from tests.conftest import run_sections
 
 WB_2024 = "moj_zairyu_2024-06_press_tables_001425982.xlsx"
 WB_2025 = "moj_zairyu_2025-06_press_tables_001447922.xlsx"
@@ -325,15 +324,10 @@ def test_chart_builders_validate(qf):
 
 # ---------------------------------------------------------------- the page
 
-def run_page(db: Path, monkeypatch, code: str, lang: str = "ja") -> AppTest:
-    monkeypatch.setenv("POPDASH_DB", str(db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
-    at.query_params["area"] = code
-    at.query_params["lang"] = lang
-    at.switch_page("pages/foreign_residents.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run_page(db: Path, monkeypatch, code: str, lang: str = "ja"):
+    """Every section tab of the page (population, flows, age, nationality) for `code`."""
+    return run_sections(db, monkeypatch, "pages/foreign_residents.py", ["population", "flows", "age", "nationality"],
+                        area=code, lang=lang)
 
 
 @pytest.mark.parametrize("code", [KURUME, FUKUOKA, NATION])

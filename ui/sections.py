@@ -10,7 +10,7 @@ from queries import dynamics as dyn
 from ui.download import download_csv
 from ui import state
 from ui.frame import View, caption
-from ui.i18n import fmt_period, period_text, t
+from ui.i18n import fmt_period, lang, period_text, t
 from ui.show import chart
 
 
@@ -38,6 +38,22 @@ def series_controls(series: pd.DataFrame) -> tuple[str, str]:
                                    key=state.url_widget("nat", nats, nats[0]), required=True)
     state.write_url("nat")
     return source or sources[0], nat if nat in nats else nats[0]
+
+
+def section_tabs(sections: list[str], key: str = "sec") -> tuple[str, object]:
+    """Tabs over a page's sections where only the open one runs (st.tabs with on_change="rerun"), so a page
+    costs what its visible section costs. The open section lives in the URL as a code (?sec=partners), the
+    same in either language; returns (open section code, its container)."""
+    labels = [t("sec_" + s) for s in sections]
+    wanted = st.query_params.get(key)
+    default = labels[sections.index(wanted)] if wanted in sections else labels[0]
+    tabs = st.tabs(labels, key=f"_{key}_{lang()}", on_change="rerun", default=default)
+    opened = next((i for i, tab in enumerate(tabs) if tab.open), labels.index(default))
+    if opened == 0:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = sections[opened]
+    return sections[opened], tabs[opened]
 
 
 def period_key(frame: pd.DataFrame) -> str:

@@ -1,29 +1,114 @@
-"""Every page by deep link on a fresh server, for a city, a village, a designated-city ward and a prefecture:
-no Streamlit exception, its main content drawn, no request leaving localhost (headless Debian Chromium)."""
+"""Every page by deep link on a freshly started server over the national database, for 久留米市, a village, a
+designated-city ward and a prefecture: no Streamlit exception, the page's main content drawn, no request leaving
+localhost (headless Debian Chromium). Then the projection sliders: moving one changes the figures and the URL."""
 from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.e2e.test_presenter_browser import page, server, wait_ready  # noqa: F401 - shared fixtures
+from tests.e2e.conftest import IDLE, wait_ready
 
+CHART = "[data-testid=stVegaLiteChart]"
+TABLE = "[data-testid=stMain] [data-testid=stDataFrame]"
+DECK = "[data-testid=stDeckGlJsonChart] canvas"
+# page → what must be drawn on it for every kind of area (CSS selectors, each at least once).
 PAGES = {
-    "/": "[data-testid=stVegaLiteChart]",
-    "/natural_change": "[data-testid=stVegaLiteChart]",
-    "/social_change": "[data-testid=stVegaLiteChart]",
-    "/projection": "[data-testid=stVegaLiteChart]",
-    "/migration_map": "[data-testid=stDeckGlJsonChart], canvas",
-    "/foreign_residents": "[data-testid=stVegaLiteChart]",
-    "/data_explorer": "[data-testid=stMain] [data-testid=stDataFrame]",
+    "/": [CHART, "[data-testid=stMetric]"],
+    "/natural_change": [CHART],
+    "/social_change": [CHART],
+    "/projection": [CHART, "[data-testid=stMetric]", "input[type=range]"],
+    "/migration_map": [DECK],
+    "/foreign_residents": [CHART],
+    "/kpi_tracker": ["[data-testid=stFileUploader]"],
+    "/outlook": [CHART, "[data-testid=stMetric]"],
+    "/indicators": [CHART, DECK, TABLE],
+    "/data_explorer": [TABLE],
+    "/import_data": ["[data-testid=stFileUploader]"],
+    "/sql_console": ["textarea"],
 }
-# The bundled database holds the demo region, so the kinds of area come from it: a city, a town, the prefecture,
-# and Japan. A village and a designated-city ward are covered against the national database by the AppTests.
-AREAS = ["40203", "40503", "40000", "00000"]
+AREAS = {"40203": "久留米市", "40448": "東峰村", "40131": "福岡市東区", "40000": "福岡県"}
+# Pages about a plan or a tool rather than one area do not name the area in their title.
+UNTITLED = {"/kpi_tracker", "/data_explorer", "/import_data", "/sql_console"}
+# What a page must also draw for one area: 久留米市's strategy has its KPI table.
+EXTRA = {("/kpi_tracker", "40203"): [TABLE, CHART]}
 
 
 @pytest.mark.parametrize("path", list(PAGES))
-def test_page_renders_for_every_kind_of_area(page, server, path):  # noqa: F811 - pytest fixtures
-    for area in AREAS:
-        page.goto(f"{server}{path}?area={area}")
-        wait_ready(page, PAGES[path])
-        assert page.query_selector("[data-testid=stException]") is None, f"{path} {area}"
-        assert page.locator("h1").count() >= 1
+def test_page_renders_for_every_kind_of_area(page, national_server, path):
+    for code, name in AREAS.items():
+        page.goto(f"{national_server}{path}?area={code}")
+        for selector in PAGES[path] + EXTRA.get((path, code), []):
+            wait_ready(page, selector)
+        assert page.locator("h1").count() >= 1, f"{path} {code}: no title"
+        if path not in UNTITLED:
+            assert name in page.locator("h1").first.inner_text(), f"{path} {code}: title does not name {name}"
+
+
+def test_sql_console_runs_a_query_in_the_browser(page, national_server):
+    page.goto(f"{national_server}/sql_console")
+    wait_ready(page, "textarea")
+    page.locator("textarea").fill("SELECT area_code, name_ja FROM areas WHERE area_code = '40448'")
+    page.get_by_role("button", name="実行").click()
+    wait_ready(page, "text=1 行")
+    page.locator(TABLE).last.wait_for()  # the result (the first table is the schema, folded)
+    assert "SELECT" in parse_qs(urlsplit(page.url).query)["sql"][0]  # the query is in the shareable URL
+
+
+def test_section_tabs_run_on_click_and_restore_from_the_url(page, national_server):
+    page.goto(f"{national_server}/social_change?area=40203")
+    wait_ready(page, CHART)
+    assert page.get_by_role("tab", name="推移").get_attribute("aria-selected") == "true"
+    page.get_by_role("tab", name="年齢別").click()
+    page.wait_for_function("new URL(location.href).searchParams.get('sec') === 'age'")
+    wait_ready(page, "text=15〜29歳の日本人の転入超過数")
+    page.wait_for_function("document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 2")
+    page.goto(page.url.replace("lang=ja", "lang=en"))  # the same link in English opens the same tab
+    wait_ready(page, CHART)
+    assert page.get_by_role("tab", name="By age").get_attribute("aria-selected") == "true"
+
+
+def _headline(pg) -> str:
+    return pg.locator("[data-testid=stMetric]").first.inner_text()
+
+
+def _settled(pg, slider: str, name: str) -> None:
+    """Wait until the URL carries the slider's current value and the app is idle (key presses may queue reruns)."""
+    pg.wait_for_function("([sel, name]) => new URL(location.href).searchParams.get(name) === "
+                         "document.querySelector(sel).value", arg=[slider, name])
+    pg.wait_for_function(IDLE)
+
+
+def test_moving_projection_sliders_changes_figures_and_url(page, national_server):
+    page.goto(f"{national_server}/projection?area=40203")
+    tfr = "input[type=range][aria-label='合計特殊出生率の目標']"
+    mig = "input[type=range][aria-label='純移動率の改善（ポイント／5年）']"
+    wait_ready(page, tfr)
+    before = _headline(page)
+    assert re.search(r"\d{3},\d{3}", before), before  # a population figure, e.g. 2070年の人口 …
+
+    page.locator(tfr).focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    _settled(page, tfr, "tfr")
+    page.wait_for_function("(b) => document.querySelector('[data-testid=stMetric]').innerText !== b", arg=before)
+    after_tfr = _headline(page)
+    value = page.get_attribute(tfr, "value")
+    assert parse_qs(urlsplit(page.url).query)["tfr"] == [value]
+
+    page.locator(mig).focus()
+    page.keyboard.press("ArrowRight")
+    _settled(page, mig, "mig")
+    page.wait_for_function("(b) => document.querySelector('[data-testid=stMetric]').innerText !== b", arg=after_tfr)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["mig"] == [page.get_attribute(mig, "value")] and query["tfr"] == [value]
+    assert query["area"] == ["40203"]
+    final = _headline(page)
+
+    # The URL restores the same scenario and the same figures on a new load.
+    page.goto(page.url)
+    wait_ready(page, tfr)
+    page.wait_for_selector("[data-testid=stMetric]")
+    assert page.get_attribute(tfr, "value") == value
+    assert _headline(page) == final != before
