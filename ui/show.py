@@ -51,17 +51,24 @@ def chart(builder, *args, key: str | None = None, main: bool = False) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _skeleton(module: str, name: str, columns: tuple, sample: pd.DataFrame, *static) -> tuple[dict, str]:
+def _skeleton(module: str, name: str, columns: tuple, _sample: pd.DataFrame, *static) -> tuple[dict, str]:
+    """The spec of `name` for these columns and static arguments; `_sample` (a row of real data, so the builder
+    runs as usual) is not part of the cache key: the spec must not depend on the data values."""
     builder = getattr(importlib.import_module(module), name)
-    spec = builder(sample, *static).to_dict(validate=False)
+    spec = builder(_sample, *static).to_dict(validate=False)
     (dataset,) = spec["datasets"]  # builders used here have exactly one dataset
     return spec, dataset
+
+
+def _template_key(data: pd.DataFrame) -> tuple:
+    """What a template depends on besides the static arguments: the column names and types."""
+    return tuple(zip(data.columns, map(str, data.dtypes)))
 
 
 def chart_data(builder, data: pd.DataFrame, *static, key: str | None = None, main: bool = False) -> None:
     """Render `builder(data, *static)` for builders whose only dataset is `data` (charts.projection): the spec
     is built once per static arguments and columns, then only the data values are replaced (≈1 ms)."""
-    spec, dataset = _skeleton(builder.__module__, builder.__name__, tuple(data.columns), data.head(1), *static)
+    spec, dataset = _skeleton(builder.__module__, builder.__name__, _template_key(data), data.head(1), *static)
     spec = _for_screen({**spec, "datasets": {dataset: json.loads(data.to_json(orient="records"))}})
     _remember(spec, main)
     st.vega_lite_chart(spec=spec, key=key, width="stretch")
