@@ -174,6 +174,17 @@ def _with_period_end(tables: dict[str, pd.DataFrame]) -> None:
             tables[name] = f.assign(period_end=f["period"].map(ends))
 
 
+def _derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables computed from the loaded ones, so no page computes them on a first visit: `indicator_values`,
+    every indicator of every area (queries.indicators.compute_all, about a second on the national database)."""
+    from queries.indicators import compute_all
+
+    values = compute_all(con).rename_axis("area_code").reset_index()
+    con.register("frame_view", values)
+    con.execute("CREATE TABLE indicator_values AS SELECT * FROM frame_view ORDER BY area_code")
+    con.unregister("frame_view")
+
+
 def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str) -> dict:
     """Check `tables` and write them to `out` atomically (temporary file, then rename). Returns build facts."""
     started = time.perf_counter()
@@ -197,6 +208,7 @@ def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str) -> dic
             order_by = f' ORDER BY "{order}"' if order else ""
             con.execute(f"INSERT INTO {name} ({col_list}) SELECT {col_list} FROM frame_view{order_by}")
             con.unregister("frame_view")
+        _derived_tables(con)
         info = {"kind": kind, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "build_seconds": f"{time.perf_counter() - started:.1f}"}
         con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))

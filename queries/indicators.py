@@ -65,9 +65,19 @@ def compute_all(con) -> pd.DataFrame:
     return ind.compute(fetch(con))
 
 
+def stored(con) -> pd.DataFrame | None:
+    """The indicator table the database build stored (loaders.build), or None for a database built before it."""
+    if _run(con, "table_exists", table="indicator_values").empty:
+        return None
+    return _run(con, "indicator_values").set_index("area_code")
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def _table(key: tuple) -> pd.DataFrame:
-    values = compute_all(db.connection())
+    con = db.connection()
+    values = stored(con)
+    if values is None:
+        values = compute_all(con)
     a = areas()[["area_code", "name_ja", "name_en", "kind", "pref_code", "pref_name", "parent_code"]]
     out = a.merge(values, left_on="area_code", right_index=True, how="left")
     out["level"] = out["kind"].map(ind.LEVELS)
@@ -79,7 +89,8 @@ def table() -> pd.DataFrame:
     """One row per pickable area: area_code, name_ja, name_en, kind, pref_code, pref_name, parent_code, level
     ('municipality', 'ward', 'prefecture', 'nation'), the indicators (indicators.KEYS), population (persons on
     1 Jan 2025), youth_net_mean (persons per year) and size_band (index of indicators.definitions.SIZE_BANDS).
-    Computed once per database (about a second) and cached; copy before mutating."""
+    Read from the table the database build stored (computed here for an older database); cached per database;
+    copy before mutating."""
     return _table(db.cache_key())
 
 

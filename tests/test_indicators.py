@@ -26,6 +26,15 @@ def national(national_db) -> pd.DataFrame:
         return qi.compute_all(con)
 
 
+def test_the_build_stores_exactly_the_computed_indicators(national_db, national):
+    from queries import indicators as qi
+
+    with open_readonly(national_db) as con:
+        stored = qi.stored(con)
+    assert stored is not None and len(stored) == len(national) > 1_900
+    pd.testing.assert_frame_equal(stored.sort_index(), national.sort_index(), check_dtype=False, check_names=False)
+
+
 @pytest.fixture(scope="module")
 def table(national_db, national) -> pd.DataFrame:
     """The page's table (areas + indicators + level + size band) without Streamlit."""
