@@ -9,6 +9,7 @@ from indicators import outlook as ol
 from indicators.definitions import VANISHING_THRESHOLD
 from queries import outlook as qo
 from queries import projections as qp
+from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, t
@@ -64,8 +65,12 @@ table, ratios, women = data["table"], data["ratios"], data["women"]
 sources = tuple((k, t("s_" + k)) for k in qo.SOURCES if k in set(table["source"]) and not (trend and k == "app_scenario"))
 groups = tuple((g, t("ol_group_" + g.replace("+", "p").replace("-", "_"))) for g, _, _ in ol.GROUPS)
 s1, s2 = st.columns([3, 2])
-source = s1.segmented_control(t("ol_source"), [k for k, _ in sources], default=sources[0][0], key="osrc",
-                              bind="query-params", format_func=lambda k: t("s_" + k), required=True) or sources[0][0]
+codes = [k for k, _ in sources]
+if st.session_state.get("osrc") not in codes:  # another area may not have the source chosen before
+    st.session_state.pop("osrc", None)
+source = s1.segmented_control(t("ol_source"), codes, format_func=lambda k: t("s_" + k),
+                              key=state.url_widget("osrc", codes, codes[0]), required=True) or codes[0]
+state.write_url("osrc")
 last = int(table.loc[table["source"] == source, "year"].max())
 years = [y for y in range(2025, 2061, 5) if y <= last]
 wanted = st.session_state.get("oy", 2040)  # a year beyond IPSS's 2045 falls back to its last year

@@ -142,6 +142,9 @@ def test_outlook_page_for_kurume(national_db, monkeypatch):
     assert not at.exception and "2060年に75歳以上は" in summary(at)
     at.segmented_control(key="osrc").set_value("ipss").run()
     assert not at.exception and "2045年に75歳以上は" in summary(at)  # IPSS ends in 2045
+    assert at.query_params["osrc"] == "ipss"  # a code, not the label: the same link works in English
+    english = open_page(national_db, monkeypatch, area="40203", osrc="ipss", lang="en")
+    assert english.segmented_control(key="osrc").value == "ipss"
 
 
 def test_outlook_reads_the_projection_scenario(national_db, monkeypatch):
