@@ -50,7 +50,6 @@ KEYS = {
     "migration_net_flows": migration_od.NET_FLOWS_KEYS,
     "youth_net_migration": youth_migration.YOUTH_KEYS,
     "boundaries": boundaries.BOUNDARY_KEYS,
-    "kpis": ["kpi_id"],
     "kpi_values": ["kpi_id", "period"],
     "kpi_plans": ["plan_id"],
     "kpi_defs": ["kpi_id"],
@@ -58,7 +57,7 @@ KEYS = {
     "sources": ["source_id"],
 }
 TABLE_ORDER = ["sources", "areas", "area_groups", "population", "households", "vital_events", "migration_totals",
-               "migration_flows", "migration_net_flows", "youth_net_migration", "fertility", "projections", "kpis",
+               "migration_flows", "migration_net_flows", "youth_net_migration", "fertility", "projections",
                "kpi_values", "kpi_plans", "kpi_defs", "statements", "boundaries", "foreign_residents"]
 
 

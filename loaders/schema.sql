@@ -35,13 +35,10 @@ CREATE TABLE fertility (area_code VARCHAR NOT NULL, year INTEGER NOT NULL, tfr D
 CREATE TABLE projections (area_code VARCHAR NOT NULL, source VARCHAR NOT NULL, scenario VARCHAR NOT NULL,
                           year INTEGER NOT NULL, nationality VARCHAR NOT NULL, sex VARCHAR NOT NULL,
                           age_group VARCHAR NOT NULL, persons BIGINT, source_id VARCHAR NOT NULL);
-CREATE TABLE kpis (kpi_id VARCHAR PRIMARY KEY, plan VARCHAR, goal VARCHAR, kpi VARCHAR, unit VARCHAR,
-                   direction VARCHAR, area_code VARCHAR, baseline_value DOUBLE, baseline_period VARCHAR,
-                   target_value DOUBLE, target_period VARCHAR, linked_series VARCHAR, source_id VARCHAR);
 -- kpi_values: one row per KPI and period. value = the actual (NULL where not yet known; `note` says why),
 -- value_text = the cell as printed ('19件', '小学校:平均△2.0 …', '未実施'), target = the interim target set for
 -- that period, projection = the reference projection printed beside it (社人研推計値), judgement = a grade
--- (○/△/×) recorded by the publisher. kpi_id refers to kpi_defs (or kpis).
+-- (○/△/×) recorded by the publisher. kpi_id refers to kpi_defs.
 CREATE TABLE kpi_values (kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value DOUBLE, note VARCHAR,
                          source_id VARCHAR, value_text VARCHAR, target DOUBLE, projection DOUBLE, judgement VARCHAR);
 CREATE TABLE statements (area_code VARCHAR, topic VARCHAR, statement_ja VARCHAR, statement_en VARCHAR,

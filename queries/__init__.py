@@ -52,7 +52,7 @@ def migration_series(area: str) -> pd.DataFrame:
 
 
 def targets(area: str) -> pd.DataFrame:
-    """Strategy targets of the area that are population statistics (kpis with linked_series)."""
+    """Strategy targets of the area that are population statistics (kpi_defs of level population_target with linked_series)."""
     return query("targets", area=area)
 
 

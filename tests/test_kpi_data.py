@@ -92,16 +92,6 @@ def test_new_strategy_r7_and_numeric_targets():
     assert v.loc[("kama2_population", "2020-10-01"), "value"] == 35473
 
 
-def test_kurume_target_duplicates_the_kpis_row():
-    """kpi_defs holds the tracker's copy of the 久留米市 目標人口 that kpis.csv holds for the overview page."""
-    k = load("kpis.csv").set_index("kpi_id").loc["kurume3_target_population"]
-    d = load("kpi_defs.csv").set_index("kpi_id").loc["kurume3_target_population"]
-    for col in ("goal", "kpi", "unit", "direction", "baseline_value", "baseline_period", "target_value",
-                "target_period", "linked_series", "source_id"):
-        assert k[col] == d[col], col
-    assert load("kpi_plans.csv").set_index("plan_id").loc["kurume3", "plan"] == k["plan"]
-
-
 def test_kurume_metro_kpis():
     d = load("kpi_defs.csv")
     m = d[d["plan_id"] == "kurume_metro"].set_index("kpi")

@@ -163,8 +163,6 @@ COLUMNS = {
     "projections.csv": "area_code,source,scenario,year,nationality,sex,age_group,persons,source_id",
     "population.csv": "area_code,ref_date,basis,nationality,sex,age_group,persons,source_id",
     "fertility.csv": "area_code,year,tfr,source_id",
-    "kpis.csv": ("kpi_id,plan,goal,kpi,unit,direction,area_code,baseline_value,baseline_period,"
-                 "target_value,target_period,linked_series,source_id"),
     "statements.csv": "area_code,topic,statement_ja,statement_en,period,source_id",
 }
 CODE_COLUMNS = ("area_code", "origin_code", "dest_code")
@@ -566,17 +564,19 @@ def test_fertility():
 
 
 def test_kpi_target_population():
-    df = load("kpis.csv")
-    assert len(df) == 1
-    k = df.iloc[0]
-    assert k.kpi_id == "kurume3_target_population" and k.plan == "第3期久留米市地方創生総合戦略"
-    assert (k.goal, k.unit, k.direction, k.area_code) == ("目標人口", "人", "higher", KURUME)
+    """第2章 3 目標人口 (the overview page's target and the KPI tracker's first row, one record)."""
+    df = pd.read_csv(SEED / "kpi_defs.csv", dtype=str)
+    k = df.set_index("kpi_id").loc["kurume3_target_population"]
+    plans = pd.read_csv(SEED / "kpi_plans.csv", dtype=str).set_index("plan_id")
+    assert (k.plan_id, plans.loc["kurume3", "plan"], plans.loc["kurume3", "municipality_code"]) == (
+        "kurume3", "第3期久留米市地方創生総合戦略", KURUME)
+    assert (k.level, k.goal, k.unit, k.direction) == ("population_target", "目標人口", "人", "higher")
     assert k.kpi == "令和12(2030)年度末の人口（住民基本台帳）"
-    assert (k.target_value, k.target_period) == (295000, "2031-03-31")  # 29万5千人
-    assert (k.baseline_value, k.baseline_period) == (300199, "2025-01-01")
-    assert k.baseline_value == proj_value("baseline", 2025, "total")
+    assert (float(k.target_value), k.target_period) == (295000, "2031-03-31")  # 29万5千人
+    assert (float(k.baseline_value), k.baseline_period) == (300199, "2025-01-01")
+    assert float(k.baseline_value) == proj_value("baseline", 2025, "total")
     # the target lies between the baseline and the improved projection for 2030
-    assert proj_value("baseline", 2030, "total") < k.target_value < proj_value("improved", 2030, "total")
+    assert proj_value("baseline", 2030, "total") < float(k.target_value) < proj_value("improved", 2030, "total")
     assert k.linked_series == "population_total" and k.source_id == SRC
 
 

@@ -1,6 +1,6 @@
--- Targets of the area's strategy that are population statistics (e.g. 目標人口).
-SELECT k.kpi_id, k.plan, k.goal, k.kpi, k.unit, k.direction, k.baseline_value, k.baseline_period,
-       k.target_value, k.target_period, k.linked_series, k.source_id
-FROM kpis k
-WHERE k.area_code = $area AND k.linked_series IS NOT NULL
-ORDER BY k.kpi_id;
+-- Targets of the area's strategy that are population statistics (e.g. 目標人口), from the KPI tables.
+SELECT d.kpi_id, p.plan, d.goal, d.kpi, d.unit, d.direction, d.baseline_value, d.baseline_period,
+       d.target_value, d.target_period, d.linked_series, d.source_id
+FROM kpi_defs d JOIN kpi_plans p USING (plan_id)
+WHERE p.municipality_code = $area AND d.level = 'population_target' AND d.linked_series IS NOT NULL
+ORDER BY d.kpi_id;
