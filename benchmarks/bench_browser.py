@@ -1,12 +1,11 @@
 """Browser benchmarks on loopback (headless Debian Chromium), bounded in count and time.
 
-    python benchmarks/bench_browser.py [--db data/bundled.duckdb] [--sessions 20 50] [--moves 30]
+    python benchmarks/bench_browser.py [--db data/bundled.duckdb] [--moves 30]
 
 Prints: first meaningful paint of the overview on a cold server; slider release → updated projection chart
-(p50/p95 over `--moves` moves); and for each load level N: N concurrent browser sessions (contexts) each
-opening the overview, the natural-change page and the projection page and moving a slider — errors, p95
-latency per step and the server's peak RSS. Budgets from DESIGN.md: slider → chart ≤ 500 ms p95 in the
-browser; RSS ≤ 1 GB with 20 sessions. Traffic goes only to 127.0.0.1.
+(p50/p95 over `--moves` moves). Budget from DESIGN.md: slider → chart ≤ 500 ms p95 in the browser. Traffic goes
+only to 127.0.0.1. Concurrent sessions are measured by benchmarks/bench_load.py (websocket clients speaking the
+browser's protocol: many Chromium contexts would load the 2 cores more than the server does).
 """
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -84,28 +82,6 @@ async def move_slider(page, right: bool) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-async def session(browser, base: str, out: dict, k: int) -> None:
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await ctx.new_page()
-    page.set_default_timeout(90_000)
-    areas = ["40203", "40212", "40216", "40225", "40503", "40522"]
-    try:
-        for name, url in (("overview", f"/?area={areas[k % 6]}"), ("natural", f"/natural_change?area={areas[(k + 1) % 6]}"),
-                          ("projection", f"/projection?area={areas[(k + 2) % 6]}")):
-            t0 = time.perf_counter()
-            await page.goto(base + url)
-            await page.wait_for_selector("[data-testid=stVegaLiteChart]")
-            await page.wait_for_function(DONE)
-            out.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
-            if await page.query_selector("[data-testid=stException]"):
-                out.setdefault("errors", []).append(name)
-        out.setdefault("slider", []).append(await move_slider(page, True))
-    except Exception as exc:  # noqa: BLE001 - a load test counts every failure
-        out.setdefault("errors", []).append(repr(exc)[:160])
-    finally:
-        await ctx.close()
-
-
 async def run(a) -> None:
     from playwright.async_api import async_playwright
 
@@ -126,29 +102,6 @@ async def run(a) -> None:
             print(f"slider release -> updated projection figures, {len(moves)} moves: p50 {statistics.median(moves):.0f} ms, "
                   f"p95 {pct(moves, 0.95):.0f} ms (budget 500 ms p95)")
             await page.close()
-            for n in a.sessions:
-                out: dict = {}
-                peak = [rss_mb(proc.pid)]
-                stop = threading.Event()
-
-                def sample() -> None:
-                    while not stop.is_set():
-                        peak.append(rss_mb(proc.pid))
-                        time.sleep(0.5)
-
-                sampler = threading.Thread(target=sample, daemon=True)
-                sampler.start()
-                t0 = time.perf_counter()
-                try:
-                    await asyncio.wait_for(asyncio.gather(*(session(browser, base, out, k) for k in range(n))), a.seconds)
-                except asyncio.TimeoutError:
-                    out.setdefault("errors", []).append(f"time limit {a.seconds:.0f} s reached")
-                stop.set()
-                sampler.join()
-                steps = {k: v for k, v in out.items() if k != "errors"}
-                summary = ", ".join(f"{k} p95 {pct(v, 0.95):.0f} ms (n={len(v)})" for k, v in steps.items())
-                print(f"{n} concurrent sessions in {time.perf_counter() - t0:.0f} s: errors {len(out.get('errors', []))} "
-                      f"{out.get('errors', [])[:3]}; {summary}; server peak RSS {max(peak):.0f} MB")
             await browser.close()
     finally:
         proc.terminate()
@@ -158,9 +111,7 @@ async def run(a) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", type=Path, default=ROOT / "data" / "bundled.duckdb")
-    ap.add_argument("--sessions", type=int, nargs="*", default=[20, 50])
     ap.add_argument("--moves", type=int, default=30)
-    ap.add_argument("--seconds", type=float, default=300, help="time limit per load level")
     asyncio.run(run(ap.parse_args()))
 
 
