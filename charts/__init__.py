@@ -1,4 +1,10 @@
-"""Pure chart builders: DataFrame (+ language) -> altair.Chart / pydeck.Deck. No Streamlit calls here."""
+"""Pure chart builders: DataFrame (+ language) -> altair.Chart / pydeck.Deck. No Streamlit calls here.
+
+Every encoding channel is a typed object (alt.Y("v:Q"), alt.Detail(...), alt.ColorValue("#333"), alt.XDatum(0),
+alt.ColorValue(GREY, condition={"test": alt.datum.selected, "value": ACCENT}) for a condition), never a shorthand
+string, a dict, alt.value, alt.datum(...) or alt.condition: Altair turns those into channels with `from_dict`, which
+rebuilds its schema lookup table on every call (~4–5 ms each, vega/altair#3547). tests/test_chart_speed.py checks it.
+"""
 from __future__ import annotations
 
 from ui.i18n import STRINGS

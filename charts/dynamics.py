@@ -41,14 +41,14 @@ def flow_bars(frame: pd.DataFrame, pos: str, neg: str, net: str, names: dict[str
         x=x, y=alt.Y("value:Q", title=tr("persons", lang), axis=alt.Axis(format=",d")),
         color=alt.Color("measure:N", title=None, sort=[names[pos], names[neg]],
                         scale=alt.Scale(domain=[names[pos], names[neg], names[net]], range=[POS, NEG, NET])),
-        opacity=alt.condition(alt.datum.scope == "japanese_only", alt.value(0.45), alt.value(0.9)),
+        opacity=alt.OpacityValue(0.9, condition={"test": alt.datum.scope == "japanese_only", "value": 0.45}),
         tooltip=tooltip + [alt.Tooltip("measure:N", title=tr("measure", lang)),
                            alt.Tooltip("abs_value:Q", title=tr("persons", lang), format=",d")],
     ).transform_calculate(abs_value="abs(datum.value)")
     line = alt.Chart(f.assign(measure=names[net])).mark_line(point=True, strokeWidth=2.5).encode(
-        x=x, y=alt.Y(f"{net}:Q"), detail="period_kind:N", color=alt.Color("measure:N"),
+        x=x, y=alt.Y(f"{net}:Q"), detail=alt.Detail("period_kind:N"), color=alt.Color("measure:N"),
         tooltip=tooltip + [alt.Tooltip(f"{net}:Q", title=names[net], format=",d")])
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y=alt.Y("y:Q"))
     return style((bar + zero + line).properties(height=440, title=title), lang)
 
 
@@ -63,7 +63,7 @@ def rate_lines(frame: pd.DataFrame, measures: dict[str, str], lang: str, title: 
         y=alt.Y("rate:Q", title=tr("per_1000", lang)),
         color=alt.Color("measure:N", title=None, sort=list(measures.values()),
                         scale=alt.Scale(range=[POS, NEG, NET, FOREIGN][: len(measures)])),
-        detail="period_kind:N",
+        detail=alt.Detail("period_kind:N"),
         tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("measure:N", title=tr("measure", lang)),
                  alt.Tooltip("rate:Q", title=tr("per_1000", lang), format=".2f")])
     return style(chart.properties(height=400, title=title), lang)
@@ -86,9 +86,9 @@ def tfr_lines(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     lines = base.transform_filter(alt.datum.level != "area").mark_line(strokeWidth=2.5)
     points = base.mark_point(filled=True, size=90)
     rep = pd.DataFrame({"tfr": [2.07], "text": [tr("replacement_level", lang)]})
-    rule = alt.Chart(rep).mark_rule(strokeDash=[6, 4], color=NEG).encode(y="tfr:Q")
+    rule = alt.Chart(rep).mark_rule(strokeDash=[6, 4], color=NEG).encode(y=alt.Y("tfr:Q"))
     label = alt.Chart(rep).mark_text(align="left", dx=4, dy=-8, color=NEG, fontSize=13).encode(
-        y="tfr:Q", text="text:N", x=alt.value(0))
+        y=alt.Y("tfr:Q"), text=alt.Text("text:N"), x=alt.XValue(0))
     return style((lines + points + rule + label).properties(height=380, title=tr("chart_tfr", lang)), lang)
 
 
@@ -101,13 +101,13 @@ def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title
     chart = alt.Chart(f).mark_bar().encode(
         y=alt.Y("name:N", sort="-x", title=None),
         x=alt.X(f"{value}:Q", title=title),
-        color=alt.condition(alt.datum.selected, alt.value(ACCENT), alt.value(JAPANESE)),
+        color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("period_label:N", title=tr("period", lang)),
                  alt.Tooltip(f"{value}:Q", format=fmt, title=title)])
     pos = chart.transform_filter(f"datum.{value} >= 0").mark_text(align="left", dx=4, fontSize=13).encode(
-        text=alt.Text(f"{value}:Q", format=fmt), color=alt.value("#333"))
+        text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
     neg = chart.transform_filter(f"datum.{value} < 0").mark_text(align="right", dx=-4, fontSize=13).encode(
-        text=alt.Text(f"{value}:Q", format=fmt), color=alt.value("#333"))
+        text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
     return style((chart + pos + neg).properties(height=max(200, 40 * len(f)), title=title), lang)
 
 
@@ -117,7 +117,7 @@ def small_multiples(frame: pd.DataFrame, value: str, highlight: str, lang: str, 
     chart = alt.Chart(f).mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:O", title=None),
         y=alt.Y(f"{value}:Q", title=title),
-        color=alt.condition(alt.datum.selected, alt.value(ACCENT), alt.value(JAPANESE)),
+        color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O", title=tr("year_cy", lang)),
                  alt.Tooltip(f"{value}:Q", format=".2f", title=title)],
     ).properties(width=180, height=130).facet(facet=alt.Facet("name:N", title=None), columns=4)
@@ -150,11 +150,11 @@ def waterfall(frame: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
         x=alt.X("label:N", sort=list(labels.values()), title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("y0:Q", title=tr("persons", lang), scale=alt.Scale(domain=[lo - pad, hi + pad * 0.5]),
                 axis=alt.Axis(format=",d")),
-        y2="y1:Q",
+        y2=alt.Y2("y1:Q"),
         color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["level", "up", "down"], range=[GREY, POS, NEG])),
         tooltip=[alt.Tooltip("label:N", title=tr("measure", lang)), alt.Tooltip("value:Q", format=",d", title=tr("persons", lang))])
     text = alt.Chart(f).mark_text(dy=-10, fontSize=13).encode(
-        x=alt.X("label:N", sort=list(labels.values())), y="y1:Q", text=alt.Text("value:Q", format=",d"))
+        x=alt.X("label:N", sort=list(labels.values())), y=alt.Y("y1:Q"), text=alt.Text("value:Q", format=",d"))
     return style((bars + text).properties(height=400, title=title), lang)
 
 
@@ -165,7 +165,7 @@ def flows_net_bar(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:
     chart = alt.Chart(f).mark_bar().encode(
         y=alt.Y("name:N", sort="-x", title=None),
         x=alt.X("net:Q", title=tr("net_movers", lang), axis=alt.Axis(format=",d")),
-        color=alt.condition(alt.datum.net >= 0, alt.value(POS), alt.value(NEG)),
+        color=alt.ColorValue(NEG, condition={"test": alt.datum.net >= 0, "value": POS}),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("in_movers:Q", format=",d", title=tr("m_in_total", lang)),
                  alt.Tooltip("out_movers:Q", format=",d", title=tr("m_out_total", lang)),
                  alt.Tooltip("net:Q", format=",d", title=tr("net_movers", lang))])
@@ -204,7 +204,7 @@ def youth_bars(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:
                         scale=alt.Scale(domain=ages, range=["#56B4E9", POS, "#009E73"])),
         tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("age_group:N", title=tr("age_group", lang)),
                  alt.Tooltip("net_movers:Q", format=",d", title=tr("net_movers", lang))])
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y=alt.Y("y:Q"))
     return style((chart + zero).properties(height=360, title=title), lang)
 
 
@@ -221,11 +221,12 @@ def residual_age(frame: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
     colour = alt.Color("sex_label:N", title=None, scale=alt.Scale(domain=[tr("male", lang), tr("female", lang)],
                                                                   range=[JAPANESE, FOREIGN]))
     bars = alt.Chart(f).mark_bar().encode(
-        x=x, xOffset="sex_label:N", y=alt.Y("rate_pct:Q", title=tr("net_rate_pct", lang)), color=colour,
+        x=x, xOffset=alt.XOffset("sex_label:N"), y=alt.Y("rate_pct:Q", title=tr("net_rate_pct", lang)), color=colour,
         tooltip=[alt.Tooltip("cohort:N", title=tr("cohort_age", lang)), alt.Tooltip("sex_label:N", title=None),
                  alt.Tooltip("rate_pct:Q", format="+.2f", title=tr("net_rate_pct", lang)),
                  alt.Tooltip("low_pct:Q", format="+.2f", title=tr("band_low", lang)),
                  alt.Tooltip("high_pct:Q", format="+.2f", title=tr("band_high", lang))])
-    err = alt.Chart(f).mark_rule(color="#333").encode(x=x, xOffset="sex_label:N", y="low_pct:Q", y2="high_pct:Q")
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    err = alt.Chart(f).mark_rule(color="#333").encode(x=x, xOffset=alt.XOffset("sex_label:N"), y=alt.Y("low_pct:Q"),
+                                                      y2=alt.Y2("high_pct:Q"))
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y=alt.Y("y:Q"))
     return style((bars + err + zero).properties(height=400, title=title), lang)

@@ -33,9 +33,9 @@ def ranked_bar(frame: pd.DataFrame, axis_title: str, decimals: int, median: floa
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     x = alt.X("value:Q", title=axis_title, scale=alt.Scale(domain=list(domain), clamp=True, nice=False))
     bars = base.mark_bar(clip=True).encode(
-        x=x, y=y, color=alt.condition(alt.datum.selected, alt.value(SELECTED), alt.value(PEER)),
+        x=x, y=y, color=alt.ColorValue(PEER, condition={"test": alt.datum.selected, "value": SELECTED}),
         tooltip=[alt.Tooltip("label:N", title=tr("ix_area", lang)), alt.Tooltip("value:Q", format=fmt, title=axis_title)])
-    colour = alt.condition(alt.datum.selected, alt.value(SELECTED), alt.value("#333"))
+    colour = alt.ColorValue("#333", condition={"test": alt.datum.selected, "value": SELECTED})
     # value labels outside the bar end: right of positive bars, left of negative ones
     pos = base.transform_filter("datum.value >= 0").mark_text(align="left", dx=3, fontSize=12).encode(
         x=x, y=y, text=alt.Text("value:Q", format=fmt), color=colour)
@@ -44,9 +44,9 @@ def ranked_bar(frame: pd.DataFrame, axis_title: str, decimals: int, median: floa
     layers = [bars, pos, neg]
     if median is not None and np.isfinite(median):
         rule_df = pd.DataFrame({"x": [median], "label": [tr("ix_median", lang)]})
-        layers.append(alt.Chart(rule_df).mark_rule(color="#222", strokeDash=[4, 3]).encode(x="x:Q"))
+        layers.append(alt.Chart(rule_df).mark_rule(color="#222", strokeDash=[4, 3]).encode(x=alt.X("x:Q")))
         layers.append(alt.Chart(rule_df).mark_text(align="left", dx=3, y=-6, fontSize=12, color="#222").encode(
-            x="x:Q", text="label:N"))
+            x=alt.X("x:Q"), text=alt.Text("label:N")))
     height = max(160, 26 * len(frame) + 60)
     return style(alt.layer(*layers).properties(height=height, title=title), lang)
 
@@ -67,15 +67,16 @@ def scatter(frame: pd.DataFrame, x_title: str, y_title: str, medians: tuple[floa
     points = base.mark_circle(opacity=0.85).encode(
         x=x, y=y,
         color=alt.Color("role_label:N", title=None, sort=roles, scale=alt.Scale(domain=roles, range=[SELECTED, PEER, OTHER])),
-        size=alt.condition(alt.datum.role == "selected", alt.value(260), alt.value(40)),
+        size=alt.SizeValue(40, condition={"test": alt.datum.role == "selected", "value": 260}),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("name:N", title=tr("ix_area", lang)), alt.Tooltip("x:Q", format=",.1f", title=x_title),
                  alt.Tooltip("y:Q", format=",.1f", title=y_title)])
     text = base.transform_filter("datum.role == 'selected'").mark_text(
-        align="left", dx=10, dy=-10, fontSize=15, fontWeight="bold", color=SELECTED).encode(x="x:Q", y="y:Q", text="name:N")
+        align="left", dx=10, dy=-10, fontSize=15, fontWeight="bold", color=SELECTED).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("name:N"))
     first = base.transform_window(n="row_number()").transform_filter("datum.n == 1")
-    vx = first.mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=alt.datum(float(medians[0])))
-    hy = first.mark_rule(color=GREY, strokeDash=[4, 3]).encode(y=alt.datum(float(medians[1])))
+    vx = first.mark_rule(color=GREY, strokeDash=[4, 3]).encode(x=alt.XDatum(float(medians[0])))
+    hy = first.mark_rule(color=GREY, strokeDash=[4, 3]).encode(y=alt.YDatum(float(medians[1])))
     return style(alt.layer(points, text, vx, hy).properties(height=520, title=title), lang)
 
 

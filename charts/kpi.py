@@ -41,7 +41,7 @@ def grade_counts(frame: pd.DataFrame, rule: str, lang: str) -> alt.Chart:
     # the count written inside the right end of each segment
     text = alt.Chart(long).mark_text(align="right", dx=-6, color="white", fontSize=15, fontWeight="bold").encode(
         y=alt.Y("goal:N", sort=goals), x=alt.X("count:Q", stack="zero"), order=alt.Order("rank:Q"),
-        detail="grade:N", text=alt.Text("count:Q"))
+        detail=alt.Detail("grade:N"), text=alt.Text("count:Q"))
     chart = alt.layer(bars, text).properties(height=130 + 56 * len(goals), title=tr("kpi_chart_grades", lang))
     return style(chart, lang)
 
@@ -70,11 +70,12 @@ def progress_bars(frame: pd.DataFrame, rule: str, lang: str) -> alt.Chart:
                  alt.Tooltip("reason:N", title=tr("kpi_col_reason", lang))],
     )
     # 80 % (the ○ threshold) dashed, 100 % (on target) solid
-    threshold = alt.Chart(pd.DataFrame({"x": [80]})).mark_rule(color=ACCENT, strokeWidth=2, strokeDash=[6, 4]).encode(x="x:Q")
-    target = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color=ACCENT, strokeWidth=2).encode(x="x:Q")
+    threshold = alt.Chart(pd.DataFrame({"x": [80]})).mark_rule(color=ACCENT, strokeWidth=2, strokeDash=[6, 4]).encode(
+        x=alt.X("x:Q"))
+    target = alt.Chart(pd.DataFrame({"x": [100]})).mark_rule(color=ACCENT, strokeWidth=2).encode(x=alt.X("x:Q"))
     # KPIs without a bar (no actual, text actuals, no progress or worse than the baseline) say why instead
-    why = base.transform_filter("!isValid(datum.progress) || datum.progress <= 0").mark_text(align="left", dx=4, color="#666666",
-                                                                        fontSize=12).encode(x=alt.value(0), text="reason:N")
+    why = base.transform_filter("!isValid(datum.progress) || datum.progress <= 0").mark_text(
+        align="left", dx=4, color="#666666", fontSize=12).encode(x=alt.XValue(0), text=alt.Text("reason:N"))
     chart = alt.layer(bars, threshold, target, why).properties(height=max(240, 120 + 30 * len(f)), title=tr("kpi_chart_progress", lang))
     return style(chart, lang)
 

@@ -24,6 +24,11 @@ def _colour(sources: tuple[tuple[str, str], ...]) -> alt.Color:
                      scale=alt.Scale(domain=names, range=[SERIES_COLOURS[k] for k, _ in sources]))
 
 
+def _dash() -> alt.StrokeDashValue:
+    """Solid line for the user's scenario, dashed for the other sources."""
+    return alt.StrokeDashValue([6, 3], condition={"test": alt.datum.source == "app_scenario", "value": [1, 0]})
+
+
 def demand_panels(table: pd.DataFrame, sources: tuple[tuple[str, str], ...], groups: tuple[tuple[str, str], ...],
                   lang: str, title: str, first_year: int = 2020) -> alt.FacetChart:
     """One small panel per age group (persons over years, own y scale), a line per source.
@@ -38,7 +43,7 @@ def demand_panels(table: pd.DataFrame, sources: tuple[tuple[str, str], ...], gro
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", values=list(range(2020, 2061, 10)))),
         y=alt.Y("persons:Q", title=tr("persons", lang), scale=alt.Scale(zero=True), axis=alt.Axis(format="~s")),
         color=_colour(sources),
-        strokeDash=alt.condition(alt.datum.source == "app_scenario", alt.value([1, 0]), alt.value([6, 3])),
+        strokeDash=_dash(),
         tooltip=[alt.Tooltip("group_label:N", title=tr("age_group", lang)), alt.Tooltip("source_label:N", title=tr("series", lang)),
                  alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
                  alt.Tooltip("persons:Q", format=",.0f", title=tr("persons", lang)),
@@ -63,7 +68,7 @@ def ratio_panels(ratios: pd.DataFrame, sources: tuple[tuple[str, str], ...], nam
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", values=list(range(2020, 2061, 10)))),
         y=alt.Y("value:Q", title=tr("ol_per_100", lang), scale=alt.Scale(zero=False)),
         color=_colour(sources),
-        strokeDash=alt.condition(alt.datum.source == "app_scenario", alt.value([1, 0]), alt.value([6, 3])),
+        strokeDash=_dash(),
         tooltip=[alt.Tooltip("ratio_label:N", title=tr("ol_ratio", lang)), alt.Tooltip("source_label:N", title=tr("series", lang)),
                  alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
                  alt.Tooltip("value:Q", format=".1f", title=tr("ol_per_100", lang))])
@@ -83,13 +88,13 @@ def women_chart(women: pd.DataFrame, sources: tuple[tuple[str, str], ...], thres
     line = base.mark_line(point=True, strokeWidth=3).encode(
         x=alt.X("year:Q", title=tr("year_cy", lang), axis=alt.Axis(format="d", values=list(range(2015, 2061, 5)))),
         y=alt.Y("change:Q", title=tr("ol_women_change", lang), scale=alt.Scale(zero=True)), color=_colour(sources),
-        strokeDash=alt.condition(alt.datum.source == "app_scenario", alt.value([1, 0]), alt.value([6, 3])),
+        strokeDash=_dash(),
         tooltip=[alt.Tooltip("source_label:N", title=tr("series", lang)), alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
                  alt.Tooltip("persons:Q", format=",.0f", title=tr("ol_women", lang)),
                  alt.Tooltip("change:Q", format="+.1f", title=tr("ol_women_change", lang))])
     first = base.transform_window(n="row_number()").transform_filter("datum.n == 1")
-    rule = first.mark_rule(color="#222", strokeDash=[2, 2], strokeWidth=1.5).encode(y=alt.datum(threshold))
+    rule = first.mark_rule(color="#222", strokeDash=[2, 2], strokeWidth=1.5).encode(y=alt.YDatum(threshold))
     text = first.mark_text(align="left", dx=4, dy=-8, fontSize=13, color="#222").encode(
-        y=alt.datum(threshold), x=alt.value(4), text=alt.value(tr("ol_threshold", lang)))
-    zero = first.mark_rule(color="#999", strokeWidth=1).encode(y=alt.datum(0))
+        y=alt.YDatum(threshold), x=alt.XValue(4), text=alt.TextValue(tr("ol_threshold", lang)))
+    zero = first.mark_rule(color="#999", strokeWidth=1).encode(y=alt.YDatum(0))
     return style((zero + line + rule + text).properties(height=340, title=title), lang)

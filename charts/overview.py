@@ -49,7 +49,7 @@ def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
         color=alt.Color("group:N", title=tr("age_group", lang), sort=list(names.values()),
                         scale=alt.Scale(domain=list(names.values()), range=AGE_COLOURS)),
         strokeDash=alt.StrokeDash("scope:N", title=tr("scope", lang)),
-        detail="scope:N",
+        detail=alt.Detail("scope:N"),
         tooltip=[alt.Tooltip("date:T", title=tr("ref_date", lang), format="%Y-%m-%d"),
                  alt.Tooltip("group:N", title=tr("age_group", lang)), alt.Tooltip("scope:N", title=tr("scope", lang)),
                  alt.Tooltip("pct:Q", title=tr("share", lang), format=".1f"),
@@ -77,15 +77,16 @@ def target_progress(actual: pd.DataFrame, projections: pd.DataFrame, target: dic
         y=alt.Y("persons:Q", title=tr("persons", lang), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
         color=alt.Color("series:N", title=tr("series", lang), sort=order,
                         scale=alt.Scale(domain=order, range=[JAPANESE, GREY, "#009E73"])),
-        strokeDash=alt.condition(alt.datum.series == tr("actual", lang), alt.value([1, 0]), alt.value([6, 4])),
+        strokeDash=alt.StrokeDashValue([6, 4], condition={"test": alt.datum.series == tr("actual", lang),
+                                                          "value": [1, 0]}),
         tooltip=[alt.Tooltip("date:T", title=tr("ref_date", lang), format="%Y-%m-%d"), alt.Tooltip("series:N", title=tr("series", lang)),
                  alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
     )
     t = pd.DataFrame([{"date": pd.to_datetime(target["target_period"]), "persons": target["target_value"],
                        "label": f"{tr('target', lang)} {int(target['target_value']):,}"}])
     point = alt.Chart(t).mark_point(shape="diamond", size=300, filled=True, color=ACCENT).encode(
-        x="date:T", y="persons:Q", tooltip=[alt.Tooltip("label:N", title=tr("target", lang)),
+        x=alt.X("date:T"), y=alt.Y("persons:Q"), tooltip=[alt.Tooltip("label:N", title=tr("target", lang)),
                                             alt.Tooltip("date:T", format="%Y-%m-%d", title=tr("ref_date", lang))])
     text = alt.Chart(t).mark_text(dy=-18, fontSize=14, fontWeight="bold", color=ACCENT).encode(
-        x="date:T", y="persons:Q", text="label:N")
+        x=alt.X("date:T"), y=alt.Y("persons:Q"), text=alt.Text("label:N"))
     return style((lines_chart + point + text).properties(height=420, title=tr("chart_target", lang)), lang)

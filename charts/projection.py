@@ -31,14 +31,14 @@ def totals_chart(frame: pd.DataFrame, labels: tuple[tuple[str, str], ...], lang:
     x = alt.X("year:Q", title=tr("year_cy", lang), axis=alt.Axis(format="d"))
     area = base.transform_filter("datum.series == 'band'").mark_area(opacity=0.18, color=ACCENT).encode(
         x=x, y=alt.Y("low:Q", title=tr("persons", lang), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
-        y2="high:Q", tooltip=[alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
+        y2=alt.Y2("high:Q"), tooltip=[alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
                               alt.Tooltip("low:Q", format=",.0f", title=tr("band_low", lang)),
                               alt.Tooltip("high:Q", format=",.0f", title=tr("band_high", lang))])
     line = base.transform_filter("datum.series != 'band'").mark_line(point=True, strokeWidth=3).encode(
         x=x, y=alt.Y("persons:Q"),
         color=alt.Color("label:N", title=None, sort=names,
                         scale=alt.Scale(domain=names, range=[SERIES_COLOURS[k] for k in keys])),
-        strokeDash=alt.condition(alt.datum.series == "app_scenario", alt.value([1, 0]), alt.value([6, 3])),
+        strokeDash=alt.StrokeDashValue([6, 3], condition={"test": alt.datum.series == "app_scenario", "value": [1, 0]}),
         tooltip=[alt.Tooltip("label:N", title=tr("series", lang)), alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
                  alt.Tooltip("persons:Q", format=",.0f", title=tr("persons", lang))])
     return style((area + line).properties(height=460, title=title), lang)
@@ -90,8 +90,9 @@ def diff_bars(summary: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
     chart = alt.Chart(summary).mark_bar(size=28).encode(
         x=alt.X("year:O", title=tr("year_cy", lang)),
         y=alt.Y("diff_total:Q", title=tr("persons", lang), axis=alt.Axis(format="+,d")),
-        color=alt.condition(alt.datum.diff_total >= 0, alt.value(JAPANESE), alt.value("#D55E00")),
+        color=alt.ColorValue("#D55E00", condition={"test": alt.datum.diff_total >= 0, "value": JAPANESE}),
         tooltip=[alt.Tooltip("year:O", title=tr("year_cy", lang)),
                  alt.Tooltip("diff_total:Q", format="+,.0f", title=tr("diff_baseline", lang))])
-    text = chart.mark_text(dy=-8, fontSize=13).encode(text=alt.Text("diff_total:Q", format="+,.0f"), color=alt.value("#333"))
+    text = chart.mark_text(dy=-8, fontSize=13).encode(text=alt.Text("diff_total:Q", format="+,.0f"),
+                                                      color=alt.ColorValue("#333"))
     return style((chart + text).properties(height=320, title=title), lang)
