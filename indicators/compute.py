@@ -88,7 +88,8 @@ def youth_rate(ages: pd.DataFrame, youth: pd.DataFrame) -> pd.DataFrame:
     """
     a = ages.assign(year=pd.to_datetime(ages["ref_date"]).dt.year)
     wide = a.pivot_table(index=["area_code", "year"], columns="nationality", values="aged_15_29", aggfunc="sum")
-    japanese = wide["total"] - wide.get("foreign", 0.0).fillna(0.0)
+    wide = wide.reindex(columns=["total", "foreign"])  # a database may lack the age tables of these years
+    japanese = wide["total"] - wide["foreign"].fillna(0.0)
     y = youth.set_index(["area_code", "year"])["net_movers"]
     den = japanese.reindex(y.index)
     ok = den.notna() & y.notna()

@@ -44,7 +44,7 @@ def fetch(con) -> ind.IndicatorData:
     """All inputs of indicators.compute for every area of the database behind `con` (read-only connection).
 
     The projection is this app's (APP_SCENARIO) for every area with register age tables, in one call."""
-    from queries.projection_inputs import build_inputs
+    from queries.projection_inputs import NationalAgeTablesMissing, build_inputs
 
     flow_dates = _jan1(range(d.FLOW_YEARS[0], d.FLOW_YEARS[-1] + 2))
     totals = _dates(con, "indicators_totals", {d.POP_FROM, d.POP_TO, *flow_dates})
@@ -52,9 +52,13 @@ def fetch(con) -> ind.IndicatorData:
     ages = _dates(con, "indicators_ages", {d.AGE_DATE, *_jan1(d.FLOW_YEARS)})
     youth = _run(con, "indicators_youth", years=list(d.FLOW_YEARS))
     ipss = _run(con, "indicators_ipss", years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
-    inputs = build_inputs(con, base_year=d.APP_BASE)
-    result = pj.run(inputs, APP_SCENARIO)
-    app = ind.projection_facts(inputs.area_codes, result.years, result.total)
+    try:
+        inputs = build_inputs(con, base_year=d.APP_BASE)
+    except NationalAgeTablesMissing:  # no projection: its indicators are unavailable (NaN), the others stand
+        app = pd.DataFrame(columns=["area_code", "total_base", "total_to", "young_women_base", "young_women_to"])
+    else:
+        result = pj.run(inputs, APP_SCENARIO)
+        app = ind.projection_facts(inputs.area_codes, result.years, result.total)
     for f in (totals, ages):
         f["ref_date"] = pd.to_datetime(f["ref_date"])
     return ind.IndicatorData(totals=totals, flows=flows, ages=ages, youth=youth, ipss=ipss, app=app)

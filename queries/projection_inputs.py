@@ -36,6 +36,11 @@ FIRST_FULL_AGE_DATE = dt.date(2015, 1, 1)
 DEFAULT_WINDOWS: tuple[tuple[int, int], ...] = ((2015, 2020), (2016, 2021), (2017, 2022))
 
 
+class NationalAgeTablesMissing(ValueError):
+    """The database has no national ('00000') age tables on the dates the estimation needs (e.g. a database
+    built from a partial folder of official files): the national survival ratios cannot be estimated."""
+
+
 @dataclass(frozen=True)
 class AgeSexPanel:
     """Populations on several dates: japanese / foreign persons ``[D, A, 2, 19]`` (dates × areas × sex × age),
@@ -119,6 +124,8 @@ def build_inputs(con, *, base_year: int = 2020, windows=DEFAULT_WINDOWS, areas=N
     dates = [_jan1(y) for y in sorted(years)]
     want = None if areas is None else sorted(set(areas) | {NATION})
     panel = load_age_sex(con, dates, want)
+    if NATION not in panel.area_codes:
+        raise NationalAgeTablesMissing("no national ('00000') age tables in the database")
     nat = panel.area_codes.index(NATION)
 
     t1 = [panel.at(_jan1(a)) for a, _ in windows]
@@ -127,7 +134,7 @@ def build_inputs(con, *, base_year: int = 2020, windows=DEFAULT_WINDOWS, areas=N
     fo1, fo2 = panel.foreign[t1], panel.foreign[t2]
     both = panel.present[t1] & panel.present[t2]
     if not both[:, nat].all():
-        raise ValueError("national ('00000') age tables are missing for some window dates")
+        raise NationalAgeTablesMissing("national ('00000') age tables are missing for some window dates")
     survival = survival_from_ccr(jp1[:, nat], jp2[:, nat])
     nat_fccr = pooled_ccr(fo1[:, nat], fo2[:, nat])
 

@@ -239,6 +239,16 @@ def previous_db(tmp_path) -> Path:
     return out
 
 
+def test_partial_database_gets_the_indicators_it_can(previous_db):
+    """Without national age tables there is no projection: its indicators are unavailable, the rest stand."""
+    from queries.indicators import stored
+
+    with open_readonly(previous_db) as con:
+        values = stored(con)
+    assert values.loc["40203", "population"] == 300199
+    assert pd.isna(values.loc["40203", "app_change_2050"])
+
+
 def _assert_untouched(out: Path, digest: str) -> None:
     assert _digest(out) == digest
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name], "temporary files left next to the database"
