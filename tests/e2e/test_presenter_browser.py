@@ -22,14 +22,17 @@ def test_playlist_steps_with_the_keyboard(page, server):
     page.goto(server + "/?area=40203&presenter=1")
     wait_ready(page, "text=1 / 3")
     page.wait_for_selector("[data-testid=stSidebar]", state="hidden")  # presenter mode hides the sidebar
+    page.wait_for_selector(".st-key-pl_next button:enabled")  # its shortcut listens once the button is drawn
     page.keyboard.press("PageDown")
     page.wait_for_selector("h1:has-text('自然動態')")
     page.wait_for_selector("text=2 / 3")
+    page.wait_for_selector(".st-key-pl_right button:enabled")
     page.keyboard.press("ArrowRight")
     page.wait_for_selector("h1:has-text('将来人口推計')")
     wait_ready(page, "text=3 / 3")
     page.wait_for_selector("input[type=range][aria-label='合計特殊出生率の目標']")
     assert page.get_attribute("input[aria-label='合計特殊出生率の目標']", "value") == "1.8"
+    page.wait_for_selector(".st-key-pl_prev button:enabled")
     page.keyboard.press("PageUp")
     page.wait_for_selector("h1:has-text('自然動態')")
 
