@@ -98,9 +98,14 @@ def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title
     frame: area_code, name, `value`, period label. Unit given by `title`.
     """
     f = frame.assign(selected=frame["area_code"] == highlight)
+    # Room beyond the longest bars for their value labels (else they run into the area names or off the chart).
+    values = f[value].dropna()
+    lo, hi = min(0.0, values.min()) if len(values) else 0.0, max(0.0, values.max()) if len(values) else 0.0
+    pad = 0.15 * ((hi - lo) or 1.0)
+    domain = [float(lo - pad if lo < 0 else lo), float(hi + pad if hi > 0 else hi)]
     chart = alt.Chart(f).mark_bar().encode(
-        y=alt.Y("name:N", sort="-x", title=None),
-        x=alt.X(f"{value}:Q", title=title),
+        y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X(f"{value}:Q", title=title, scale=alt.Scale(domain=domain, nice=False)),
         color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("period_label:N", title=tr("period", lang)),
                  alt.Tooltip(f"{value}:Q", format=fmt, title=title)])
@@ -116,7 +121,7 @@ def small_multiples(frame: pd.DataFrame, value: str, highlight: str, lang: str, 
     f = frame.assign(selected=frame["area_code"] == highlight)
     chart = alt.Chart(f).mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:O", title=None),
-        y=alt.Y(f"{value}:Q", title=title),
+        y=alt.Y(f"{value}:Q", title=None),  # the chart title names the measure
         color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O", title=tr("year_cy", lang)),
                  alt.Tooltip(f"{value}:Q", format=".2f", title=title)],
