@@ -58,7 +58,7 @@ with c1:
 with c2:
     as_of = st.selectbox(t("kpi_as_of"), options, format_func=lambda p: periods.text(p, lang),
                          key=state.url_widget("asof", options, as_of_default))
-graded = kq.graded(plan_id, rule, as_of, values)
+graded = kq.view(plan_id, rule, as_of, lang=lang)["graded"]
 goal_keys = list(dict.fromkeys(graded.apply(kq.goal_key, axis=1)))
 departments = sorted({d for d in graded["department"] if isinstance(d, str)})
 c3, c4 = st.columns(2)
@@ -71,11 +71,12 @@ with c4:
 for k in ("plan", "rule", "asof", "goal", "dept"):
     state.write_url(k)
 st.caption(t("rule_help_" + rule))
-shown = kq.filtered(graded, goals, depts)
+v = kq.view(plan_id, rule, as_of, goals, depts, lang)
+shown = v["shown"]
 if shown.empty:
     st.info(t("kpi_no_kpis"))
     st.stop()
-table = kq.display(shown, rule, lang)
+table = v["table"]
 labels = kcharts.grade_labels(rule, lang)
 COLUMNS = {
     "goal": t("kpi_col_goal"), "level": t("kpi_col_level"), "kpi": st.column_config.TextColumn(t("kpi_col_kpi"), width="large"),
@@ -92,8 +93,7 @@ COLUMNS = {
 # ---------------------------------------------------------------- one page for the 推進会議
 with st.container(border=True):
     st.subheader(t("kpi_summary_title", plan=names[plan_id], as_of=periods.text(as_of, lang)))
-    counts = kq.counts(shown, lang)
-    total = kq.summary(shown)
+    counts, total = v["counts"], v["summary"]
     if int(total["n"]):
         m = st.columns(5)
         m[0].metric(t("kpi_n"), int(total["n"]), border=True)
@@ -106,7 +106,7 @@ with st.container(border=True):
                                         "short": labels["short"], "other": labels["other"],
                                         "ungraded": t("kpi_grade_none"), "numeric": t("kpi_col_numeric")}),
                  hide_index=True)
-        chart(kcharts.grade_counts, kq.grade_bars(shown, lang), rule, lang)
+        chart(kcharts.grade_counts, v["grade_bars"], rule, lang)
     targets = table[shown["level"].ne("kpi").to_numpy()]
     if not targets.empty:
         st.markdown(f"**{t('kpi_targets_title')}**")
@@ -133,7 +133,7 @@ st.dataframe(table, hide_index=True, width="stretch", row_height=44, height=44 *
              column_order=["goal", "kpi", "grade", "progress", "trend", "actual", "target", "baseline", "reason", "origin",
                            "department", "recorded", "note"], column_config=COLUMNS)
 download_csv(table.drop(columns=["trend", "latest", "latest_origin", "pending"]), plan_id, as_of, rule, key="dl_kpi_table")
-chart(kcharts.progress_bars, kq.progress_frame(shown, table), rule, lang)
+chart(kcharts.progress_bars, v["progress"], rule, lang)
 
 kpis = shown["kpi_id"].tolist()
 if st.session_state.get("kpi") not in kpis:  # the filters left the chosen indicator out
@@ -151,7 +151,7 @@ st.caption(t("kpi_detail_note", link=kq.link_text(row, lang)))
 # ---------------------------------------------------------------- entering actuals
 st.subheader(t("kpi_edit_title"))
 st.caption(t("kpi_edit_help"))
-origins = {o: t(f"kpi_origin_{o}", source="").rstrip(": ") for o in ("published", "user", "linked")}
+origins = kq.origin_labels(lang)
 base = sheet.editor_frame(defs[defs["kpi_id"].isin(kpis)], values, kq.published(plan_id), as_of,
                           dict(zip(table["kpi_id"], table["goal"])), origins)
 cols = {"kpi_id": None, "goal": t("kpi_col_goal"), "kpi": t("kpi_col_kpi"), "unit": t("kpi_col_unit"),
@@ -180,7 +180,7 @@ st.caption(t("kpi_userdb", path=sheet.user_db_path(), n=len(user)))
 # ---------------------------------------------------------------- the KPI sheet
 st.subheader(t("kpi_io_title"))
 st.caption(t("kpi_io_help"))
-out = sheet.sheet_frame(defs, values, names[plan_id], lang, fill=as_of, origin_labels=origins)
+out = kq.sheet(plan_id, as_of, lang)
 d1, d2, d3 = st.columns(3)
 with d1:
     sheets = {sheet.SHEET_NAME[lang]: out, t("kpi_sheet_list"): kq.definitions_sheet(defs, lang)}

@@ -95,6 +95,46 @@ def graded(plan_id: str, rule: str, as_of: str, values: pd.DataFrame | None = No
     return tracker.table(definitions(plan_id), values, rule, as_of)
 
 
+def view(plan_id: str, rule: str, as_of: str, goals=(), departments=(), lang: str = "ja") -> dict:
+    """Everything the tracker page shows of a plan at one evaluation period, cached until the database or the
+    user database changes (the page reruns on every click; grading and shaping take ~100 ms of pandas):
+    graded (every KPI), shown (after the goal/department filters), and for a non-empty selection table (display),
+    counts, summary, grade_bars and progress (progress_frame)."""
+    return _view(plan_id, rule, as_of, tuple(goals), tuple(departments), lang, db.cache_key(), _user_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _view(plan_id: str, rule: str, as_of: str, goals: tuple, departments: tuple, lang: str, db_key: tuple,
+          user_key: tuple) -> dict:
+    every = graded(plan_id, rule, as_of)
+    shown = filtered(every, list(goals), list(departments))
+    out = {"graded": every, "shown": shown}
+    if not shown.empty:
+        table = display(shown, rule, lang)
+        out |= {"table": table, "counts": counts(shown, lang), "summary": summary(shown),
+                "grade_bars": grade_bars(shown, lang), "progress": progress_frame(shown, table)}
+    return out
+
+
+def origin_labels(lang: str) -> dict:
+    """Origin code ('published', 'user', 'linked') -> its short label in `lang` (the sheets' 区分 column)."""
+    return {o: _tr(f"kpi_origin_{o}", lang, source="").rstrip(": ") for o in ("published", "user", "linked")}
+
+
+def sheet(plan_id: str, as_of: str, lang: str) -> pd.DataFrame:
+    """The plan's KPI sheet in `lang` with a row to fill for `as_of` (loaders.kpi.sheet_frame), cached like view()."""
+    return _sheet(plan_id, as_of, lang, db.cache_key(), _user_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _sheet(plan_id: str, as_of: str, lang: str, db_key: tuple, user_key: tuple) -> pd.DataFrame:
+    from loaders.kpi import sheet_frame
+
+    p = plan(plan_id)
+    return sheet_frame(definitions(plan_id), merged(plan_id), p["plan"] if lang == "ja" else p["plan_en"], lang,
+                       fill=as_of, origin_labels=origin_labels(lang))
+
+
 def evaluation_periods(plan_id: str, values: pd.DataFrame | None = None) -> tuple[list[str], str]:
     """(fiscal years selectable as the evaluation period, the default one)."""
     values = merged(plan_id) if values is None else values
