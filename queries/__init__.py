@@ -66,9 +66,17 @@ def published_vs_official(area: str) -> pd.DataFrame:
     return query("published_vs_official", area=area)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _sources(key: tuple) -> pd.DataFrame:
+    return db.run("sources").set_index("source_id")
+
+
 def sources() -> pd.DataFrame:
-    """The sources table (publisher, title, table, retrieval date, licence) indexed by source_id."""
-    return query("sources").set_index("source_id")
+    """The sources table (publisher, title, table, retrieval date, licence) indexed by source_id.
+
+    One frame per database file shared by all sessions (read it, never mutate it): captions look it up
+    several times per run, and a cached copy plus set_index each time was ~1 ms a call."""
+    return _sources(db.cache_key())
 
 
 def build_info() -> dict:
@@ -104,6 +112,12 @@ def latest_flow(series: pd.DataFrame, value: str) -> dict | None:
 
 
 def headline(area: str) -> dict:
+    """Figures of the overview cards for `area` (computed once per database and area; see _headline)."""
+    return _headline(db.cache_key(), area)
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _headline(key: tuple, area: str) -> dict:
     """Figures of the overview cards for `area`.
 
     Returns dict with keys population (dict: date, total, prev_total, japanese, foreign, foreign_share,

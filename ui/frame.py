@@ -69,9 +69,23 @@ def area_label(row) -> str:
     return f"{row['name_ja']}{pref} {kana} {en} {row['area_code']}".replace("  ", " ").strip()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _labels(areas: pd.DataFrame) -> dict[str, str]:
-    return {r["area_code"]: area_label(r) for r in areas.to_dict("records")}
+@dataclass(frozen=True)
+class _Picker:
+    """The area picker's data, built once per database file and shared by all sessions (read-only)."""
+
+    areas: pd.DataFrame  # queries.areas()
+    codes: list[str]
+    labels: dict[str, str]  # area_code -> area_label
+    position: dict[str, int]  # area_code -> row of `areas`
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _picker(db_key: tuple) -> _Picker:
+    # Keyed by the database identity, not by the areas frame: hashing ~2,000 rows cost ~4 ms on every run.
+    areas = queries.areas()
+    codes = areas["area_code"].tolist()
+    return _Picker(areas, codes, {r["area_code"]: area_label(r) for r in areas.to_dict("records")},
+                   {c: i for i, c in enumerate(codes)})
 
 
 def _on_area_change() -> None:
@@ -95,21 +109,20 @@ def frame() -> View:
     st.session_state["_main_chart"] = None
     st.session_state["_export_n"] = 0
     state.init()
-    areas = queries.areas()
-    codes = areas["area_code"].tolist()
-    if state.get("area") not in codes:
+    picker = _picker(queries.db.cache_key())
+    areas, codes, labels = picker.areas, picker.codes, picker.labels
+    if state.get("area") not in picker.position:
         fallback = state.DEFAULTS["area"] if state.DEFAULTS["area"] in codes else codes[0]
         st.warning(t("unknown_area", code=state.get("area"),
                      name=areas.loc[areas["area_code"] == fallback, "name_ja"].iat[0]))
         state.set("area", fallback)
-    labels = _labels(areas)
     with st.sidebar:
         st.markdown(f"### {t('app_title')}")
         for path, key, icon in PAGES:
             if (ROOT / path).exists():  # a page listed before its file exists would break every page
                 st.page_link(path, label=t(key), icon=icon)
         st.divider()
-        st.selectbox(t("area"), codes, index=codes.index(state.get("area")), format_func=labels.get,
+        st.selectbox(t("area"), codes, index=picker.position[state.get("area")], format_func=labels.get,
                      key="_w_area", on_change=_on_area_change)
         st.segmented_control(t("language"), LANGS, default=lang(), key="_w_lang", on_change=_on_lang_change,
                              format_func={"ja": "日本語", "en": "English"}.get, required=True)
@@ -123,7 +136,7 @@ def frame() -> View:
     state.sync_url()
     if state.get("presenter"):
         presenter_bar(page)
-    row = areas.loc[areas["area_code"] == state.get("area")].iloc[0]
+    row = areas.iloc[picker.position[state.get("area")]]  # a copy: the shared frame is not touched
     return View(area=row, lang=lang(), presenter=bool(state.get("presenter")))
 
 
@@ -147,12 +160,15 @@ def caption(source_ids, unit_key: str, period_key: str, note: str | None = None)
 
 
 def export_buttons(spec: dict, source_line: str) -> None:
-    """PNG and SVG of a chart with its title, source and date stamped on the image (made on click)."""
+    """PNG and SVG of a chart with its title, source and date stamped on the image (made on click).
+
+    The stamped copy of the spec (a deep copy) is made on click too, not on every run."""
     title = spec.get("title") if isinstance(spec.get("title"), str) else t("app_title")
-    image = export.stamped(spec, title, [source_line, t("exported_on", date=export.today())])
+    lines = [source_line, t("exported_on", date=export.today())]
     n = st.session_state["_export_n"] = st.session_state.get("_export_n", 0) + 1  # unique keys within a run
     with st.popover(t("export_image"), icon=":material/image:"):
-        st.download_button("PNG", lambda: export.png(image), file_name=safe_filename(title, ext="png"), mime="image/png",
-                           key=f"png_{n}", on_click="ignore")
-        st.download_button("SVG", lambda: export.svg(image), file_name=safe_filename(title, ext="svg"), mime="image/svg+xml",
-                           key=f"svg_{n}", on_click="ignore")
+        st.download_button("PNG", lambda: export.png(export.stamped(spec, title, lines)),
+                           file_name=safe_filename(title, ext="png"), mime="image/png", key=f"png_{n}", on_click="ignore")
+        st.download_button("SVG", lambda: export.svg(export.stamped(spec, title, lines)),
+                           file_name=safe_filename(title, ext="svg"), mime="image/svg+xml", key=f"svg_{n}",
+                           on_click="ignore")
