@@ -12,8 +12,6 @@ import json
 import pandas as pd
 import streamlit as st
 from altair.utils.schemapi import disable_debug_mode
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
-from streamlit.elements.vega_charts import _is_geojson_or_topojson_payload
 
 # Altair's debug mode validates every schema object as it is created (for better tracebacks while writing a
 # chart); in the served app that is ~15% of building a chart. Specs are validated by the tests (`to_dict()`).
@@ -21,21 +19,9 @@ disable_debug_mode()
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _spec(module: str, name: str, *args) -> tuple[dict, dict]:
-    """The chart's Vega-Lite dict and its inline datasets as the Arrow IPC bytes st.vega_lite_chart sends.
-
-    Streamlit converts every inline dataset (records -> DataFrame -> Arrow) on each call; a spec from this cache
-    has the same records every time, so the bytes (made by the same Streamlit function) are cached with it."""
+def _spec(module: str, name: str, *args) -> dict:
     builder = getattr(importlib.import_module(module), name)
-    spec = builder(*args).to_dict(validate=False)  # builders are schema-validated in tests
-    return spec, _wire_datasets(spec)
-
-
-def _wire_datasets(spec: dict) -> dict:
-    """spec["datasets"] with each table replaced by its Arrow bytes, exactly as st.vega_lite_chart would convert it
-    (GeoJSON/TopoJSON left in the spec, as Streamlit does)."""
-    return {k: v if _is_geojson_or_topojson_payload(v) else convert_anything_to_arrow_bytes(v)
-            for k, v in spec.get("datasets", {}).items()}
+    return builder(*args).to_dict(validate=False)  # builders are schema-validated in tests
 
 
 PRESENTER_CONFIG = {"axis": {"labelFontSize": 18, "titleFontSize": 20}, "legend": {"labelFontSize": 18, "titleFontSize": 18},
@@ -64,10 +50,9 @@ def chart(builder, *args, key: str | None = None, main: bool = False) -> None:
 
     The first chart of a page (or the one with main=True) is the page's main chart: the one a playlist
     and a handout show."""
-    spec, wire = _spec(builder.__module__, builder.__name__, *args)
-    spec = _for_screen(spec)
-    _remember(spec, main)  # the plain spec (records), for image export and playlists
-    st.vega_lite_chart(spec={**spec, "datasets": wire} if wire else spec, key=key, width="stretch")
+    spec = _for_screen(_spec(builder.__module__, builder.__name__, *args))
+    _remember(spec, main)
+    st.vega_lite_chart(spec=spec, key=key, width="stretch")
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
