@@ -100,27 +100,35 @@ def comparison_lines(area: str, summary: pd.DataFrame) -> pd.DataFrame:
     this app's trend baseline and scenario, IPSS 2018 and the city's published projections.
 
     Returns year, persons, series ('actual', 'app_baseline', 'app_scenario', 'ipss', 'city_baseline',
-    'city_improved'), source_id.
+    'city_improved'), source_id. The actuals and published lines are read once per area (a slider move only
+    brings a new scenario).
     """
+    actual, published_lines = _fixed_lines(area, db.cache_key())
+    app = [pd.DataFrame({"year": summary["year"], "persons": summary["baseline_total"], "series": "app_baseline",
+                         "source_id": "juki_age"}),
+           pd.DataFrame({"year": summary["year"], "persons": summary["total"], "series": "app_scenario",
+                         "source_id": "juki_age"})]
+    return pd.concat([actual, *app, published_lines], ignore_index=True).astype({"year": int, "persons": float})
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _fixed_lines(area: str, db_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(register actuals on 1 January, the published projections' totals) in comparison_lines' columns."""
     from queries import population_trend
 
     act = population_trend(area)
     act = act[(act["nationality"] == "total") & (pd.to_datetime(act["ref_date"]).dt.month == 1)]
-    parts = [pd.DataFrame({"year": pd.to_datetime(act["ref_date"]).dt.year, "persons": act["persons"],
-                           "series": "actual", "source_id": act["source_id"]}),
-             pd.DataFrame({"year": summary["year"], "persons": summary["baseline_total"], "series": "app_baseline",
-                           "source_id": "juki_age"}),
-             pd.DataFrame({"year": summary["year"], "persons": summary["total"], "series": "app_scenario",
-                           "source_id": "juki_age"})]
+    actual = pd.DataFrame({"year": pd.to_datetime(act["ref_date"]).dt.year, "persons": act["persons"],
+                           "series": "actual", "source_id": act["source_id"]})
     pub = published(area)
     pub = pub[(pub["age_group"] == "total") & (pub["nationality"] == "total")]
     names = {("ipss_2018", "baseline"): "ipss", ("kurume_vision_2025", "baseline"): "city_baseline",
              ("kurume_vision_2025", "improved"): "city_improved"}
-    for (source, scenario), g in pub.groupby(["source", "scenario"]):
-        if (source, scenario) in names:
-            parts.append(pd.DataFrame({"year": g["year"], "persons": g["persons"], "series": names[(source, scenario)],
-                                       "source_id": g["source_id"]}))
-    return pd.concat(parts, ignore_index=True).astype({"year": int, "persons": float})
+    parts = [pd.DataFrame({"year": g["year"], "persons": g["persons"], "series": names[(source, scenario)],
+                           "source_id": g["source_id"]})
+             for (source, scenario), g in pub.groupby(["source", "scenario"]) if (source, scenario) in names]
+    published_lines = pd.concat(parts, ignore_index=True) if parts else actual.iloc[:0]
+    return actual, published_lines
 
 
 def residual_migration(area: str, base_year: int = 2020) -> pd.DataFrame | None:
