@@ -317,10 +317,7 @@ def _estat_code(file: str, rows: list[list], h: int, sheet: str | None, meta: di
         r = rows[i]
         if not _nonempty(r):
             continue
-        if len(r) < width and i == len(rows) - 1:
-            raise _err(file, f"最終行の列が足りません（{len(r)} / {width} 列）。ファイルが途中で切れている可能性があります。",
-                       f"the last line has {len(r)} of {width} columns; the file may be truncated.", sheet=sheet,
-                       row=i + 1, column=letter(len(r)))
+        _check_not_truncated(file, sheet, rows, i, width)
         if len(r) != width and len(_nonempty(r)) > 1:
             raise _err(file, f"列の数が見出しと違います（{len(r)} 列、見出しは {width} 列）。",
                        f"the line has {len(r)} columns, the header {width}.", sheet=sheet, row=i + 1)
@@ -463,6 +460,15 @@ def _parse(file: str, data: bytes, tidy_columns: dict[str, str]) -> Parsed:
     return Parsed(file, kind, enc, layout, grid, meta=meta, sheet=sheet, header_row=h + 1, dims=dims, records=recs)
 
 
+def _check_not_truncated(file, sheet, rows, i: int, width: int) -> None:
+    """A last data line shorter than the header means a half-written file: refuse it, naming row and column."""
+    r = rows[i]
+    if len(r) < width and i == len(rows) - 1:
+        raise _err(file, f"最終行の列が足りません（{len(r)} / {width} 列）。ファイルが途中で切れている可能性があります。",
+                   f"the last line has {len(r)} of {width} columns; the file may be truncated.", sheet=sheet,
+                   row=i + 1, column=letter(len(r)))
+
+
 def _tidy(file, kind, enc, sheet, rows, h, mapped, grid, meta) -> Parsed:
     width = len(rows[h])
     body = []
@@ -470,10 +476,7 @@ def _tidy(file, kind, enc, sheet, rows, h, mapped, grid, meta) -> Parsed:
         r = rows[i]
         if not _nonempty(r):
             continue
-        if len(r) < width and i == len(rows) - 1:
-            raise _err(file, f"最終行の列が足りません（{len(r)} / {width} 列）。ファイルが途中で切れている可能性があります。",
-                       f"the last line has {len(r)} of {width} columns; the file may be truncated.", sheet=sheet,
-                       row=i + 1, column=letter(len(r)))
+        _check_not_truncated(file, sheet, rows, i, width)
         if len(r) > width and any(norm(v) for v in r[width:]):
             raise _err(file, f"列の数が見出しより多くなっています（{len(r)} 列、見出しは {width} 列）。",
                        f"the line has more columns ({len(r)}) than the header ({width}).", sheet=sheet, row=i + 1,

@@ -8,27 +8,13 @@ import queries
 from charts import indicators as icharts
 from queries import indicators as qi
 from ui.download import csv_bytes, download_csv, safe_filename
+from ui.state import start, to_url
 from ui.frame import caption, frame
 from ui.i18n import t
 from ui.show import chart, chart_data
 
 view = frame()
 code, lang = view.code, view.lang
-
-
-def start(key: str, allowed, default) -> None:
-    """Page-local view state from ?key= on the page's first run (as on the migration map page)."""
-    if st.session_state.get(key) not in allowed:
-        url = st.query_params.get(key)
-        st.session_state[key] = url if key not in st.session_state and url in allowed else default
-
-
-def to_url(**values) -> None:
-    for key, value in values.items():
-        if value is None:
-            st.query_params.pop(key, None)
-        elif st.query_params.get(key) != str(value):
-            st.query_params[key] = str(value)
 
 
 def fmt(value, key: str) -> str:

@@ -6,28 +6,12 @@ import queries
 from charts import maps as mcharts
 from queries import maps as qm
 from ui.download import download_csv
+from ui.state import start, to_url
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, fmt_period, t
 
 view = frame()
 code, lang, kind = view.code, view.lang, view.area["kind"]
-
-
-def start(key: str, allowed, default) -> None:
-    """Page-local view state: a widget starts from ?key= of the URL on the page's first run (bind="query-params"
-    would put the translated label in the URL), and falls back to `default` when its value is not offered."""
-    if st.session_state.get(key) not in allowed:
-        url = st.query_params.get(key)
-        st.session_state[key] = url if key not in st.session_state and url in allowed else default
-
-
-def to_url(**values) -> None:
-    """Write the page's widget values to the address bar so a copied link restores the view."""
-    for key, value in values.items():
-        if value is None:
-            st.query_params.pop(key, None)
-        elif st.query_params.get(key) != str(value):
-            st.query_params[key] = str(value)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -76,3 +76,20 @@ def write_url(key: str) -> None:
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = str(value)
+
+
+def start(key: str, allowed, default) -> None:
+    """Page-local view state: a widget keyed `key` starts from ?key= of the URL on the page's first run and falls
+    back to `default` whenever its value is no longer offered (e.g. after the area changed)."""
+    if st.session_state.get(key) not in allowed:
+        url = st.query_params.get(key)
+        st.session_state[key] = url if key not in st.session_state and url in allowed else default
+
+
+def to_url(**values) -> None:
+    """Write page widget values to the address bar (None removes the key) so a copied link restores the view."""
+    for key, value in values.items():
+        if value is None:
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)
