@@ -1,4 +1,4 @@
-"""Import of official files uploaded by a user into a separate user database (data/user/imports.duckdb).
+"""Import of official files uploaded by a user into the user store (store.user; never the official database).
 
     parsed = importer_read.parse(name, data, TIDY_COLUMNS)    # encoding, file type, layout (importer_read)
     prepared = prepare(parsed, known_codes, Options(...))     # mapping to project tables + validation
@@ -20,12 +20,8 @@ transaction: any error rolls it back and earlier imports are untouched. A key al
 """
 from __future__ import annotations
 
-import os
 import re
 import tempfile
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -40,14 +36,12 @@ from loaders.build import period_end
 from loaders.errors import LoaderError
 from loaders.importer_read import Parsed, norm, parse
 from loaders.parse import parse_number, wareki_to_year
+from store import user as user_store
+from store.user import UserStore
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).with_name("schema.sql")
-USER_DB_ENV = "POPDASH_USER_DB"
 MAX_COUNT = 1_000_000_000  # persons/events: far above Japan's population; larger is a unit or typing error
-_USER_CONFIG = {"enable_external_access": False, "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False}
-_LOCK = threading.RLock()
 
 
 # ---------------------------------------------------------------- project tables a file can be mapped to
@@ -1021,39 +1015,10 @@ def read_and_prepare(name: str, data: bytes, known: pd.DataFrame, options: Optio
     return parsed, prepare(parsed, known, options)
 
 
-# ---------------------------------------------------------------- the user database
+# ---------------------------------------------------------------- the user store (store.user owns the file)
 
-def user_db_path() -> Path:
-    """Where imports are kept: $POPDASH_USER_DB, else data/user/imports.duckdb (gitignored, never the official file)."""
-    env = os.environ.get(USER_DB_ENV)
-    return Path(env) if env else ROOT / "data" / "user" / "imports.duckdb"
-
-
-@contextmanager
-def open_user(read_only: bool = True, path: Path | None = None):
-    """A connection to the user database (None when it does not exist yet and read_only). One at a time per
-    process (a DuckDB file takes one configuration per process); retries briefly while another process (the SQL
-    console's sandbox) holds it."""
-    path = Path(path or user_db_path())
-    with _LOCK:
-        if read_only and not path.exists():
-            yield None
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        config = dict(_USER_CONFIG, **({"lock_configuration": True} if read_only else {}))
-        for attempt in range(30):
-            try:
-                con = duckdb.connect(str(path), read_only=read_only, config=config)
-                break
-            except duckdb.IOException:
-                if attempt == 29:
-                    raise LoaderError(str(path.name), "利用者データベースが使用中です。少し待ってからやり直してください。",
-                                      "the user database is busy; try again in a moment.") from None
-                time.sleep(0.1)
-        try:
-            yield con
-        finally:
-            con.close()
+def _store(path: Path | None = None) -> UserStore:
+    return UserStore(path) if path is not None else user_store.default()
 
 
 def _ensure_schema(con) -> None:
@@ -1067,7 +1032,7 @@ def _ensure_schema(con) -> None:
 
 
 def append(prepared: Prepared, source: dict[str, str], path: Path | None = None) -> int:
-    """Append the prepared rows to the user database in one transaction; returns the new import id.
+    """Append the prepared rows to the user store in one transaction; returns the new import id.
 
     source: publisher, title, table_id, url, retrieved (YYYY-MM-DD), licence, note — stored with the import and
     shown as the source of its rows. A key (table keys + orig_source_id) already present from an earlier import
@@ -1077,23 +1042,17 @@ def append(prepared: Prepared, source: dict[str, str], path: Path | None = None)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", retrieved):
         raise LoaderError(prepared.file, "取得日（YYYY-MM-DD）を入力してください。", "enter the retrieval date (YYYY-MM-DD).",
                           column="retrieved")
-    with open_user(read_only=False, path=path) as con:
+    with _store(path).writing() as con:
         _ensure_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
-            for table, frame in prepared.tables.items():
-                _insert(con, table, frame, import_id, prepared.file)
-            summary = ", ".join(f"{t}:{len(f)}" for t, f in prepared.tables.items())
-            con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [import_id, prepared.file, prepared.sha256, prepared.layout, prepared.encoding, summary,
-                         prepared.rows, datetime.now(timezone.utc).replace(tzinfo=None),
-                         *(str(source.get(k, "") or "") for k in ("publisher", "title", "table_id", "url")), retrieved,
-                         *(str(source.get(k, "") or "") for k in ("licence", "note"))])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
+        for table, frame in prepared.tables.items():
+            _insert(con, table, frame, import_id, prepared.file)
+        summary = ", ".join(f"{t}:{len(f)}" for t, f in prepared.tables.items())
+        con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [import_id, prepared.file, prepared.sha256, prepared.layout, prepared.encoding, summary,
+                     prepared.rows, datetime.now(timezone.utc).replace(tzinfo=None),
+                     *(str(source.get(k, "") or "") for k in ("publisher", "title", "table_id", "url")), retrieved,
+                     *(str(source.get(k, "") or "") for k in ("licence", "note"))])
     return int(import_id)
 
 
@@ -1117,28 +1076,24 @@ def _insert(con, table: str, frame: pd.DataFrame, import_id: int, file: str) -> 
         con.unregister("incoming")
 
 
+IMPORT_LIST_COLUMNS = ["import_id", "file_name", "layout", "tables", "rows", "imported_at", "publisher", "title",
+                       "table_id", "url", "retrieved", "licence", "note"]
+
+
 def list_imports(path: Path | None = None) -> pd.DataFrame:
     """Imports so far: import_id, file_name, tables (table:rows), rows, imported_at, publisher, title, retrieved …"""
-    with open_user(read_only=True, path=path) as con:
+    with _store(path).reading() as con:
         if con is None or not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'imports'").fetchall()[0][0]:
-            return pd.DataFrame(columns=["import_id", "file_name", "layout", "tables", "rows", "imported_at", "publisher",
-                                         "title", "table_id", "url", "retrieved", "licence", "note"])
-        return con.execute("SELECT import_id, file_name, layout, tables, rows, imported_at, publisher, title, table_id, "
-                           "url, retrieved, licence, note FROM imports ORDER BY import_id").df()
+            return pd.DataFrame(columns=IMPORT_LIST_COLUMNS)
+        return con.execute(f"SELECT {', '.join(IMPORT_LIST_COLUMNS)} FROM imports ORDER BY import_id").df()
 
 
 def delete_import(import_id: int, path: Path | None = None) -> int:
     """Remove one import (its rows in every table and its entry), in one transaction. Returns rows removed."""
     removed = 0
-    with open_user(read_only=False, path=path) as con:
+    with _store(path).writing() as con:
         _ensure_schema(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for table in table_columns():
-                removed += con.execute(f'DELETE FROM "{table}" WHERE import_id = ?', [int(import_id)]).fetchall()[0][0]
-            con.execute("DELETE FROM imports WHERE import_id = ?", [int(import_id)])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        for table in table_columns():
+            removed += con.execute(f'DELETE FROM "{table}" WHERE import_id = ?', [int(import_id)]).fetchall()[0][0]
+        con.execute("DELETE FROM imports WHERE import_id = ?", [int(import_id)])
     return removed

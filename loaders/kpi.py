@@ -1,10 +1,6 @@
-"""KPI actuals entered by officials: the KPI sheet (xlsx / CSV) and the small user database they are saved in.
-
-The app's population database is read-only by design, so edits live in a separate DuckDB file:
-`data/user/kpi.duckdb`, or the path in the environment variable POPDASH_USER_DB. Every save validates first, then
-writes a complete new file next to the old one and swaps it in with os.replace — a failed or rejected save leaves
-the previous file byte for byte as it was. Each save is also appended to a history table (nothing is overwritten
-without a trace).
+"""KPI actuals entered by officials: the KPI sheet (xlsx / CSV) and the in-page editor — reading, validating and
+writing sheets. The values are saved in the user store (store.user: row by row, with history); this module never
+opens a database.
 
 The sheet: one row per KPI and period. Columns (headers in Japanese or English, both accepted on import):
 kpi_id, period, value (実績値), note (備考), judgement (評価: ○ △ × for text actuals); the other columns
@@ -16,26 +12,23 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import threading
 import unicodedata
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import NoReturn
+from zoneinfo import ZoneInfo
 
-import duckdb
 import pandas as pd
 
 from kpi import periods
 from loaders.errors import LoaderError
 from loaders.files import csv_frame, decode_text
+from loaders.importer_read import letter
 from loaders.parse import MISSING_MARKS, parse_number, wareki_to_year
 
 ROOT = Path(__file__).resolve().parents[1]
-USER_DB_ENV = "POPDASH_USER_DB"
 VALUE_FIELDS = ["kpi_id", "period", "value", "value_text", "note", "judgement"]
-_LOCK = threading.Lock()
 
 #: Sheet columns: internal name -> header per language. The first five are imported.
 HEADERS = {
@@ -51,10 +44,13 @@ HEADERS = {
     "department": {"ja": "担当課", "en": "department"},
     "target": {"ja": "目標値", "en": "target"},
     "origin": {"ja": "区分", "en": "origin"},
+    "exported_at": {"ja": "出力日時", "en": "exported at"},
 }
 SHEET_ORDER = ["kpi_id", "plan", "goal", "kpi", "unit", "department", "target", "period", "value", "note", "judgement",
-               "origin"]
+               "origin", "exported_at"]
 IMPORTED = ["kpi_id", "period", "value", "note", "judgement"]
+#: Time zone of the export stamp an official reads in the sheet (stored values keep UTC).
+SHEET_TZ = ZoneInfo("Asia/Tokyo")
 REQUIRED = ["kpi_id", "period", "value"]
 SHEET_NAME = {"ja": "実績", "en": "values"}
 _JUDGEMENTS = {"○": "○", "〇": "○", "◯": "○", "△": "△", "×": "×", "✕": "×", "x": "×", "X": "×"}
@@ -62,104 +58,18 @@ _DONE = {"実施": 1.0, "実施済": 1.0, "済": 1.0, "完了": 1.0, "1": 1.0, "
 _FORMULA = ("=", "+", "-", "@")
 
 
-# ---------------------------------------------------------------- the user database
-
-def user_db_path() -> Path:
-    """Where user-entered KPI values are kept: $POPDASH_USER_DB, else data/user/kpi.duckdb."""
-    env = os.environ.get(USER_DB_ENV)
-    return Path(env) if env else ROOT / "data" / "user" / "kpi.duckdb"
-
-
-class UserStore:
-    """The user database file (see module docstring). Tables:
-    kpi_user_values (kpi_id, period, value DOUBLE, value_text, note, judgement, saved_at TIMESTAMP) — one row per
-    KPI and period; kpi_user_history (the same plus action 'set'/'clear' and batch) — every save appended."""
-
-    COLUMNS = VALUE_FIELDS + ["saved_at"]
-
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path is not None else user_db_path()
-
-    def _read(self, table: str) -> pd.DataFrame:
-        if not self.path.exists():
-            return pd.DataFrame(columns=self.COLUMNS + (["action", "batch"] if table.endswith("history") else []))
-        con = duckdb.connect(str(self.path), read_only=True)
-        try:
-            return con.execute(f"SELECT * FROM {table} ORDER BY ALL").df()  # table names are constants here
-        finally:
-            con.close()
-
-    def read(self) -> pd.DataFrame:
-        """All user-entered values: kpi_id, period, value, value_text, note, judgement, saved_at."""
-        with _LOCK:
-            return self._read("kpi_user_values")
-
-    def history(self) -> pd.DataFrame:
-        """Every value ever saved or cleared, with action and batch number."""
-        with _LOCK:
-            return self._read("kpi_user_history")
-
-    def save(self, rows: pd.DataFrame, clear: list[tuple[str, str]] | None = None) -> int:
-        """Upsert validated `rows` (VALUE_FIELDS) and remove the (kpi_id, period) pairs in `clear`, atomically.
-
-        Returns the number of rows written or cleared. The whole file is rewritten to a temporary file and swapped
-        in with os.replace, so readers see the old or the new state, never a mix, and a failure keeps the old file.
-        """
-        clear = list(clear or [])
-        if rows.empty and not clear:
-            return 0
-        with _LOCK:
-            values = self._read("kpi_user_values")
-            history = self._read("kpi_user_history")
-            now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-            batch = int(history["batch"].max()) + 1 if not history.empty else 1
-            new = rows.reindex(columns=VALUE_FIELDS).assign(saved_at=now)
-            keys = set(zip(new["kpi_id"], new["period"])) | set(clear)
-            keep = values[[k not in keys for k in zip(values["kpi_id"], values["period"])]]
-            values = pd.concat([keep, new], ignore_index=True) if not keep.empty else new
-            cleared = pd.DataFrame([{"kpi_id": k, "period": p, "saved_at": now} for k, p in clear],
-                                   columns=self.COLUMNS)
-            log = pd.concat([new.assign(action="set"), cleared.assign(action="clear")], ignore_index=True)
-            history = pd.concat([history, log.assign(batch=batch)], ignore_index=True) if not history.empty \
-                else log.assign(batch=batch)
-            self._write(values, history)
-        return len(new) + len(clear)
-
-    def _write(self, values: pd.DataFrame, history: pd.DataFrame) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.tmp{os.getpid()}")
-        tmp.unlink(missing_ok=True)
-        cols = ("kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value DOUBLE, value_text VARCHAR, note VARCHAR, "
-                "judgement VARCHAR, saved_at TIMESTAMP")
-        try:
-            con = duckdb.connect(str(tmp))
-            con.execute(f"CREATE TABLE kpi_user_values ({cols}, PRIMARY KEY (kpi_id, period))")
-            con.execute(f"CREATE TABLE kpi_user_history ({cols}, action VARCHAR, batch INTEGER)")
-            for name, frame, extra in (("kpi_user_values", values, []), ("kpi_user_history", history, ["action", "batch"])):
-                f = frame.reindex(columns=self.COLUMNS + extra).astype(object).where(frame.reindex(
-                    columns=self.COLUMNS + extra).notna(), None)
-                con.register("frame_view", f)
-                con.execute(f"INSERT INTO {name} SELECT * FROM frame_view")
-                con.unregister("frame_view")
-            con.execute("CHECKPOINT")
-            con.close()
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
-            raise
-
-
 # ---------------------------------------------------------------- the sheet: export
 
 def sheet_frame(defs: pd.DataFrame, merged: pd.DataFrame, plan: str, lang: str, fill: str | None = None,
-                origin_labels: dict | None = None) -> pd.DataFrame:
+                origin_labels: dict | None = None, exported_at: datetime | None = None) -> pd.DataFrame:
     """The KPI sheet of a plan with headers in `lang`: every period with an actual, plus an empty row for period
     `fill` (e.g. the evaluation year) for each KPI that has no actual then — the row an official fills in.
 
-    defs: kpi_defs rows; merged: kpi.tracker.merge_values rows; origin_labels: origin code -> text for the
-    reading-only 区分 column.
+    defs: kpi_defs rows; merged: kpi.tracker.merge_values rows (the values as of `exported_at`); origin_labels:
+    origin code -> text for the reading-only 区分 column. Every row carries the export time (出力日時, Japan time,
+    default now): importing the sheet later flags rows changed in the app since then (stale_rows).
     """
+    stamp = (exported_at or datetime.now(timezone.utc)).astimezone(SHEET_TZ).isoformat(timespec="seconds")
     labels = origin_labels or {}
     rows = []
     with_actual = merged[merged["value"].notna() | merged["value_text"].notna()]
@@ -176,7 +86,7 @@ def sheet_frame(defs: pd.DataFrame, merged: pd.DataFrame, plan: str, lang: str, 
         periods_have = set(mine["period"])
         if fill and not any(periods.in_window(p, fill) for p in periods_have) and _fits(d, fill):
             rows.append({**common, "period": fill, "value": None, "note": None, "judgement": None, "origin": None})
-    frame = pd.DataFrame(rows, columns=SHEET_ORDER)
+    frame = pd.DataFrame(rows, columns=SHEET_ORDER).assign(exported_at=stamp)
     return frame.rename(columns={c: HEADERS[c][lang] for c in SHEET_ORDER})
 
 
@@ -231,15 +141,6 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 # ---------------------------------------------------------------- the sheet: import
 
-def _col_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _header_map(columns) -> dict[str, str]:
     """Internal name for each header in the file (Japanese, English or internal names; case and width ignored)."""
     known = {}
@@ -276,7 +177,7 @@ def read_sheet(name: str, data: bytes) -> tuple[pd.DataFrame, dict[str, str], st
     else:
         raise LoaderError(name, "CSV か xlsx のファイルを選んでください。", "choose a .csv or .xlsx file.")
     mapping = _header_map(frame.columns)
-    labels = {mapping[c]: f"{_col_letter(i)}: {c}" for i, c in enumerate(frame.columns) if c in mapping}
+    labels = {mapping[c]: f"{letter(i)}: {c}" for i, c in enumerate(frame.columns) if c in mapping}
     missing = [c for c in REQUIRED if c not in labels]
     if missing:
         want = "、".join(f"「{HEADERS[c]['ja']}」" for c in missing)
@@ -284,10 +185,10 @@ def read_sheet(name: str, data: bytes) -> tuple[pd.DataFrame, dict[str, str], st
                           f"required column(s) {', '.join(repr(HEADERS[c]['en']) for c in missing)} missing "
                           "(check the header in row 1).", row=1, column=HEADERS[missing[0]]["ja"], sheet=sheet)
     out = frame[[c for c in frame.columns if c in mapping]].rename(columns=mapping)
-    for c in IMPORTED:
+    for c in IMPORTED + ["exported_at"]:
         if c not in out.columns:
             out[c] = None
-    out = out[IMPORTED].copy()
+    out = out[IMPORTED + ["exported_at"]].copy()
     out["_row"] = range(2, len(out) + 2)
     return out, labels, sheet
 
@@ -452,11 +353,41 @@ def validate_rows(frame: pd.DataFrame, defs: pd.DataFrame, file: str, labels: di
                 f"the same KPI and period is also in row {seen[key]}.")
         seen[key] = row
         rec = {"kpi_id": kid, "period": period, "value": value, "value_text": value_text, "note": note,
-               "judgement": grade}
+               "judgement": grade, "_row": row, "exported_at": _stamp(r.get("exported_at"))}
         if _same(rec, cur.get(key)):
             continue
         out.append(rec)
-    return pd.DataFrame(out, columns=VALUE_FIELDS)
+    return pd.DataFrame(out, columns=VALUE_FIELDS + ["_row", "exported_at"])
+
+
+def _stamp(v) -> pd.Timestamp | None:
+    """The sheet's export time (出力日時) as naive UTC, or None when the row has none or it cannot be read."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    try:
+        t = pd.Timestamp(v.strip() if isinstance(v, str) else v)
+    except (ValueError, TypeError):
+        return None
+    if t is pd.NaT:
+        return None
+    t = t.tz_localize(SHEET_TZ) if t.tzinfo is None else t  # a date Excel turned into a cell value: Japan time
+    return t.tz_convert("UTC").tz_localize(None)
+
+
+def stale_rows(rows: pd.DataFrame, user: pd.DataFrame) -> pd.Series:
+    """For rows to import (validate_rows), True where the app holds a user-entered value of that KPI and period
+    saved after the sheet was exported (or the sheet carries no export time): importing would silently revert an
+    edit made meanwhile, so the official must confirm those rows. user: store.user kpi_values (with saved_at)."""
+    if rows.empty:
+        return pd.Series([], dtype=bool)
+    saved = {(r["kpi_id"], r["period"]): r["saved_at"] for r in user.to_dict("records")} if not user.empty else {}
+    out = []
+    for r in rows.to_dict("records"):
+        at = saved.get((r["kpi_id"], r["period"]))
+        exported = r.get("exported_at")
+        exported = None if exported is None or exported is pd.NaT or (isinstance(exported, float) and math.isnan(exported)) else exported
+        out.append(at is not None and (exported is None or pd.Timestamp(at) > pd.Timestamp(exported)))
+    return pd.Series(out, index=rows.index, dtype=bool)
 
 
 def _same(rec: dict, cur: dict | None) -> bool:

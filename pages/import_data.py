@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from loaders import importer
+from store import user as user_store
 from loaders.errors import LoaderError
 from loaders.importer_read import parse
 from queries import explorer as ex
@@ -15,7 +16,7 @@ view = frame()
 lang = view.lang
 st.title(t("imp_title"))
 st.caption(t("imp_intro"))
-st.caption(t("imp_db_path", path=importer.user_db_path()))
+st.caption(t("imp_db_path", path=user_store.default().path))
 
 upload = st.file_uploader(t("imp_upload"), type=["csv", "txt", "gz", "xlsx", "xlsm", "xls"], key="imp_file")
 if upload is not None:

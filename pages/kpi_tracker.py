@@ -9,6 +9,7 @@ from kpi.tracker import detail as kpi_detail
 from loaders import kpi as sheet
 from loaders.errors import LoaderError
 from queries import kpi as kq
+from settings import default_user_name
 from ui import state
 from ui.download import download_csv, safe_filename
 from ui.frame import caption, frame
@@ -159,6 +160,9 @@ cols = {"kpi_id": None, "goal": t("kpi_col_goal"), "kpi": t("kpi_col_kpi"), "uni
         "value": st.column_config.TextColumn(t("kpi_col_value")), "note": st.column_config.TextColumn(t("kpi_col_note")),
         "judgement": st.column_config.SelectboxColumn(t("kpi_col_judgement"), options=["○", "△", "×"]),
         "origin": t("kpi_col_origin")}
+if not st.session_state.get("saved_by"):
+    st.session_state["saved_by"] = default_user_name()
+st.text_input(t("kpi_saved_by"), key="saved_by", max_chars=80)
 with st.form("kpi_form", border=False):
     edited = st.data_editor(base, key="kpi_edit", hide_index=True, width="stretch", num_rows="fixed", placeholder="",
                             disabled=["kpi_id", "goal", "kpi", "unit", "published", "origin"], column_config=cols)
@@ -168,14 +172,14 @@ if submitted:
     try:
         rows, clear = sheet.editor_changes(base, edited, defs, t("kpi_editor_name"), labels_ed, values,
                                            origins["user"])
-        n = sheet.UserStore().save(rows, clear)
+        n = kq.save(rows, clear, by=st.session_state.get("saved_by"))
         st.session_state["_kpi_flash"] = t("kpi_saved", n=n) if n else t("kpi_nothing")
         st.session_state.pop("kpi_edit", None)
         st.rerun()
     except LoaderError as exc:
         st.error(t("kpi_save_rejected", message=exc.message(lang)))
 user = kq.user_values()
-st.caption(t("kpi_userdb", path=sheet.user_db_path(), n=len(user)))
+st.caption(t("kpi_userdb", path=kq.store_name(), n=len(user)))
 
 # ---------------------------------------------------------------- the KPI sheet
 st.subheader(t("kpi_io_title"))
@@ -191,7 +195,7 @@ with d2:
     download_csv(out, plan_id, "kpi_sheet", key="dl_kpi_csv")
 with d3:
     if not user.empty:
-        download_csv(sheet.UserStore().history(), "kpi_history", key="dl_kpi_history")
+        download_csv(kq.history(), "kpi_history", key="dl_kpi_history")
 upload = st.file_uploader(t("kpi_upload"), type=["xlsx", "csv"], key="kpi_file")
 if upload is not None:
     try:
@@ -199,9 +203,19 @@ if upload is not None:
         rows = sheet.validate_rows(raw, defs, upload.name, file_labels, sheet_name, current=values)
         st.info(t("kpi_import_preview", n=len(rows)))
         if not rows.empty:
-            st.dataframe(rows, hide_index=True, width="stretch")
+            preview = kq.import_preview(plan_id, rows, rule, as_of, lang)
+            st.dataframe(preview.drop(columns=["stale"]), hide_index=True, width="stretch",
+                         column_config={c: t(f"kpi_imp_col_{c.strip('_')}") for c in preview.columns if c != "stale"})
+            stale = preview["stale"].to_numpy()
+            overwrite = False
+            if stale.any():
+                st.warning(t("kpi_imp_stale_warn", n=int(stale.sum())))
+                overwrite = st.checkbox(t("kpi_imp_stale_ok", n=int(stale.sum())), key="kpi_import_overwrite")
             if st.button(t("kpi_import_save"), key="kpi_import_save", type="primary", icon=":material/save:"):
-                st.session_state["_kpi_flash"] = t("kpi_saved", n=sheet.UserStore().save(rows))
+                keep = rows if overwrite else rows[~stale]
+                n = kq.save(keep, by=st.session_state.get("saved_by"))
+                skipped = len(rows) - len(keep)
+                st.session_state["_kpi_flash"] = t("kpi_imp_saved", n=n, skipped=skipped) if skipped else t("kpi_saved", n=n)
                 st.rerun()
     except LoaderError as exc:
         st.error(t("kpi_import_rejected", message=exc.message(lang)))

@@ -2,7 +2,7 @@
 checked by DuckDB's parser and run in a sandboxed process with time, memory and row limits."""
 import streamlit as st
 
-from loaders import importer
+from store import user as user_store
 from queries import db
 from queries import explorer as ex
 from queries import sandbox
@@ -42,7 +42,7 @@ with left:
 
 if run:
     try:
-        st.session_state["_sql_result"] = (query, sandbox.run(query, db.database_path(), importer.user_db_path()), None)
+        st.session_state["_sql_result"] = (query, sandbox.run(query, db.database_path(), user_store.default().path), None)
     except sandbox.Refused as exc:
         st.session_state["_sql_result"] = (query, None, exc)
 done = st.session_state.get("_sql_result")

@@ -3,7 +3,7 @@
 Tables and columns come only from `TABLES` (intersected with what the database file really has); filter values
 go in as DuckDB list parameters. The SQL text lives in queries/sql/explorer_*.sql with {placeholders} that only
 this module fills, from the allow-list. Two databases: 'official' (the app's read-only database, queries.db)
-and 'user' (imports kept apart in data/user/imports.duckdb, loaders.importer). Counts are persons / events /
+and 'user' (imports kept apart in the user store, store.user; loaders.importer). Counts are persons / events /
 households as in the tables; tfr is a rate.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import importer
+from store import user as user_store
 from queries import db
 
 PREVIEW_ROWS = 1_000
@@ -87,15 +88,14 @@ def _execute(database: str, text: str, params: dict) -> pd.DataFrame:
             return cur.execute(text, params).df()
         finally:
             cur.close()
-    with importer.open_user(read_only=True) as con:
+    with user_store.default().reading() as con:
         if con is None:
             return pd.DataFrame()
         return con.execute(text, params).df()
 
 
-def _user_key() -> tuple[str, float]:
-    path = importer.user_db_path()
-    return str(path), path.stat().st_mtime if path.exists() else 0.0
+def _user_key() -> tuple:
+    return user_store.default().stamp()
 
 
 def _key(database: str) -> tuple:

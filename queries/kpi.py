@@ -12,7 +12,7 @@ import streamlit as st
 
 from kpi import periods, tracker
 from kpi.link import linked_rows
-from loaders.kpi import UserStore, user_db_path
+from store import user as user_store
 from queries import db, query
 
 
@@ -56,31 +56,49 @@ def linked(area: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _user_values(path: str, stamp: tuple) -> pd.DataFrame:
-    return UserStore(path).read()
+    return user_store.UserStore(path).kpi_values()
 
 
 def user_values() -> pd.DataFrame:
-    """Values entered by officials (loaders.kpi.UserStore.read), cached until the user database file changes."""
+    """Values entered by officials (store.user kpi_values: kpi_id, period, value, value_text, note, judgement,
+    saved_at UTC, saved_by), cached until the user store changes."""
     stamp = _user_stamp()
     return _user_values(stamp[0], stamp[1:]).copy()
 
 
+def history() -> pd.DataFrame:
+    """Every change officials made to the actuals (store.user kpi_history: old and new value, who, when)."""
+    return user_store.default().kpi_history()
+
+
+def save(rows: pd.DataFrame, clear: list[tuple[str, str]] | None = None, by: str | None = None) -> int:
+    """Save actuals (and clear pairs) in the user store, recorded as made by `by`; returns rows changed."""
+    return user_store.default().save_kpi(rows, clear, by=by)
+
+
+def store_name() -> str:
+    """Where the user store is, for the page to say (a file path)."""
+    return str(user_store.default().path)
+
+
 def _user_stamp() -> tuple:
-    path = user_db_path()
-    return (str(path), *((path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else (0, 0)))
+    return user_store.default().stamp()
 
 
 def merged(plan_id: str) -> pd.DataFrame:
     """Published, user-entered and linked values of a plan merged (kpi.tracker.merge_values; origin says which).
-    Cached until the database or the user database file changes."""
+    Cached until the database or the user store changes."""
     return _merged(plan_id, db.cache_key(), _user_stamp()).copy()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _merged(plan_id: str, db_key: tuple, user_key: tuple) -> pd.DataFrame:
+    return _merge(plan_id, user_values())
+
+
+def _merge(plan_id: str, user: pd.DataFrame) -> pd.DataFrame:
     defs = definitions(plan_id)
     pub = published(plan_id)
-    user = user_values()
     user = user[user["kpi_id"].isin(defs["kpi_id"])]
     reported = pd.concat([pub[["kpi_id", "period", "value", "value_text"]],
                           user.reindex(columns=["kpi_id", "period", "value", "value_text"])], ignore_index=True)
@@ -131,8 +149,66 @@ def _sheet(plan_id: str, as_of: str, lang: str, db_key: tuple, user_key: tuple) 
     from loaders.kpi import sheet_frame
 
     p = plan(plan_id)
+    # Built after every change it shows (the cache key holds the store's stamp), so its export time is honest.
     return sheet_frame(definitions(plan_id), merged(plan_id), p["plan"] if lang == "ja" else p["plan_en"], lang,
                        fill=as_of, origin_labels=origin_labels(lang))
+
+
+PREVIEW_COLUMNS = ["kpi", "period", "current", "new", "grade", "status", "stale", "_row"]
+
+
+def import_preview(plan_id: str, rows: pd.DataFrame, rule: str, as_of: str, lang: str) -> pd.DataFrame:
+    """What importing `rows` (loaders.kpi.validate_rows) would change, for the official to check before saving:
+    kpi (name in `lang`), period (text), current (the actual shown now, with its origin), new, grade (the KPI's
+    grade at `as_of` under `rule` now → after the import, with progress), status (new / changed / changed in the
+    app after the sheet was exported, with who and when), stale (bool: that last case, which needs confirming)."""
+    from loaders.kpi import stale_rows
+
+    if rows.empty:
+        return pd.DataFrame(columns=PREVIEW_COLUMNS)
+    defs = definitions(plan_id)
+    now = merged(plan_id)
+    user = user_values()
+    stale = stale_rows(rows, user)
+    after_user = pd.concat([user[~user.set_index(["kpi_id", "period"]).index.isin(list(zip(rows["kpi_id"], rows["period"])))],
+                            rows.reindex(columns=user.columns)], ignore_index=True)
+    before = graded(plan_id, rule, as_of).set_index("kpi_id")
+    after = tracker.table(defs, _merge(plan_id, after_user), rule, as_of).set_index("kpi_id")
+    name_col = "kpi" if lang == "ja" else "kpi_en"
+    names = {d["kpi_id"]: d[name_col] if isinstance(d.get(name_col), str) else d["kpi"] for d in defs.to_dict("records")}
+    units = dict(zip(defs["kpi_id"], defs["unit"]))
+    cur = {(r["kpi_id"], r["period"]): r for r in now.to_dict("records")}
+    saved = {(r["kpi_id"], r["period"]): r for r in user.to_dict("records")}
+    out = []
+    for (i, r), is_stale in zip(rows.iterrows(), stale):
+        key = (r["kpi_id"], r["period"])
+        c = cur.get(key, {})
+        has_now = not (_missing(c.get("value")) and not isinstance(c.get("value_text"), str))
+        current = (c["value_text"] if isinstance(c.get("value_text"), str) else fmt_value(c.get("value"), units.get(r["kpi_id"]), lang)) \
+            if has_now else "—"
+        if has_now and c.get("origin"):
+            current += f"（{_origin_text(c['origin'], c.get('source_id'), lang)}）" if lang == "ja" \
+                else f" ({_origin_text(c['origin'], c.get('source_id'), lang)})"
+        new = r["value_text"] if isinstance(r.get("value_text"), str) else fmt_value(r.get("value"), units.get(r["kpi_id"]), lang)
+        if is_stale:
+            s = saved[key]
+            status = _tr("kpi_imp_stale", lang, by=s.get("saved_by") or "—",
+                         at=pd.Timestamp(s["saved_at"]).tz_localize("UTC").tz_convert("Asia/Tokyo").strftime("%Y-%m-%d %H:%M"))
+        else:
+            status = _tr("kpi_imp_changed" if has_now else "kpi_imp_new", lang)
+        out.append({"kpi": names.get(r["kpi_id"], r["kpi_id"]), "period": periods.text(r["period"], lang),
+                    "current": current, "new": new,
+                    "grade": f"{_grade_short(before, r['kpi_id'])} → {_grade_short(after, r['kpi_id'])}",
+                    "status": status, "stale": bool(is_stale), "_row": int(r["_row"]) if not _missing(r.get("_row")) else None})
+    return pd.DataFrame(out, columns=PREVIEW_COLUMNS)
+
+
+def _grade_short(graded_by_id: pd.DataFrame, kpi_id: str) -> str:
+    if kpi_id not in graded_by_id.index:
+        return "—"
+    r = graded_by_id.loc[kpi_id]
+    grade = r["grade"] if isinstance(r["grade"], str) else "—"
+    return grade if _missing(r["progress"]) else f"{grade} {float(r['progress']) * 100:.0f}%"
 
 
 def evaluation_periods(plan_id: str, values: pd.DataFrame | None = None) -> tuple[list[str], str]:

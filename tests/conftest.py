@@ -20,6 +20,13 @@ RAW = Path(os.environ.get("POPDASH_RAW") or Path(__file__).resolve().parents[2] 
 JUKI_FOLDER = "juki_municipal_population_dynamics"
 
 
+@pytest.fixture(autouse=True)
+def _own_user_store(tmp_path_factory, monkeypatch):
+    """No test writes to the developer's data/user/: every test starts with an empty user store of its own
+    (a test or fixture may point POPDASH_USER_DB elsewhere)."""
+    monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path_factory.mktemp("user_store") / "user.duckdb"))
+
+
 # ---------------------------------------------------------------- loader fixtures
 
 @pytest.fixture(scope="session")

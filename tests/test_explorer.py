@@ -19,7 +19,7 @@ from ui.download import XLSX_MAX_ROWS, csv_bytes, parquet_bytes, safe_filename, 
 @pytest.fixture()
 def ex(bundled_db, monkeypatch, tmp_path):
     monkeypatch.setenv("POPDASH_DB", str(bundled_db))
-    monkeypatch.setenv(importer.USER_DB_ENV, str(tmp_path / "user" / "imports.duckdb"))
+    monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path / "user" / "imports.duckdb"))
     from queries import explorer
     return explorer
 
@@ -142,7 +142,7 @@ def test_sources_listed_with_retrieval_dates(ex):
 
 def _page(page, bundled_db, tmp_path, monkeypatch, **params):
     monkeypatch.setenv("POPDASH_DB", str(bundled_db))
-    monkeypatch.setenv(importer.USER_DB_ENV, str(tmp_path / "user" / "imports.duckdb"))
+    monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path / "user" / "imports.duckdb"))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.query_params["area"] = "40203"
     for k, v in params.items():
@@ -183,7 +183,7 @@ def test_import_page_and_user_data_in_explorer(bundled_db, tmp_path, monkeypatch
     from queries.db import open_readonly, sql
     from tests.test_import import estat, row
 
-    monkeypatch.setenv(importer.USER_DB_ENV, str(tmp_path / "user" / "imports.duckdb"))
+    monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path / "user" / "imports.duckdb"))
     con = open_readonly(bundled_db)
     known = con.execute(sql("explorer_names")).df()
     con.close()

@@ -12,6 +12,7 @@ import pytest
 from loaders import importer
 from loaders.errors import LoaderError
 from loaders.importer_read import parse
+from store import user as user_store
 from queries.db import open_readonly, sql
 from tests.conftest import REPO
 from ui.download import csv_bytes, xlsx_bytes
@@ -55,7 +56,7 @@ def known(bundled_db):
 @pytest.fixture()
 def user_db(tmp_path, monkeypatch):
     path = tmp_path / "user" / "imports.duckdb"
-    monkeypatch.setenv(importer.USER_DB_ENV, str(path))
+    monkeypatch.setenv("POPDASH_USER_DB", str(path))
     return path
 
 
@@ -298,7 +299,7 @@ def test_append_is_transactional_and_keeps_earlier_imports(known, user_db, monke
     with pytest.raises(RuntimeError):
         importer.append(two, src)
     monkeypatch.setattr(importer, "_insert", real)
-    with importer.open_user() as con:
+    with user_store.default().reading() as con:
         assert con.execute("SELECT count(*) FROM population").fetchone()[0] == 2
         assert con.execute("SELECT count(*) FROM vital_events").fetchone()[0] == 0
         assert con.execute("SELECT list(import_id) FROM imports").fetchone()[0] == [1]
@@ -320,8 +321,8 @@ def test_retrieval_date_required(known, user_db):
 def test_user_database_is_not_the_official_one(user_db):
     from queries import db
 
-    assert importer.user_db_path() == user_db
-    assert importer.user_db_path().resolve() != db.database_path().resolve()
+    assert user_store.default().path == user_db
+    assert user_store.default().path.resolve() != db.database_path().resolve()
     assert "data/user/" in (REPO / ".gitignore").read_text()
 
 
@@ -357,7 +358,7 @@ def test_export_then_import_gives_identical_values(bundled_db, known, user_db, m
             a[c], b[c] = a[c].astype(str), b[c].astype(str)
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
     importer.append(prep, {"publisher": "test", "title": "round trip", "retrieved": "2025-01-01"})
-    with importer.open_user() as con:
+    with user_store.default().reading() as con:
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == len(out)
 
 

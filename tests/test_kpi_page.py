@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import kpi as sheet
+from store.user import UserStore
 from tests.conftest import REPO
 
 
@@ -109,7 +110,7 @@ def test_edit_an_actual_and_save(bundled_db, user_db, monkeypatch):
     [b for b in at.button if b.label == "保存"][0].click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert [s.value for s in at.success] == ["1 件を保存しました（利用者データベース）。"]
-    saved = sheet.UserStore(user_db).read()
+    saved = UserStore(user_db).kpi_values()
     assert saved[["kpi_id", "period", "value", "value_text", "note"]].values.tolist() == [
         ["kama3_k02", "FY2025", 12.0, "12件", "2月に再集計"]]
     assert metrics(at)["○ 順調"] == "6"  # 12 of the 10 due after one year: on track
@@ -118,7 +119,7 @@ def test_edit_an_actual_and_save(bundled_db, user_db, monkeypatch):
 
 
 def test_bad_edit_is_rejected_and_nothing_is_lost(bundled_db, user_db, monkeypatch):
-    sheet.UserStore(user_db).save(pd.DataFrame([{"kpi_id": "kama3_k01", "period": "FY2025", "value": 9.0,
+    UserStore(user_db).save_kpi(pd.DataFrame([{"kpi_id": "kama3_k01", "period": "FY2025", "value": 9.0,
                                                  "value_text": None, "note": None, "judgement": None}]))
     before = user_db.read_bytes()
     at = open_page(bundled_db, monkeypatch, area="40203", plan="kama3")
@@ -138,7 +139,7 @@ def test_import_sheet_in_the_page(bundled_db, user_db, monkeypatch):
     at.file_uploader(key="kpi_file").set_value(("metro.csv", sheet.to_csv(good), "text/csv")).run()
     assert not at.exception and any("1 件の実績を読み込みました" in i.value for i in at.info)
     at.button(key="kpi_import_save").click().run()
-    assert sheet.UserStore(user_db).read()[["kpi_id", "period", "value"]].values.tolist() == [
+    assert UserStore(user_db).kpi_values()[["kpi_id", "period", "value"]].values.tolist() == [
         ["kurume_metro_k04", "FY2025", 290.0]]
     before = user_db.read_bytes()
     bad = pd.concat([good, pd.DataFrame({"KPI ID": ["kurume_metro_k05"], "期間": ["FY2025"], "実績値": ["多数"]})])

@@ -1,7 +1,6 @@
 """The KPI sheet (xlsx / CSV) and the user database: validation names row and column, saves are atomic."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +9,8 @@ import pytest
 from kpi import tracker
 from loaders import kpi as sheet
 from loaders.errors import LoaderError
+from store import user as user_store
+from store.user import UserStore
 
 SEED = Path(__file__).parents[1] / "data" / "bundled" / "seed"
 
@@ -25,9 +26,9 @@ def kama3():
 
 @pytest.fixture()
 def store(tmp_path, monkeypatch):
-    path = tmp_path / "user" / "kpi.duckdb"
+    path = tmp_path / "user" / "user.duckdb"
     monkeypatch.setenv("POPDASH_USER_DB", str(path))
-    return sheet.UserStore()
+    return UserStore()
 
 
 def exported_csv(kama3, lang="ja") -> pd.DataFrame:
@@ -46,8 +47,8 @@ def read_and_validate(kama3, name: str, data: bytes) -> pd.DataFrame:
 
 
 def test_user_db_path_from_environment(store, tmp_path):
-    assert store.path == tmp_path / "user" / "kpi.duckdb" == sheet.user_db_path()
-    assert store.read().empty and not store.path.exists()
+    assert store.path == tmp_path / "user" / "user.duckdb" == user_store.default().path
+    assert store.kpi_values().empty and not store.path.exists()
 
 
 def test_export_is_excel_safe_and_round_trips(kama3):
@@ -100,7 +101,7 @@ BAD_CELLS = [
 @pytest.mark.parametrize("kid, column, cell, ja, en", BAD_CELLS)
 def test_malformed_sheet_rejected_with_row_and_column(kama3, store, kid, column, cell, ja, en):
     # something is already saved; a rejected import must leave the file byte for byte as it was
-    store.save(pd.DataFrame([{"kpi_id": "kama3_k02", "period": "FY2025", "value": 12.0, "value_text": None,
+    store.save_kpi(pd.DataFrame([{"kpi_id": "kama3_k02", "period": "FY2025", "value": 12.0, "value_text": None,
                               "note": "再集計", "judgement": None}]))
     before = store.path.read_bytes()
     frame = exported_csv(kama3)
@@ -116,7 +117,7 @@ def test_malformed_sheet_rejected_with_row_and_column(kama3, store, kid, column,
     assert f"{excel_row}行目" in err.message("ja") and all(w in err.message("ja") for w in ja), err.message("ja")
     assert f"row {excel_row}" in err.message("en") and all(w in err.message("en") for w in en), err.message("en")
     assert store.path.read_bytes() == before
-    assert store.read()["value"].tolist() == [12.0]
+    assert store.kpi_values()["value"].tolist() == [12.0]
 
 
 def test_duplicate_rows_and_missing_columns(kama3):
@@ -152,39 +153,38 @@ def test_xlsx_error_names_the_sheet(kama3):
 def test_save_is_an_upsert_with_history(store):
     one = pd.DataFrame([{"kpi_id": "kama3_k02", "period": "FY2025", "value": 12.0, "value_text": None, "note": None,
                          "judgement": None}])
-    assert store.save(one) == 1
-    assert store.save(one.assign(value=13.0)) == 1
-    assert store.read()[["kpi_id", "value"]].values.tolist() == [["kama3_k02", 13.0]]
-    assert store.save(pd.DataFrame(columns=sheet.VALUE_FIELDS), clear=[("kama3_k02", "FY2025")]) == 1
-    assert store.read().empty
-    h = store.history()
+    assert store.save_kpi(one) == 1
+    assert store.save_kpi(one.assign(value=13.0)) == 1
+    assert store.kpi_values()[["kpi_id", "value"]].values.tolist() == [["kama3_k02", 13.0]]
+    assert store.save_kpi(pd.DataFrame(columns=sheet.VALUE_FIELDS), clear=[("kama3_k02", "FY2025")]) == 1
+    assert store.kpi_values().empty
+    h = store.kpi_history()
     assert h["action"].tolist() == ["set", "set", "clear"] and h["batch"].tolist() == [1, 2, 3]
-    assert h["value"].tolist()[:2] == [12.0, 13.0]
+    assert h["value"].tolist()[:2] == [12.0, 13.0] and pd.isna(h["value"].iloc[2])
+    # each change keeps what it replaced: nothing -> 12 -> 13 -> cleared
+    assert pd.isna(h["old_value"].iloc[0]) and h["old_value"].tolist()[1:] == [12.0, 13.0]
+    assert h["saved_by"].notna().all() and h["saved_at"].is_monotonic_increasing
 
 
-def test_a_failed_write_keeps_the_previous_file(store, monkeypatch):
+def test_a_failed_write_keeps_what_was_saved(store):
     one = pd.DataFrame([{"kpi_id": "kama3_k02", "period": "FY2025", "value": 12.0, "value_text": None, "note": None,
                          "judgement": None}])
-    store.save(one)
-    before = store.path.read_bytes()
-
-    def boom(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
-        store.save(one.assign(value=99.0))
-    monkeypatch.undo()
-    assert store.path.read_bytes() == before
-    assert store.read()["value"].tolist() == [12.0]
-    assert [p.name for p in store.path.parent.iterdir()] == ["kpi.duckdb"]  # no temporary file left behind
+    store.save_kpi(one)
+    history = store.kpi_history()
+    # the second row breaks a constraint half-way through the batch: nothing of the batch is kept
+    bad = pd.concat([one.assign(value=99.0), one.assign(kpi_id=None)], ignore_index=True)
+    with pytest.raises(Exception):
+        store.save_kpi(bad)
+    assert store.kpi_values()["value"].tolist() == [12.0]
+    pd.testing.assert_frame_equal(store.kpi_history(), history)
+    assert sorted(p.name for p in store.path.parent.iterdir()) == ["user.duckdb"]  # no temporary file left behind
 
 
 def test_user_values_override_published_and_regrade(kama3, store):
     defs, values, _ = kama3
-    store.save(pd.DataFrame([{"kpi_id": "kama3_k02", "period": "FY2025", "value": 12.0, "value_text": "12件",
+    store.save_kpi(pd.DataFrame([{"kpi_id": "kama3_k02", "period": "FY2025", "value": 12.0, "value_text": "12件",
                               "note": "再集計", "judgement": None}]))
-    merged = tracker.merge_values(values, store.read(), pd.DataFrame())
+    merged = tracker.merge_values(values, store.kpi_values(), pd.DataFrame())
     row = merged[(merged["kpi_id"] == "kama3_k02") & (merged["period"] == "FY2025")].iloc[0]
     assert (row["value"], row["origin"], row["note"]) == (12.0, "user", "再集計")
     g = tracker.table(defs, merged, "trajectory", "FY2025").set_index("kpi_id")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from store.user import UserStore
 from tests.conftest import REPO
 from ui import export
 
@@ -17,13 +17,13 @@ KANA = re.compile(r"[\u3040-\u30ff]")  # hiragana/katakana: text left in Japanes
 
 @pytest.fixture()
 def playlist(tmp_path, monkeypatch, bundled_db):
-    path = tmp_path / "playlist.json"
-    path.write_text(json.dumps([
+    path = tmp_path / "user.duckdb"
+    UserStore(path).save_playlist([
         {"title": "人口", "url": "/?area=40203"},
         {"title": "自然動態", "url": "/natural_change?area=40203"},
         {"title": "将来推計", "url": "/projection?area=40212&tfr=1.8"},
-    ], ensure_ascii=False), encoding="utf-8")
-    monkeypatch.setenv("POPDASH_PLAYLIST", str(path))
+    ])
+    monkeypatch.setenv("POPDASH_USER_DB", str(path))
     monkeypatch.setenv("POPDASH_DB", str(bundled_db))
     return path
 
@@ -56,14 +56,14 @@ def test_presenter_shows_one_main_chart(playlist):
 
 
 def test_adding_the_current_view_saves_url_and_chart(playlist):
-    playlist.write_text("[]", encoding="utf-8")
+    UserStore(playlist).save_playlist([])
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.query_params["area"] = "40212"
     at.switch_page("pages/natural_change.py")
     at.run()
     at.text_input(key="pl_title").input("大川市の出生").run()
     at.button(key="pl_add").click().run()
-    saved = json.loads(playlist.read_text(encoding="utf-8"))
+    saved = UserStore(playlist).playlist()
     assert saved[0]["title"] == "大川市の出生" and saved[0]["url"].startswith("/natural_change?")
     assert "area=40212" in saved[0]["url"] and saved[0]["spec"]["title"] == "出生数・死亡数と自然動態"
     assert saved[0]["caption"].startswith("出典:")

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import importer
 from queries import sandbox
+from store import user as user_store
 from queries.db import open_readonly, sql
 from tests.conftest import REPO
 
@@ -142,13 +143,13 @@ def test_examples_and_ordinary_queries_work(dbfile):
 def test_imports_attached_read_only(bundled_db, tmp_path, monkeypatch):
     from tests.test_import import estat, row
 
-    monkeypatch.setenv(importer.USER_DB_ENV, str(tmp_path / "user" / "imports.duckdb"))
+    monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path / "user" / "user.duckdb"))
     con = open_readonly(bundled_db)
     known = con.execute(sql("explorer_names")).df()
     con.close()
     prepared = importer.read_and_prepare("a.csv", estat(row()), known)[1]
     importer.append(prepared, {"publisher": "p", "title": "t", "retrieved": "2025-01-01"})
-    user = importer.user_db_path()
+    user = user_store.default().path
     r = sandbox.run("SELECT p.persons, a.name_ja FROM imports.population p JOIN areas a USING (area_code)",
                     bundled_db, user, time_limit=10)
     assert r.frame.to_dict("records") == [{"persons": 303_316, "name_ja": "久留米市"}]
@@ -160,7 +161,7 @@ def test_imports_attached_read_only(bundled_db, tmp_path, monkeypatch):
 
 def test_console_page_runs_a_query_and_refuses_an_attack(bundled_db, tmp_path, monkeypatch):
     monkeypatch.setenv("POPDASH_DB", str(bundled_db))
-    monkeypatch.setenv(importer.USER_DB_ENV, str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.query_params["area"] = "40203"
     at.switch_page("pages/sql_console.py")

@@ -1,24 +1,21 @@
 """Presenter mode, the shareable link of the current view, and playlists of saved views.
 
-A playlist is a small JSON file (data/user/playlist.json, or $POPDASH_PLAYLIST) of views: title, the view's
+A playlist is a list of views kept in the user store (store.user, table playlist_items): title, the view's
 URL (page path + query string) and, for the handout, the main chart's spec and source line captured when the
 view was added. In presenter mode a bar steps through it with buttons and the keys a clicker sends
 (PageDown / PageUp) or the arrow keys.
 """
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 
+from store import user as user_store
 from ui import export, state
 from ui.i18n import t
 
-ROOT = Path(__file__).resolve().parents[1]
 
 CSS = """
 <style>
@@ -34,28 +31,21 @@ h1 { font-size: 2.6rem !important; }
 """
 
 
-def playlist_path() -> Path:
-    """Where the playlist is kept ($POPDASH_PLAYLIST or data/user/playlist.json)."""
-    return Path(os.environ.get("POPDASH_PLAYLIST") or ROOT / "data" / "user" / "playlist.json")
+@st.cache_data(show_spinner=False, max_entries=4)
+def _playlist(url: str, stamp: tuple) -> list[dict]:
+    return user_store.UserStore(url).playlist()
 
 
 def load_playlist() -> list[dict]:
-    """The saved views: list of {title, url, spec?, caption?}; an unreadable file reads as empty."""
-    try:
-        items = json.loads(playlist_path().read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return []
-    return [i for i in items if isinstance(i, dict) and isinstance(i.get("url"), str) and isinstance(i.get("title"), str)]
+    """The saved views (user store, table playlist_items): list of {title, url, spec, caption, notes}; read again
+    only after the store changed."""
+    store = user_store.default()
+    return _playlist(str(store.path), store.stamp())
 
 
 def save_playlist(items: list[dict]) -> None:
-    """Write the playlist atomically (temporary file, then rename): a crash never leaves half a file."""
-    path = playlist_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".playlist", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(items, f, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
+    """Replace the playlist in one transaction (a failed save keeps the previous one)."""
+    user_store.default().save_playlist(items, by=st.session_state.get("saved_by"))
 
 
 def view_url(page: str) -> str:

@@ -3,7 +3,6 @@ bundled or the national database, a page that records every request it makes, an
 shares (page ready, no exception, nothing left localhost)."""
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from store.user import UserStore
 from tests.conftest import REPO
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,7 +47,8 @@ def streamlit_server(db: Path, log: Path, **env: str):
         proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                                  "--server.port", str(port), "--server.address", "127.0.0.1",
                                  "--browser.gatherUsageStats", "false"], cwd=REPO,
-                                env={**os.environ, "POPDASH_DB": str(db), **env}, stdout=out,
+                                env={**os.environ, "POPDASH_DB": str(db),
+                                     "POPDASH_USER_DB": str(log.parent / "user.duckdb"), **env}, stdout=out,
                                 stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 60
@@ -75,13 +76,12 @@ def streamlit_server(db: Path, log: Path, **env: str):
 def server(bundled_db, tmp_path_factory):
     """A fresh server over the bundled database, with a three-slide presenter playlist."""
     folder = tmp_path_factory.mktemp("bundled_server")
-    playlist = folder / "playlist.json"
-    playlist.write_text(json.dumps([
+    UserStore(folder / "user.duckdb").save_playlist([
         {"title": "人口", "url": "/?area=40203"},
         {"title": "自然動態", "url": "/natural_change?area=40203"},
         {"title": "将来推計", "url": "/projection?area=40203&tfr=1.8"},
-    ], ensure_ascii=False), encoding="utf-8")
-    with streamlit_server(bundled_db, folder / "streamlit.log", POPDASH_PLAYLIST=str(playlist)) as base:
+    ])
+    with streamlit_server(bundled_db, folder / "streamlit.log") as base:
         yield base
 
 

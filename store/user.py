@@ -1,0 +1,309 @@
+"""The user store: what officials create in the app, kept apart from the official statistics.
+
+Tables (one file, separate tables, so no kind of user data can overwrite another):
+- `kpi_values` — the current actual per KPI and period (kpi_id, period, value, value_text, note, judgement,
+  saved_at UTC, saved_by); `kpi_history` — every change ever made, with the old and the new value, who and when.
+- `playlist_items` — the presenter's saved views (playlist, position, title, url, spec, caption, notes).
+- `imports` and one table per importable project table (layout owned by loaders.importer) — imported files.
+
+Back end: a DuckDB file (settings.user_store_url(), default data/user/user.duckdb). It is opened for each operation
+and closed after it, so other processes (another server worker, the SQL console's sandbox, which attaches it
+read-only) can use it between operations; inside a process one lock serialises operations (DuckDB allows one
+configuration per file and process, and a write is short). Every write is one transaction: it commits whole or not
+at all, and a failed write leaves the file as it was. Writes from many sessions are applied one after the other, each
+row by its key, so two officials saving at the same moment both keep their edit (the later one is current; both are
+in the history).
+
+Files of earlier versions (data/user/kpi.duckdb, data/user/imports.duckdb, data/user/playlist.json) are copied into
+a new store the first time it is created; they are left in place untouched.
+"""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+import settings
+from loaders.errors import LoaderError
+
+KPI_FIELDS = ["kpi_id", "period", "value", "value_text", "note", "judgement"]
+KPI_COLUMNS = KPI_FIELDS + ["saved_at", "saved_by"]
+HISTORY_COLUMNS = ["change_id", "batch", "kpi_id", "period", "action", "old_value", "old_value_text", "old_note",
+                   "old_judgement", "value", "value_text", "note", "judgement", "saved_at", "saved_by"]
+PLAYLIST_FIELDS = ["title", "url", "spec", "caption", "notes"]
+BUSY_SECONDS = 10.0  # how long an operation waits for another process (worker, SQL sandbox) to release the file
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS store_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS kpi_values (kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value DOUBLE,
+    value_text VARCHAR, note VARCHAR, judgement VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR,
+    PRIMARY KEY (kpi_id, period));
+CREATE TABLE IF NOT EXISTS kpi_history (change_id BIGINT PRIMARY KEY, batch BIGINT NOT NULL, kpi_id VARCHAR NOT NULL,
+    period VARCHAR NOT NULL, action VARCHAR NOT NULL, old_value DOUBLE, old_value_text VARCHAR, old_note VARCHAR,
+    old_judgement VARCHAR, value DOUBLE, value_text VARCHAR, note VARCHAR, judgement VARCHAR,
+    saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
+CREATE TABLE IF NOT EXISTS playlist_items (playlist VARCHAR NOT NULL, position INTEGER NOT NULL, title VARCHAR NOT NULL,
+    url VARCHAR NOT NULL, spec VARCHAR, caption VARCHAR, notes VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR,
+    PRIMARY KEY (playlist, position));
+"""
+SCHEMA_VERSION = "1"
+
+
+def _lock(path: Path) -> threading.RLock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(str(path.resolve()), threading.RLock())
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _clean(v):
+    """None for NaN/NA so values go into DuckDB as NULL."""
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NA or v is pd.NaT:
+        return None
+    return v
+
+
+class UserStore:
+    """The user store at `url` (default: settings.user_store_url()). Cheap to create; holds no open handle."""
+
+    def __init__(self, url: str | Path | None = None):
+        url = str(url) if url is not None else settings.user_store_url()
+        if url.startswith(("postgresql://", "postgres://")):
+            raise LoaderError("POPDASH_USER_DB", "PostgreSQL の利用者データベースにはまだ対応していません。",
+                              "a PostgreSQL user store is not supported yet.")
+        self.path = Path(url)
+
+    def __repr__(self) -> str:
+        return f"UserStore({str(self.path)!r})"
+
+    # ------------------------------------------------------------ connections
+
+    def stamp(self) -> tuple:
+        """Identity of the store's content for cache keys: changes after every committed write."""
+        out = [str(self.path)]
+        for p in (self.path, Path(f"{self.path}.wal")):
+            try:
+                s = p.stat()
+                out += [s.st_mtime_ns, s.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                return duckdb.connect(str(self.path), config=dict(_CONFIG))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise LoaderError(self.path.name, "利用者データベースが使用中です。少し待ってからやり直してください。",
+                                      "the user database is busy; try again in a moment.") from None
+                time.sleep(0.05)
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """A connection for reading, or None while the store does not exist yet (nothing saved so far)."""
+        with _lock(self.path):
+            if not self.path.exists() and _legacy_pending(self.path):
+                with self.writing():  # bring an earlier version's files in before the first read
+                    pass
+            if not self.path.exists():
+                yield None
+                return
+            con = self._open()
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: committed when the block ends, rolled back if it raises."""
+        with _lock(self.path):
+            if not self.path.exists():
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _copy_legacy_imports(self.path)
+            con = self._open()
+            try:
+                con.execute(_SCHEMA)
+                if not con.execute("SELECT count(*) FROM store_info WHERE key = 'schema_version'").fetchone()[0]:
+                    # First use of this file by the store: bring earlier data in. Each copy is idempotent, so a
+                    # migration interrupted before the version row is written simply runs again.
+                    _migrate_legacy(con, self.path)
+                    con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
+
+    def _frame(self, table: str, sql: str, columns: list[str], params: list | None = None) -> pd.DataFrame:
+        with self.reading() as con:
+            if con is None or not _has_table(con, table):
+                return pd.DataFrame(columns=columns)
+            return con.execute(sql, params or []).df()
+
+    # ------------------------------------------------------------ KPI actuals
+
+    def kpi_values(self) -> pd.DataFrame:
+        """Current actuals entered by officials: KPI_COLUMNS, one row per KPI and period."""
+        return self._frame("kpi_values", f"SELECT {', '.join(KPI_COLUMNS)} FROM kpi_values ORDER BY kpi_id, period", KPI_COLUMNS)
+
+    def kpi_history(self) -> pd.DataFrame:
+        """Every change: HISTORY_COLUMNS (action 'set' or 'clear'; old_* what was current before), oldest first."""
+        return self._frame("kpi_history", f"SELECT {', '.join(HISTORY_COLUMNS)} FROM kpi_history ORDER BY change_id", HISTORY_COLUMNS)
+
+    def save_kpi(self, rows: pd.DataFrame, clear: list[tuple[str, str]] | None = None, by: str | None = None) -> int:
+        """Set the actuals in `rows` (KPI_FIELDS) and remove the (kpi_id, period) pairs in `clear`, in one transaction,
+        recording each change with the value it replaced, `by` (default settings.default_user_name()) and the time.
+        Returns the number of rows set or cleared."""
+        clear = list(clear or [])
+        if rows.empty and not clear:
+            return 0
+        by = (by or "").strip()[:80] or settings.default_user_name()
+        records = [{k: _clean(r.get(k)) for k in KPI_FIELDS} for r in rows.reindex(columns=KPI_FIELDS).to_dict("records")]
+        with self.writing() as con:
+            now = _now()
+            last = con.execute("SELECT max(saved_at) FROM kpi_history").fetchone()[0]
+            if last is not None and now <= last:  # keep the order of saves even if the clock steps back
+                now = last + pd.Timedelta(microseconds=1).to_pytimedelta()
+            change, batch = con.execute("SELECT coalesce(max(change_id), 0), coalesce(max(batch), 0) "
+                                        "FROM kpi_history").fetchone()
+            batch += 1
+            history, n = [], 0
+            for action, rec in [("set", r) for r in records] + [("clear", {"kpi_id": k, "period": p}) for k, p in clear]:
+                old = con.execute("SELECT value, value_text, note, judgement FROM kpi_values WHERE kpi_id = ? AND period = ?",
+                                  [rec["kpi_id"], rec["period"]]).fetchone()
+                if action == "clear":
+                    if old is None:
+                        continue
+                    con.execute("DELETE FROM kpi_values WHERE kpi_id = ? AND period = ?", [rec["kpi_id"], rec["period"]])
+                    new = [None] * 4
+                else:
+                    new = [rec["value"], rec["value_text"], rec["note"], rec["judgement"]]
+                    con.execute("INSERT OR REPLACE INTO kpi_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                [rec["kpi_id"], rec["period"], *new, now, by])
+                change += 1
+                n += 1
+                history.append([change, batch, rec["kpi_id"], rec["period"], action, *(old or [None] * 4), *new, now, by])
+            if history:
+                con.executemany(f"INSERT INTO kpi_history VALUES ({', '.join(['?'] * len(HISTORY_COLUMNS))})", history)
+        return n
+
+    # ------------------------------------------------------------ the playlist
+
+    def playlist(self, name: str = "default") -> list[dict]:
+        """Saved views of playlist `name` in order: {title, url, spec (dict or None), caption, notes}."""
+        frame = self._frame("playlist_items", "SELECT title, url, spec, caption, notes FROM playlist_items WHERE playlist = ? "
+                            "ORDER BY position", PLAYLIST_FIELDS, [name])
+        out = []
+        for r in frame.to_dict("records"):
+            item = {k: _clean(r[k]) for k in PLAYLIST_FIELDS}
+            item["spec"] = json.loads(item["spec"]) if isinstance(item["spec"], str) else None
+            item["caption"] = item["caption"] or ""
+            item["notes"] = item["notes"] or ""
+            out.append(item)
+        return out
+
+    def save_playlist(self, items: list[dict], name: str = "default", by: str | None = None) -> None:
+        """Replace playlist `name` with `items` (title and url required) in one transaction."""
+        by = (by or "").strip()[:80] or settings.default_user_name()
+        now = _now()
+        rows = [[name, i, str(it["title"]), str(it["url"]),
+                 json.dumps(it["spec"], ensure_ascii=False) if it.get("spec") else None,
+                 it.get("caption") or "", it.get("notes") or "", now, by]
+                for i, it in enumerate(x for x in items if x.get("url") and x.get("title") is not None)]
+        with self.writing() as con:
+            con.execute("DELETE FROM playlist_items WHERE playlist = ?", [name])
+            if rows:
+                con.executemany("INSERT INTO playlist_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0])
+
+
+# ---------------------------------------------------------------- files of earlier versions
+
+def _legacy_dir(path: Path) -> Path | None:
+    """Earlier versions kept user data in data/user/{kpi,imports}.duckdb and playlist.json; they are migrated
+    only into a store at the default location."""
+    return settings.USER_DIR if path.resolve() == (settings.USER_DIR / "user.duckdb").resolve() else None
+
+
+def _legacy_pending(path: Path) -> bool:
+    legacy = _legacy_dir(path)
+    return legacy is not None and any((legacy / n).exists() for n in ("kpi.duckdb", "imports.duckdb", "playlist.json"))
+
+
+def _copy_legacy_imports(path: Path) -> None:
+    legacy = _legacy_dir(path)
+    old = legacy / "imports.duckdb" if legacy else None
+    if old is not None and old.exists() and not Path(f"{old}.wal").exists():
+        shutil.copyfile(old, path)
+
+
+def _migrate_legacy(con, path: Path) -> None:
+    """Copy a legacy KPI file and playlist into a store just created (the imports file was copied whole before)."""
+    if _has_table(con, "kpi_user_values"):  # POPDASH_USER_DB used to name the KPI file itself
+        _copy_kpi(con, "main")
+    legacy = _legacy_dir(path)
+    if legacy is None:
+        return
+    kpi = legacy / "kpi.duckdb"
+    if kpi.exists():
+        con.execute(f"ATTACH '{str(kpi).replace(chr(39), chr(39) * 2)}' AS legacy_kpi (READ_ONLY)")
+        try:
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'legacy_kpi' "
+                           "AND table_name = 'kpi_user_values'").fetchone()[0]:
+                _copy_kpi(con, "legacy_kpi")
+        finally:
+            con.execute("DETACH legacy_kpi")
+    playlist = legacy / "playlist.json"
+    if playlist.exists():
+        try:
+            items = json.loads(playlist.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            items = []
+        now = _now()
+        rows = [["default", i, it["title"], it["url"], json.dumps(it.get("spec"), ensure_ascii=False) if it.get("spec") else None,
+                 it.get("caption") or "", "", now, "migrated"]
+                for i, it in enumerate(x for x in items if isinstance(x, dict) and isinstance(x.get("url"), str)
+                                       and isinstance(x.get("title"), str))]
+        if rows:
+            con.executemany("INSERT OR REPLACE INTO playlist_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _copy_kpi(con, db: str) -> None:
+    con.execute(f"INSERT OR REPLACE INTO kpi_values SELECT kpi_id, period, value, value_text, note, judgement, saved_at, "
+                f"'migrated' FROM {db}.kpi_user_values")
+    con.execute(f"INSERT OR IGNORE INTO kpi_history SELECT row_number() OVER (ORDER BY batch, saved_at, kpi_id, period), "
+                f"batch, kpi_id, period, action, NULL, NULL, NULL, NULL, value, value_text, note, judgement, saved_at, "
+                f"'migrated' FROM {db}.kpi_user_history")
+
+
+def default() -> UserStore:
+    """The store the app uses now (settings.user_store_url())."""
+    return UserStore()
