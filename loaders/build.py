@@ -30,6 +30,7 @@ from loaders import fertility, ipss, juki, migration_od, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
 from loaders.sources import SOURCE_COLUMNS, official_sources
+from store import official
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -193,7 +194,7 @@ def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str) -> dic
     tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = official.create(tmp)
         con.execute(SCHEMA.read_text(encoding="utf-8"))
         for name in TABLE_ORDER:
             if name not in tables:

@@ -3,12 +3,12 @@ checked by DuckDB's parser and run in a sandboxed process with time, memory and 
 import streamlit as st
 
 from store import user as user_store
-from queries import db
 from queries import explorer as ex
 from queries import sandbox
 from ui.download import download_all
 from ui.frame import frame
 from ui.i18n import fmt_int, t
+from store import official
 
 view = frame()
 lang = view.lang
@@ -42,7 +42,7 @@ with left:
 
 if run:
     try:
-        st.session_state["_sql_result"] = (query, sandbox.run(query, db.database_path(), user_store.default().path), None)
+        st.session_state["_sql_result"] = (query, sandbox.run(query, official.database_path(), user_store.default().path), None)
     except sandbox.Refused as exc:
         st.session_state["_sql_result"] = (query, None, exc)
 done = st.session_state.get("_sql_result")

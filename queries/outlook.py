@@ -11,8 +11,9 @@ import streamlit as st
 import projection as pj
 from indicators import outlook as ol
 from indicators.definitions import IPSS_CODE_CHANGES
-from queries import db, query
+from queries import query
 from queries import projections as qp
+from store import official
 
 BASE = 2020
 STEPS = 8  # 2020 … 2060
@@ -45,7 +46,7 @@ def _long(key: tuple, area: str, scenario: tuple) -> pd.DataFrame:
 
 def long(area: str, scenario: pj.Scenario) -> pd.DataFrame:
     """Persons by source (SOURCES), year, sex and age group for `area` under `scenario` (this app) and IPSS."""
-    return _long(db.cache_key(), area, tuple(sorted(asdict(scenario).items())))
+    return _long(official.cache_key(), area, tuple(sorted(asdict(scenario).items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -61,7 +62,7 @@ def tables(area: str, scenario: pj.Scenario) -> dict:
     """The outlook of `area`: {'table': service-demand groups (source, year, group, persons, share %, index with
     2020 = 100), 'ratios': dependency ratios (source, year, ratio, value), 'women': women aged 20–39 (source,
     year, persons, change % since the source's first year)}. IPSS rows are indexed to IPSS's own 2020."""
-    return _tables(db.cache_key(), area, tuple(sorted(asdict(scenario).items())))
+    return _tables(official.cache_key(), area, tuple(sorted(asdict(scenario).items())))
 
 
 # ---------------------------------------------------------------- the user's scenario (projection page state)

@@ -12,21 +12,22 @@ import pandas as pd
 import streamlit as st
 
 import projection as pj
-from queries import db, query
+from queries import query
+from store import official
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _inputs(key: tuple, area: str, base_year: int) -> pj.ModelInputs:
     from queries.projection_inputs import build_inputs
 
-    return build_inputs(db.connection(), base_year=base_year, areas=[area])
+    return build_inputs(official.connection(), base_year=base_year, areas=[area])
 
 
 def inputs(area: str, base_year: int = 2020) -> pj.ModelInputs | None:
     """Projection inputs of one area (see queries.projection_inputs.build_inputs), or None when the register
     has no age table for it on the dates needed (e.g. a municipality that did not exist yet)."""
     try:
-        return _inputs(db.cache_key(), area, base_year).area(0)
+        return _inputs(official.cache_key(), area, base_year).area(0)
     except ValueError:
         return None
 
@@ -62,12 +63,12 @@ def run(area: str, base_year: int, scenario: pj.Scenario, params: pd.DataFrame |
     """Scenario vs baseline for one area: {'summary': per-year DataFrame (projection.summary_frame with
     baseline_total, diff_total, band_low, band_high), 'pyramid': persons by year/sex/age, share facts}.
     `params`: an uploaded parameter table (loaders.parameters) overriding the estimated inputs."""
-    return _run(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), params)
+    return _run(official.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), params)
 
 
 def parameter_table(area: str, base_year: int = 2020) -> pd.DataFrame:
     """The estimated parameters of one area in the upload layout (projection.tables), to edit and upload."""
-    return pj.parameter_table(_inputs(db.cache_key(), area, base_year).area(0))
+    return pj.parameter_table(_inputs(official.cache_key(), area, base_year).area(0))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -85,7 +86,7 @@ def solve(area: str, base_year: int, scenario: pj.Scenario, what: str, target: f
           params: pd.DataFrame | None = None) -> dict:
     """Inverse question: which TFR target ('tfr') or migration change in points ('migration') gives `target`
     persons in `year`, other settings as in `scenario`. Returns value, reachable, direction, achieved."""
-    return _solve(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), what, float(target),
+    return _solve(official.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), what, float(target),
                   int(year), params)
 
 
@@ -103,7 +104,7 @@ def comparison_lines(area: str, summary: pd.DataFrame) -> pd.DataFrame:
     'city_improved'), source_id. The actuals and published lines are read once per area (a slider move only
     brings a new scenario).
     """
-    actual, published_lines = _fixed_lines(area, db.cache_key())
+    actual, published_lines = _fixed_lines(area, official.cache_key())
     app = [pd.DataFrame({"year": summary["year"], "persons": summary["baseline_total"], "series": "app_baseline",
                          "source_id": "juki_age"}),
            pd.DataFrame({"year": summary["year"], "persons": summary["total"], "series": "app_scenario",

@@ -13,7 +13,7 @@ Layers (each would stop a write or a file/network access on its own):
 3. A time limit: a timer thread in the worker calls `interrupt()`; the parent kills the process shortly after if it
    has not answered. A row limit: at most `max_rows` rows are fetched (streamed), the rest is not computed. At most
    MAX_CONCURRENT sandbox processes run at once.
-The app's own connection (queries.db.open_readonly) uses the same lockdown; the console never touches it.
+The app's own connection (store.official.open_readonly) uses the same lockdown; the console never touches it.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ MEMORY_LIMIT = "512MB"
 ADDRESS_SPACE_MB = 1536  # on top of what the worker maps before the query
 MAX_SQL_CHARS = 20_000
 LOCKDOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False, "lock_configuration": True}  # as queries.db.LOCKDOWN
+            "autoload_known_extensions": False, "lock_configuration": True}  # as store.official.LOCKDOWN
 
 #: Table/scalar functions refused by name (lower case): files, URLs, other databases, SQL text, environment.
 DENIED_FUNCTIONS = frozenset({

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import indicators as ind
 from indicators import definitions as d
-from queries.db import open_readonly
+from store.official import open_readonly
 from tests.conftest import REPO
 
 IPSS_CSV = "ipss_projection_2018_municipal/ipss_h30_projection_municipality_sex_age5_2015_2045.csv"

@@ -8,7 +8,8 @@ from streamlit.testing.v1 import AppTest
 from loaders import importer
 from queries import sandbox
 from store import user as user_store
-from queries.db import open_readonly, sql
+from queries.db import sql
+from store.official import open_readonly
 from tests.conftest import REPO
 
 LIMIT_S = 2.0

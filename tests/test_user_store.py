@@ -32,7 +32,8 @@ def user_db(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def known(bundled_db):
-    from queries.db import open_readonly, sql
+    from queries.db import sql
+    from store.official import open_readonly
 
     con = open_readonly(bundled_db)
     try:
@@ -142,7 +143,7 @@ def test_a_postgresql_url_is_refused_with_a_message(monkeypatch):
 
 def old_sheet(bundled_db, exported_at: datetime) -> bytes:
     """The kama2 KPI sheet as exported at `exported_at` (published values only: FY2024 婚活イベント is 「—」)."""
-    from queries.db import open_readonly
+    from store.official import open_readonly
 
     con = open_readonly(bundled_db)
     try:
