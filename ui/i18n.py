@@ -392,7 +392,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "s_actual": {"ja": "実績（住民基本台帳）", "en": "Actual (resident register)"},
     "s_app_baseline": {"ja": "本アプリの趨勢推計", "en": "This app: trend baseline"},
     "s_app_scenario": {"ja": "本アプリのシナリオ", "en": "This app: scenario"},
-    "s_ipss": {"ja": "社人研 平成30年推計", "en": "IPSS 2018 projection"},
     "s_city_baseline": {"ja": "市の推計（将来推計）", "en": "City's projection (baseline)"},
     "s_city_improved": {"ja": "市の推計（改善）", "en": "City's projection (improved)"},
     "band": {"ja": "純移動率の推定期間による幅", "en": "Range over migration estimation windows"},
