@@ -266,3 +266,18 @@ def test_overview_target_chart_labels_the_vintage(bundled_db, monkeypatch):
     assert (data["series"] == "社人研 令和5年推計").sum() == 7
     at.segmented_control(key="ipss").set_value("2018").run()
     assert "社人研 平成30年推計" in legend(chart(at, "目標人口への進捗")[0])
+
+
+def test_indicator_of_ipss_2023(national_db, loaded):
+    """将来人口増減率（社人研 令和5年推計）2020→2050, recomputed from the file; 2018's indicator kept beside it."""
+    from queries import indicators as qi
+    from queries.db import open_readonly
+
+    with open_readonly(national_db) as con:
+        values = qi.compute_all(con)
+    for code in ("01209", "40203", "40131", "13101", "07201"):  # 夕張市, 久留米市, 福岡市東区, 千代田区, 福島市
+        want = 100 * (persons(loaded, code, 2050) / persons(loaded, code, 2020) - 1)
+        assert values.at[code, "ipss_change_2050"] == pytest.approx(want), code
+    assert values.at["01209", "ipss_change_2050"] == pytest.approx(100 * (2_154 / 7_334 - 1))  # −70.6%
+    assert values.loc[list(ipss2023.HAMADORI), "ipss_change_2050"].isna().all()  # projected only as 浜通り地域
+    assert values.loc[["01209", "40203"], "ipss_change_2045"].notna().all()     # the 2018 vintage stays
