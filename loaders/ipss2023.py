@@ -43,7 +43,7 @@ AGE_GROUPS = ("total", "0-14", "15-64", "65+")  # the projections.age_group of e
 KINDS = {"a": "prefecture", "1": "designated_city", "0": "ward", "2": "city", "3": "town_village", "9": "aggregate"}
 #: The 浜通り地域 aggregate (IPSS code 07999) and the 13 municipalities it covers (JIS codes).
 HAMADORI_GROUP = "07999"
-HAMADORI_NAME = ("浜通り地域（社人研 令和5年推計の一括推計地域）", "Hamadori area (projected as one area by IPSS 2023)")
+HAMADORI_NAME = ("浜通り地域", "Hamadori area")  # as IPSS names it (the converter normalised the label)
 HAMADORI = {"07204": "いわき市", "07209": "相馬市", "07212": "南相馬市", "07541": "広野町", "07542": "楢葉町",
             "07543": "富岡町", "07544": "川内村", "07545": "大熊町", "07546": "双葉町", "07547": "浪江町",
             "07548": "葛尾村", "07561": "新地町", "07564": "飯舘村"}

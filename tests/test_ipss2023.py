@@ -281,3 +281,12 @@ def test_indicator_of_ipss_2023(national_db, loaded):
     assert values.at["01209", "ipss_change_2050"] == pytest.approx(100 * (2_154 / 7_334 - 1))  # −70.6%
     assert values.loc[list(ipss2023.HAMADORI), "ipss_change_2050"].isna().all()  # projected only as 浜通り地域
     assert values.loc[["01209", "40203"], "ipss_change_2045"].notna().all()     # the 2018 vintage stays
+
+
+def test_outlook_of_a_hamadori_member_names_the_aggregate(national_db, monkeypatch, loaded):
+    at = open_page(national_db, monkeypatch, "pages/outlook.py", area="07204")  # いわき市
+    spec, data = chart(at, "年少・老年・従属人口指数の見通し")
+    assert "社人研 令和5年推計（浜通り地域）" in legend(spec)
+    old = data[(data["source"] == "ipss") & (data["ratio"] == "old")].set_index("year")["value"]
+    assert old[2050] == pytest.approx(100 * persons(loaded, "07999", 2050, "65+") / persons(loaded, "07999", 2050, "15-64"))
+    assert any("いわき市を単独では推計していません" in c.value for c in at.caption)

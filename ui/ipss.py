@@ -26,11 +26,6 @@ def vintage_picker(container=None) -> str:
     return value
 
 
-def current() -> str:
-    """The vintage in force without drawing the control (URL first, then the last pick, else the default)."""
-    return qp.vintage(st.query_params.get("ipss") or st.session_state.get(_KEPT, qp.IPSS_DEFAULT))
-
-
 def series_label(vintage: str, unit: dict | None, lang: str) -> str:
     """Legend label of the IPSS line: '社人研 令和5年推計', or for an area group '社人研 令和5年推計（浜通り地域…）'."""
     if unit and unit["is_group"]:
