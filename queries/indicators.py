@@ -46,6 +46,7 @@ def fetch(con) -> ind.IndicatorData:
     ages = _dates(con, "indicators_ages", {d.AGE_DATE, *_jan1(d.FLOW_YEARS)})
     youth = db.run("indicators_youth", con, years=list(d.FLOW_YEARS))
     ipss = db.run("indicators_ipss", con, years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
+    ipss2023 = db.run("indicators_ipss2023", con, years=[d.IPSS23_FROM, d.IPSS23_TO])
     try:
         inputs = build_inputs(con, base_year=d.APP_BASE)
     except NationalAgeTablesMissing:  # no projection: its indicators are unavailable (NaN), the others stand
@@ -55,7 +56,7 @@ def fetch(con) -> ind.IndicatorData:
         app = ind.projection_facts(inputs.area_codes, result.years, result.total)
     for f in (totals, ages):
         f["ref_date"] = pd.to_datetime(f["ref_date"])
-    return ind.IndicatorData(totals=totals, flows=flows, ages=ages, youth=youth, ipss=ipss, app=app)
+    return ind.IndicatorData(totals=totals, flows=flows, ages=ages, youth=youth, ipss=ipss, app=app, ipss2023=ipss2023)
 
 
 def compute_all(con) -> pd.DataFrame:
