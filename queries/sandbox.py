@@ -1,11 +1,12 @@
 """Read-only SQL console: one SELECT over the database, checked by DuckDB's own parser, run in a sandbox process.
 
 Layers (each would stop a write or a file/network access on its own):
-1. `check()` — DuckDB's parser (`duckdb.extract_statements`): exactly one statement of type SELECT (WITH … SELECT,
+1. `check()` — DuckDB's parser (`extract_statements`): exactly one statement of type SELECT (WITH … SELECT,
    FROM-first and DESCRIBE/SUMMARIZE parse as SELECT); no COPY/ATTACH/DETACH/PRAGMA/SET/INSTALL/LOAD/EXPORT/
    CALL/CREATE/INSERT/UPDATE/DELETE/DROP/ALTER/EXPLAIN/PIVOT. Then the parse tree (`json_serialize_sql`) is walked:
-   functions that read files or URLs or run SQL text (read_csv, read_parquet, glob, read_text, query, sqlite_scan,
-   getenv …) are refused by name, and so are table references with a file path or URL ('x.csv').
+   DELETE/INSERT/UPDATE/COPY nodes inside it (a CTE body) are refused, functions that read files or URLs or run
+   SQL text (read_csv, read_parquet, glob, read_text, query, sqlite_scan, getenv …) are refused by name, and so
+   are table references with a file path or URL ('x.csv').
    `check()` may be called from many sessions' threads at once: each call parses on its own cursor.
 2. A separate process (`python queries/sandbox.py`) with RLIMIT_CPU and, before the query, RLIMIT_AS (address
    space: what it maps by then + LIMITS.sql_address_space_mb) opens the database read-only with external access
@@ -24,6 +25,7 @@ The app's own connection (queries.db.open_readonly) uses the same lockdown; the 
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -301,31 +303,26 @@ def _spawn(query: str, database, user_db, time_limit: float, max_rows: int, prec
     return Result(_frame(body), truncated == "1", seconds)
 
 
-_INT_DTYPES = None
-
-
 def _frame(body: bytes):
     """The worker's Arrow IPC stream -> pandas DataFrame (column names and order as in the query, duplicates
     kept; integer columns as nullable integers, so a NULL does not turn counts into floats). Raises Refused naming
     the first column pandas cannot convert."""
-    global _INT_DTYPES
     import pandas as pd
     import pyarrow as pa
 
-    if _INT_DTYPES is None:
-        _INT_DTYPES = _int_dtypes()
+    ints = _int_dtypes().get
     try:
         table = pa.ipc.open_stream(body).read_all()
     except Exception as exc:  # noqa: BLE001 - a truncated or corrupt answer
         raise _unexpected(exc, "Arrow") from None
     try:
-        return table.to_pandas(types_mapper=_INT_DTYPES.get)
+        return table.to_pandas(types_mapper=ints)
     except Exception:  # noqa: BLE001 - find the column, below
         pass
     series = []
     for name, col in zip(table.column_names, table.columns):
         try:
-            series.append(pd.Series(col.to_pandas(types_mapper=_INT_DTYPES.get), name=name))
+            series.append(pd.Series(col.to_pandas(types_mapper=ints), name=name))
         except Exception as exc:  # noqa: BLE001 - any conversion failure is one message naming the column
             raise Refused(f"列「{name}」（{col.type}）を表示できません。CAST(\"{name}\" AS VARCHAR) で文字列にしてください。"
                           f" {error_text(exc)}",
@@ -334,7 +331,9 @@ def _frame(body: bytes):
     return pd.concat(series, axis=1) if series else pd.DataFrame()
 
 
+@functools.cache
 def _int_dtypes() -> dict:
+    """Arrow integer type -> pandas nullable integer dtype."""
     import pandas as pd
     import pyarrow as pa
 

@@ -80,7 +80,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for j in range(out.shape[1]):
         col = out.iloc[:, j]
-        if _is_text(col) and any(is_formula_like(v) for v in col.unique() if isinstance(v, str)):
+        if _is_text(col) and any(is_formula_like(v) for v in col.tolist()):
             out.isetitem(j, col.astype(object).map(_neutral))
     out.columns = _labels(out.columns)
     if not pd.api.types.is_numeric_dtype(out.index) or any(n is not None for n in out.index.names):
