@@ -55,7 +55,6 @@ REQUIRED = ["kpi_id", "period", "value"]
 SHEET_NAME = {"ja": "実績", "en": "values"}
 _JUDGEMENTS = {"○": "○", "〇": "○", "◯": "○", "△": "△", "×": "×", "✕": "×", "x": "×", "X": "×"}
 _DONE = {"実施": 1.0, "実施済": 1.0, "済": 1.0, "完了": 1.0, "1": 1.0, "未実施": 0.0, "未着手": 0.0, "未": 0.0, "0": 0.0}
-_FORMULA = ("=", "+", "-", "@")
 
 
 # ---------------------------------------------------------------- the sheet: export
@@ -203,8 +202,10 @@ def _text(v) -> str | None:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     s = str(v).strip()
-    if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA:  # undo ui.download.neutralise
-        s = s[1:]
+    if s.startswith("'"):  # undo ui.download.neutralise ("'=x", "'－5", "' =x" …), its one rule for formula text
+        from ui.download import restore
+
+        s = restore(s).strip()
     return s or None
 
 
