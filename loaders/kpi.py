@@ -315,8 +315,12 @@ def normalise_period(raw: str) -> str:
     s = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     if periods.is_valid(s):
         return s
-    if re.fullmatch(r"(明治|大正|昭和|平成|令和|[MTSHR])\.?(元|\d{1,2})(年|[./])\d{1,2}(月|[./])\d{1,2}日?", s):
+    try:
         return wareki_to_date(s).isoformat()
+    except CellError:
+        raise
+    except ValueError:  # not an era date: try the other forms
+        pass
     m = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", s)
     if m:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
@@ -354,9 +358,9 @@ def _check_bounds(d: dict, period: str) -> None:
 
 
 def parse_value(d: dict, raw: str | None) -> tuple[float | None, str | None]:
-    """(value, value_text) of a typed cell for KPI definition `d`. Raises ValueError with a short reason code:
-    'done' (not 実施/未実施), 'number' (not a number), 'large' (non-finite or |value| ≥ 10^15, see
-    loaders.parse.MAX_ABS_NUMBER)."""
+    """(value, value_text) of a typed cell for KPI definition `d`. Raises CellError (loaders.parse, with ja/en
+    text) for a number that is not finite or too large (|value| ≥ loaders.parse.MAX_ABS_NUMBER = 10^15), else
+    ValueError with a short reason code: 'done' (not 実施/未実施), 'number' (not a number)."""
     if raw is None:
         return None, None
     kind = d.get("value_kind") or "number"
@@ -380,7 +384,7 @@ def parse_value(d: dict, raw: str | None) -> tuple[float | None, str | None]:
     try:
         v = parse_number(body)
     except CellError:
-        raise ValueError("large") from None
+        raise
     except ValueError:
         raise ValueError("number") from None
     if v is None:
@@ -446,12 +450,11 @@ def validate_rows(frame: pd.DataFrame, defs: pd.DataFrame, file: str, labels: di
                 f"period {per!r} is outside the KPI's baseline–target range ({rng}).")
         try:
             value, value_text = parse_value(d, val)
+        except CellError as exc:
+            err(row, "value", f"実績値「{excerpt(val)}」: {exc.ja}", f"value {excerpt(val)!r}: {exc.en}")
         except ValueError as exc:
             if str(exc) == "done":
                 err(row, "value", f"「{val}」は 実施 か 未実施 で入力してください。", f"{val!r}: enter 実施 (done) or 未実施 (not done).")
-            if str(exc) == "large":
-                err(row, "value", f"実績値「{excerpt(val)}」は大きすぎます（絶対値は 10^15 未満にしてください）。",
-                    f"value {excerpt(val)!r} is too large (its magnitude must be below 10^15).")
             unit = d.get("unit") or ""
             err(row, "value", f"実績値「{val}」が数値ではありません（単位: {unit or 'なし'}）。",
                 f"value {val!r} is not a number (unit: {unit or 'none'}).")

@@ -59,9 +59,9 @@ def parse_number(cell) -> float | None:
         if isinstance(cell, float) and math.isnan(cell):
             return None
         try:
-            return _bounded(float(cell))
+            return _bounded(float(cell), typed=not isinstance(cell, float))
         except OverflowError:  # an int beyond the float range
-            return _bounded(math.inf)
+            return _bounded(math.inf, typed=True)
     text = unicodedata.normalize("NFKC", str(cell)).strip()
     if text in MISSING_MARKS:
         return None
@@ -73,15 +73,18 @@ def parse_number(cell) -> float | None:
     text = text.replace(",", "").replace(" ", "")
     if not re.fullmatch(r"\d+(\.\d+)?([eE][+-]?\d+)?", text):
         raise ValueError(f"not a number: {cell!r}")
-    return _bounded(sign * float(text))
+    return _bounded(sign * float(text), typed=True)
 
 
-def _bounded(value: float) -> float:
+def _bounded(value: float, typed: bool = False) -> float:
+    """``value`` when finite and below MAX_ABS_NUMBER, else CellError; ``typed``: it came from digits (text or an
+    int), so an infinity means "too many digits" rather than a non-finite float."""
     if math.isfinite(value) and abs(value) < MAX_ABS_NUMBER:
         return value
-    raise CellError("数値が大きすぎます（絶対値は 10^15 未満にしてください）。" if math.isfinite(value) else
-                    "有限の数値ではありません（絶対値は 10^15 未満にしてください）。",
-                    "the number is too large (its magnitude must be below 10^15)." if math.isfinite(value) else
+    if math.isfinite(value) or typed:
+        raise CellError("数値が大きすぎます（絶対値は 10^15 未満にしてください）。",
+                        "the number is too large (its magnitude must be below 10^15).")
+    raise CellError("有限の数値ではありません（絶対値は 10^15 未満にしてください）。",
                     "the number is not finite (its magnitude must be below 10^15).")
 
 
