@@ -157,7 +157,7 @@ with st.expander(t("params_title")):
     st.session_state["_params"] = None
     if upload is not None:
         try:
-            st.session_state["_params"] = read_parameter_csv(upload.name, upload.getvalue())
+            st.session_state["_params"] = read_parameter_csv(upload.name, upload.getvalue(), base_year=BASE)
             st.success(t("params_applied", n=len(st.session_state["_params"])))
         except LoaderError as exc:
             st.error(exc.message(lang))
