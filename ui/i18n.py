@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+import formats
+
 LANGS = ("ja", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -478,28 +480,17 @@ def t(key: str, **fmt) -> str:
 
 def fmt_int(value, signed: bool = False) -> str:
     """A count with thousands separators; negatives as '△1,825' in Japanese, '−1,825' in English."""
-    if value is None:
-        return t("unavailable")
-    v = int(value)
-    if v < 0:
-        return ("△" if lang() == "ja" else "−") + f"{-v:,}"
-    return (f"+{v:,}" if signed and v > 0 else f"{v:,}")
+    return formats.number(value, lang(), signed=signed, none=t("unavailable"))
 
 
 def fmt_date(iso) -> str:
     """A reference date as '2025年1月1日' (ja) or '1 Jan 2025' (en)."""
-    d = str(iso)[:10]
-    y, m, day = int(d[:4]), int(d[5:7]), int(d[8:10])
-    if lang() == "ja":
-        return f"{y}年{m}月{day}日"
-    return f"{day} {['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][m - 1]} {y}"
+    return formats.date(iso, lang())
 
 
 def period_text(period: str, language: str) -> str:
     """'FY2024' -> '2024年度' (ja) / 'FY2024' (en); 'CY2021' -> '2021年' / 'CY2021'; spans keep both ends."""
-    if language == "en":
-        return period
-    return "〜".join(f"{p[2:]}年度" if p.startswith("FY") else f"{p[2:]}年" for p in period.split("-"))
+    return formats.period(period, language)
 
 
 def fmt_period(period: str) -> str:
