@@ -26,6 +26,7 @@ PAGES = [
     ("pages/natural_change.py", "nav_natural", ":material/child_care:"),
     ("pages/social_change.py", "nav_social", ":material/move_down:"),
     ("pages/projection.py", "nav_projection", ":material/trending_down:"),
+    ("pages/accuracy.py", "nav_accuracy", ":material/query_stats:"),
     # <<maps page>>
     ("pages/migration_map.py", "nav_map", ":material/map:"),
     # <<foreign page>>

@@ -402,8 +402,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "male": {"ja": "男", "en": "Male"},
     "female": {"ja": "女", "en": "Female"},
     "diff_baseline": {"ja": "基準推計との差", "en": "Difference to baseline"},
-    "proj_note": {"ja": "本アプリの推計: 日本人はコーホート要因法（生残率＝全国の日本人コーホート変化率、純移動率＝{windows} の残差法の平均、子ども女性比は{cwr_year}年）、外国人は{fmethod}。帯は推定期間ごとの純移動率で推計した幅（確率区間ではありません）。社人研推計は総人口（日本人＋外国人、国勢調査ベース）で2045年まで。",
-                  "en": "This app: Japanese by cohort-component (survival = national Japanese cohort change ratios; net migration = residual rates averaged over {windows}; child-woman ratio of {cwr_year}); foreign residents by {fmethod}. The band uses each estimation window's migration rates (a spread of recent experience, not a probability interval). IPSS: all residents, census-based, to 2045."},
     "results_table": {"ja": "5年ごとの推計結果", "en": "Results every 5 years"},
     "inverse_title": {"ja": "逆算: 目標人口に必要な条件", "en": "Inverse question: what reaches a target?"},
     "params_title": {"ja": "推計パラメータ表（ダウンロード・アップロード）", "en": "Projection parameters (download / upload)"},
