@@ -12,6 +12,12 @@ Accepted inputs (the bytes as downloaded, optionally gzip-compressed):
   Japanese headings such as 団体コード, 人口); the explorer's own CSV/xlsx downloads are of this kind. 'tidy'
 Text files may be UTF-8 (with or without BOM) or CP932 (Shift_JIS); anything else is refused, naming the file.
 
+Bounds (settings.LIMITS), checked while reading so that a hostile file is refused before it grows: the upload's
+size; gzip inflated in pieces, refused past decompressed_bytes or decompress_ratio; an xlsx's zip directory (member
+sizes, count, no DOCTYPE) before openpyxl opens it; rows, cells (a sheet's used range, padded as openpyxl pads it)
+and characters a cell as rows arrive. A CSV whose last line lacks its line break and ends in an unquoted cell may
+be cut inside that cell and is refused; formulas are judged on the NFKC text that would be stored.
+
 Output: a `Parsed` (grid of cells for the preview, the layout, and either long records or a tidy frame). Every
 record keeps the 1-based row and the spreadsheet column of its cell, so later checks can name them.
 """
@@ -38,7 +44,7 @@ _FORMULA_RE = re.compile(r"^(=|@|[+\-][A-Za-z(_]|[+\-]=)")
 #: Mongolian vowel separator. Whitespace (ideographic space included, after NFKC) is stripped too.
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u180e"
 #: The compression-ratio check starts once this much has been inflated (small files may compress very well).
-_RATIO_FROM = 32 * 2**20
+_RATIO_FROM = 8 * 2**20
 _CHUNK = 2**20  # inflate in pieces of this many bytes of output
 #: A sheet's used range past this many cells must be at least _SPARSE_FILL filled: a few far-away cells (or empty
 #: rows) would otherwise make openpyxl pad millions of empty cells before LIMITS.upload_cells is reached.
@@ -157,7 +163,7 @@ def _csv_rows(file: str, text: str) -> tuple[list[list[str]], bool]:
     line break at the end of the file and an unquoted last cell (a complete download ends with a line break)."""
     sample = text[:4096]
     delim = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    reader = csv.reader(_lines(text), delimiter=delim)
     rows, cells, lines = [], 0, 0
     max_rows, max_cells, max_chars = LIMITS.upload_rows, LIMITS.upload_cells, LIMITS.cell_chars
     try:
@@ -174,16 +180,27 @@ def _csv_rows(file: str, text: str) -> tuple[list[list[str]], bool]:
             rows.append(r)
             lines = reader.line_num
     except csv.Error as exc:  # csv's own field limit (131,072) or a malformed line
-        start = sum(len(x) for _, x in zip(range(lines), io.StringIO(text, newline="")))
+        start = sum(len(x) for _, x in zip(range(lines), _lines(text)))
         j = _long_field(text, start, delim)
         if j is not None:
-            raise _too_long(file, max_chars + 1, row=len(rows) + 1, column=letter(j)) from None
+            raise _too_long(file, None, row=len(rows) + 1, column=letter(j)) from None
         raise _err(file, f"CSV として読めません（{exc}）。", f"cannot parse as CSV ({exc}).", row=len(rows) + 1) from None
     if text.count('"') % 2:  # an unterminated quote: the file was cut inside a cell
         raise _err(file, "引用符（\"）が閉じていません。ファイルが途中で切れている可能性があります。",
                    "an opening quote (\") is never closed; the file may be truncated.", row=len(rows))
-    tail = text.rstrip(" \t\x1a")
-    return rows, bool(tail) and tail[-1] not in "\r\n\""
+    end = len(text) - 1
+    while end >= 0 and text[end] in " \t\x1a":  # trailing blanks or a DOS end-of-file mark (without copying text)
+        end -= 1
+    return rows, end >= 0 and text[end] not in "\r\n\""
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str):
+    """Lines of a text with their line break (CR LF, LF or CR, as csv expects), one at a time: io.StringIO would
+    hold a copy of the whole text at 4 bytes a character."""
+    return (m.group() for m in _LINE.finditer(text))
 
 
 def _long_field(text: str, pos: int, delim: str) -> int | None:
@@ -226,7 +243,8 @@ def _cell(v):
 
 
 def _mb(n: int) -> str:
-    return f"{n / 2**20:,.0f} MB"
+    """A size for messages: '400 MB', or '33 KB' below one MB."""
+    return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n / 1024:,.0f} KB"
 
 
 class Grid(NamedTuple):
@@ -243,7 +261,7 @@ class Grid(NamedTuple):
 def _inflate(file: str, data: bytes, keep: bool) -> bytes:
     """Every gzip member of `data`, inflated in pieces; LoaderError as soon as the output passes
     LIMITS.decompressed_bytes, grows past LIMITS.decompress_ratio times the compressed bytes read (checked after
-    the first 32 MB), or the stream is truncated or corrupt. keep=False only measures (memory: one piece)."""
+    the first 8 MB), or the stream is truncated or corrupt. keep=False only measures (memory: one piece)."""
     cap, ratio = LIMITS.decompressed_bytes, LIMITS.decompress_ratio
     view, pos, total, members, out = memoryview(data), 0, 0, 0, []
 
@@ -295,6 +313,7 @@ def _inflate(file: str, data: bytes, keep: bool) -> bytes:
 
 
 _NONZERO = re.compile(rb"[^\x00]")
+_NONSPACE = re.compile(rb"\S")
 
 
 def _gunzip(file: str, data: bytes) -> bytes:
@@ -306,7 +325,7 @@ def _gunzip(file: str, data: bytes) -> bytes:
 
 def _check_zip(file: str, data: bytes) -> None:
     """Refuse a workbook whose zip directory is too large, that declares a member inflating past
-    LIMITS.decompressed_bytes (or past LIMITS.decompress_ratio times its compressed size, beyond 32 MB), or whose XML
+    LIMITS.decompressed_bytes (or past LIMITS.decompress_ratio times its compressed size, beyond 8 MB), or whose XML
     carries a document type declaration (entity expansion, "billion laughs"; Office files never have one), before
     openpyxl reads anything. zipfile never yields more than a member's declared size (a stream holding more fails
     its CRC check), so the directory's sizes bound what openpyxl can read even when they lie."""
@@ -379,9 +398,12 @@ def _used_range(file: str, sheet: str, rows: int, cols: int, sparse: bool = Fals
                 "(formatted empty cells too) and save again.", sheet=sheet, row=rows, column=letter(cols - 1))
 
 
-def _too_long(file: str, n: int, **where) -> LoaderError:
-    return _err(file, f"セルの文字数が長すぎます（{n:,} 文字、上限 {LIMITS.cell_chars:,} 文字）。",
-                f"the cell is too long ({n:,} characters; limit {LIMITS.cell_chars:,}).", **where)
+def _too_long(file: str, n: int | None, **where) -> LoaderError:
+    """A cell over LIMITS.cell_chars (n characters, or None when csv stopped reading it first)."""
+    size_ja = f"{n:,} 文字、" if n else ""
+    size_en = f"{n:,} characters; " if n else ""
+    return _err(file, f"セルの文字数が長すぎます（{size_ja}上限 {LIMITS.cell_chars:,} 文字）。",
+                f"the cell is too long ({size_en}limit {LIMITS.cell_chars:,} characters).", **where)
 
 
 def _sheet_rows(file: str, ws, keep: bool = True) -> list:
@@ -492,14 +514,14 @@ def _xls_rows(file: str, data: bytes) -> tuple[list[list], str, bytes]:
 def read_grid(file: str, data: bytes) -> Grid:
     """The cells of an upload, by content not by name (gzip is undone first), within LIMITS: the upload's size,
     the decompressed size, rows, cells and characters a cell."""
-    if not data or not data.strip():
+    if not _NONSPACE.search(data):  # (data.strip() would copy the upload)
         raise _err(file, "ファイルが空です。", "the file is empty.")
     if len(data) > LIMITS.upload_bytes:
         raise _err(file, f"ファイルが大きすぎます（上限 {_mb(LIMITS.upload_bytes)}）。",
                    f"the file is too large (limit {_mb(LIMITS.upload_bytes)}).")
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(file, data)
-        if not data.strip():
+        if not _NONSPACE.search(data):
             raise _err(file, "ファイルが空です。", "the file is empty.")
     if data[:4] == b"PK\x03\x04" or file.lower().endswith((".xlsx", ".xlsm")):
         rows, sheet, xbytes = _xlsx_rows(file, data)
@@ -688,7 +710,7 @@ def parse(file: str, data: bytes, tidy_columns: dict[str, str]) -> Parsed:
 
 def _parse(file: str, data: bytes, tidy_columns: dict[str, str]) -> Parsed:
     kind, enc, sheet, rows, xbytes, cut = read_grid(file, data)
-    rows = [list(r) for r in rows]
+    rows = [r if isinstance(r, list) else list(r) for r in rows]
     while rows and not _nonempty(rows[-1]):
         rows.pop()
     if not rows:
