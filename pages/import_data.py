@@ -16,7 +16,7 @@ view = frame()
 lang = view.lang
 st.title(t("imp_title"))
 st.caption(t("imp_intro"))
-st.caption(t("imp_db_path", path=user_store.default().path))
+st.caption(t("imp_db_path", path=user_store.default().name()))
 
 upload = st.file_uploader(t("imp_upload"), type=["csv", "txt", "gz", "xlsx", "xlsm", "xls"], key="imp_file")
 if upload is not None:

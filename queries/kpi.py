@@ -79,7 +79,7 @@ def save(rows: pd.DataFrame, clear: list[tuple[str, str]] | None = None, by: str
 
 def store_name() -> str:
     """Where the user store is, for the page to say (a file path)."""
-    return str(user_store.default().path)
+    return user_store.default().name()
 
 
 def _user_stamp() -> tuple:
