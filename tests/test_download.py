@@ -56,7 +56,7 @@ def test_header_cells_and_index_names_are_neutralised():
     assert out.index.name == "'@idx" and out.index.tolist() == ["'=row"]
     assert out["name"].tolist() == ["'＠c"]
     header = csv_bytes(frame).decode("utf-8-sig").split("\r\n")[0]
-    assert header == '"\'=HYPERLINK(""http://x"",""y"")",\'＋1,name'
+    assert header == '"\'=HYPERLINK(""http://x"",""y"")","\'＋1","name"'  # text quoted (codes keep their zeros)
     ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame)))["data"]
     assert ws["A1"].value == "=HYPERLINK(\"http://x\",\"y\")" and ws["A1"].quotePrefix and ws["A1"].data_type == "s"
     assert ws["B1"].quotePrefix and not ws["C1"].quotePrefix
@@ -77,7 +77,7 @@ def test_numbers_stay_numbers():
     assert out["count"].dtype == "Int64" and out["count"].tolist()[::2] == [-5, 3]
     assert out["rate"].tolist()[:2] == [-0.5, 1.25] and out["text"].tolist()[:2] == ["'-5", "'=1"]
     body = csv_bytes(frame).decode("utf-8-sig").split("\r\n")
-    assert body[1] == "-5,-0.5,-1.5,'-5"
+    assert body[1] == "-5,-0.5,-1.5,\"'-5\""  # text quoted, numbers (Decimal too) bare
     ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame)))["data"]
     assert [ws.cell(2, j).value for j in range(1, 4)] == [-5, -0.5, -1.5]
 
@@ -87,8 +87,8 @@ def test_sql_console_result_downloads(bundled_db):
     r = sandbox.run("SELECT 1 AS \"=HYPERLINK(\"\"http://x\"\")\", '＝1+1' AS a, -5 AS n, "
                     "TIMESTAMPTZ '2024-01-01 09:00:00+09' AS ts", bundled_db)
     header, row = csv_bytes(r.frame).decode("utf-8-sig").split("\r\n")[:2]
-    assert header == '"\'=HYPERLINK(""http://x"")",a,n,ts'
-    assert row.startswith("1,'＝1+1,-5,")
+    assert header == '"\'=HYPERLINK(""http://x"")","a","n","ts"'
+    assert row.startswith("1,\"'＝1+1\",-5,")
     ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(r.frame)))["data"]
     assert ws["A1"].quotePrefix and ws["B2"].quotePrefix and ws["C2"].value == -5
     assert ws["D2"].value == datetime(2024, 1, 1, 0, 0)  # time zone dropped for Excel (UTC wall clock)

@@ -1,4 +1,8 @@
-"""Strings of the analyst pages: data explorer, import of official files, SQL console (and the download helpers)."""
+"""Strings of the analyst pages: data explorer, import of official files, SQL console (and the download helpers).
+
+Column labels (xc_<column>) and category words (xv_<code>) are not written here: they come from the one column
+catalogue, queries.columns, added at the end of this module."""
+from queries import columns as _cat
 
 STRINGS = {
     "nav_explorer": {"ja": "データ探索・ダウンロード", "en": "Data explorer & downloads"},
@@ -12,7 +16,21 @@ STRINGS = {
     "download_parquet": {"ja": "Parquet をダウンロード", "en": "Download Parquet"},
     "download_parquet_help": {"ja": "型付きの列。条件と出典はファイルのメタデータ（popdash.conditions / popdash.sources）に入ります。",
                               "en": "Typed columns; filters and sources in the file metadata (popdash.conditions / popdash.sources)."},
-    "download_meta_sheet": {"ja": "条件・出典", "en": "conditions_sources"},
+    "download_meta_sheet": {"ja": "出典・条件", "en": "sources_conditions"},
+    "download_data_sheet": {"ja": "データ", "en": "data"},
+    "download_csv_help": {"ja": "UTF-8（BOM 付き）。Excel でそのまま開けます。列名は画面と同じ（単位つき）、コードは文字列。",
+                          "en": "UTF-8 with BOM (opens in Excel). Headers as on screen with units; codes as text."},
+    "download_machine": {"ja": "列名をコードで", "en": "Machine headers"},
+    "download_machine_help": {"ja": "機械処理用：列名・区分をデータベースのコード（area_code、births、total …）のまま、値は丸めずに出力します。",
+                              "en": "For scripts: database column names and codes (area_code, births, total …), values unrounded."},
+    "download_cite": {"ja": "引用の仕方", "en": "How to cite"},
+    "download_cite_none": {"ja": "（出典表にない計算結果）", "en": "(computed; no source row)"},
+    "download_note": {"ja": "数値は画面の表示と同じ桁で丸めています（率は小数2桁、割合は％で小数1桁）。空欄は欠測・秘匿。負の値は減少（転出超過など）。",
+                      "en": "Numbers rounded as displayed (rates 2 decimals, shares in % with 1 decimal). Empty = missing or suppressed. Negative = decrease."},
+    "download_note_machine": {"ja": "列名・区分はデータベースのコード、値は丸めていません（割合は 0〜1 の比のまま）。",
+                              "en": "Database column names and codes; values unrounded (shares as fractions 0–1)."},
+    "db_kind_national": {"ja": "全国データベース", "en": "National database"},
+    "db_kind_bundled": {"ja": "同梱デモデータ", "en": "Bundled demo database"},
     "download_meta_item": {"ja": "項目", "en": "Item"},
     "download_meta_value": {"ja": "内容", "en": "Value"},
     # data explorer
@@ -83,59 +101,6 @@ STRINGS = {
     "tblh_fertility": {"ja": "合計特殊出生率（暦年）。", "en": "Total fertility rate (calendar years)."},
     "tblh_projections": {"ja": "公表された将来推計人口（社人研・市の人口ビジョン）。", "en": "Published projections (IPSS, the city's vision)."},
     "tblh_foreign_residents": {"ja": "在留外国人統計（都道府県別、国籍・在留資格別）。", "en": "Foreign residents statistics (prefectures, by nationality and status)."},
-    # column labels (preview)
-    "xc_area_code": {"ja": "地域コード", "en": "Area code"},
-    "xc_area_name": {"ja": "地域", "en": "Area"},
-    "xc_origin_code": {"ja": "移動前コード", "en": "Origin code"},
-    "xc_origin_name": {"ja": "移動前", "en": "Origin"},
-    "xc_dest_code": {"ja": "移動後コード", "en": "Destination code"},
-    "xc_dest_name": {"ja": "移動後", "en": "Destination"},
-    "xc_partner_code": {"ja": "相手先コード", "en": "Partner code"},
-    "xc_partner_name": {"ja": "相手先", "en": "Partner"},
-    "xc_ref_date": {"ja": "基準日", "en": "Reference date"},
-    "xc_period": {"ja": "期間", "en": "Period"},
-    "xc_period_kind": {"ja": "期間区分", "en": "Period kind"},
-    "xc_period_end": {"ja": "期末日", "en": "Period end"},
-    "xc_year": {"ja": "年", "en": "Year"},
-    "xc_basis": {"ja": "基礎", "en": "Basis"},
-    "xc_nationality": {"ja": "国籍", "en": "Nationality"},
-    "xc_sex": {"ja": "性別", "en": "Sex"},
-    "xc_age_group": {"ja": "年齢", "en": "Age group"},
-    "xc_source": {"ja": "推計", "en": "Projection"},
-    "xc_scenario": {"ja": "シナリオ", "en": "Scenario"},
-    "xc_source_id": {"ja": "出典ID", "en": "Source id"},
-    "xc_import_id": {"ja": "取り込み番号", "en": "Import no."},
-    "xc_nationality_country": {"ja": "国籍・地域", "en": "Country"},
-    "xc_residence_status": {"ja": "在留資格", "en": "Residence status"},
-    "xc_persons": {"ja": "人口（人）", "en": "Persons"},
-    "xc_households": {"ja": "世帯数（世帯）", "en": "Households"},
-    "xc_births": {"ja": "出生数（人）", "en": "Births"},
-    "xc_deaths": {"ja": "死亡数（人）", "en": "Deaths"},
-    "xc_in_total": {"ja": "転入者数（人）", "en": "In-migrants"},
-    "xc_in_domestic": {"ja": "転入・国内（人）", "en": "In, domestic"},
-    "xc_in_abroad": {"ja": "転入・国外（人）", "en": "In, from abroad"},
-    "xc_out_total": {"ja": "転出者数（人）", "en": "Out-migrants"},
-    "xc_out_domestic": {"ja": "転出・国内（人）", "en": "Out, domestic"},
-    "xc_out_abroad": {"ja": "転出・国外（人）", "en": "Out, abroad"},
-    "xc_other_in": {"ja": "その他記載（人）", "en": "Other entries"},
-    "xc_other_out": {"ja": "その他消除（人）", "en": "Other removals"},
-    "xc_movers": {"ja": "移動者数（人）", "en": "Movers"},
-    "xc_net_movers": {"ja": "転入超過数（人）", "en": "Net movers"},
-    "xc_tfr": {"ja": "合計特殊出生率", "en": "Total fertility rate"},
-    # category values
-    "xv_total": {"ja": "総数", "en": "Total"},
-    "xv_male": {"ja": "男", "en": "Male"},
-    "xv_female": {"ja": "女", "en": "Female"},
-    "xv_japanese": {"ja": "日本人", "en": "Japanese"},
-    "xv_foreign": {"ja": "外国人", "en": "Foreign"},
-    "xv_FY": {"ja": "年度（FY）", "en": "Fiscal year (FY)"},
-    "xv_CY": {"ja": "暦年（CY）", "en": "Calendar year (CY)"},
-    "xv_juki": {"ja": "住民基本台帳（juki）", "en": "Resident register (juki)"},
-    "xv_census": {"ja": "国勢調査（census）", "en": "Census"},
-    "xv_estimate": {"ja": "人口推計（estimate）", "en": "Population estimates"},
-    "xv_city_register": {"ja": "市の住民基本台帳集計（city_register）", "en": "City's own register count"},
-    "xv_other": {"ja": "その他（other）", "en": "Other"},
-    "xv_unknown": {"ja": "不詳", "en": "Unknown"},
     # import page
     "imp_title": {"ja": "公的統計ファイルの取り込み", "en": "Import official statistics files"},
     "imp_intro": {"ja": "e-Stat からダウンロードした CSV（Shift_JIS / UTF-8、コード付きの縦長形式と「/表章項目・/性別・/年齢」の見出し行がある表形式）、総務省の住民基本台帳の Excel（xls・xlsx）、列名付きの CSV をそのまま取り込めます。取り込んだデータは公式データとは別のデータベース（data/user/imports.duckdb）に追加され、「データ探索」と「SQL コンソール」（imports.表名）から使えます。",
@@ -238,3 +203,10 @@ STRINGS = {
     "sqlx_group": {"ja": "久留米広域の構成市町の人口", "en": "Population of the Kurume metro partners"},
     "sqlx_imports": {"ja": "取り込んだファイルの一覧", "en": "List of imported files"},
 }
+
+# Column labels and category words, from the catalogue (the same in every download, the explorer and the SQL console).
+STRINGS |= {f"xc_{name}": {"ja": col.header("ja"), "en": col.header("en")} for name, col in _cat.COLUMNS.items()}
+for _enum in ("nationality", "sex", "period_kind", "basis", "projection", "scenario"):
+    for _code, (_ja, _en) in _cat.ENUMS[_enum].items():
+        STRINGS.setdefault(f"xv_{_code}", {"ja": _ja, "en": _en})
+STRINGS |= {"xv_other": {"ja": "その他", "en": "Other"}, "xv_unknown": {"ja": "不詳", "en": "Unknown"}}
