@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -265,7 +266,7 @@ def _write_table(book, ws, frame: pd.DataFrame, kinds: Sequence[str] | None, sta
                 ws.write_boolean(i, j, v)
             elif hasattr(v, "year") and hasattr(v, "month"):  # date, datetime, Timestamp
                 ws.write_datetime(i, j, v, fmts["datetime"] if fmt is fmts["datetime"] else fmts["date"])
-            elif isinstance(v, (int, float)) or hasattr(v, "dtype"):
+            elif isinstance(v, numbers.Number):  # int, float, numpy, Decimal
                 ws.write_number(i, j, float(v), fmt if kind not in ("text", "code") else None)
             else:
                 ws.write_string(i, j, str(v), fmts["text"])
