@@ -4,7 +4,7 @@ import streamlit as st
 import queries
 from charts import overview as charts
 from queries import projections as qp
-from ui.download import download_csv
+from ui.download import offer
 from ui.frame import caption, frame
 from ui.show import chart
 from ui.i18n import fmt_date, fmt_int, fmt_period, t
@@ -60,7 +60,7 @@ with left:
     else:
         chart(charts.population_trend, trend, lang)
         caption(trend["source_id"].unique(), "unit_persons", "period_date", t("chart_population_note"))
-        download_csv(trend, code, view.area["name_ja"], "population", key="dl_pop")
+        offer(trend, t("chart_population"), "dl_pop", area=view.area)
 if view.presenter:  # presenter mode: one main chart per screen
     st.stop()
 with right:
@@ -70,7 +70,7 @@ with right:
     else:
         chart(charts.age3_trend, age, lang)
         caption(age["source_id"].unique(), "unit_percent", "period_date", t("chart_age3_note"))
-        download_csv(age, code, view.area["name_ja"], "age3", key="dl_age")
+        offer(age, t("chart_age3"), "dl_age", area=view.area)
 
 targets = queries.targets(code)
 target = targets[targets["linked_series"] == "population_total"]
@@ -87,7 +87,7 @@ if not target.empty:
                   target=fmt_int(tg["target_value"]), gap=fmt_int(abs(gap)), dir=t("above" if gap >= 0 else "below")))
     caption([*actual["source_id"].unique(), tg["source_id"], *proj["source_id"].unique()], "unit_persons", "period_date",
             t("chart_target_note", kpi=tg["kpi"], target=fmt_int(tg["target_value"]), plan=tg["plan"]))
-    download_csv(proj, code, view.area["name_ja"], "projections", key="dl_proj")
+    offer(proj, t("chart_target"), "dl_proj", area=view.area)
 
 diff = queries.published_vs_official(code)
 if not diff.empty:
@@ -100,4 +100,4 @@ if not diff.empty:
             "official": st.column_config.NumberColumn(t("official"), format="localized"),
             "difference": st.column_config.NumberColumn(t("difference"), format="localized"),
             "official_nationality": t("scope")})
-        download_csv(diff, code, view.area["name_ja"], "published_vs_official", key="dl_diff")
+        offer(diff, t("published_vs_official"), "dl_diff", area=view.area)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from charts import foreign as fcharts
 from queries import foreign as qf
-from ui.download import download_csv
+from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import fmt_date, fmt_int, t
 from ui.sections import section_tabs
@@ -47,14 +47,14 @@ with box:
                 city = (pop["basis"] == "city_register").any()
                 caption(pop["source_id"].unique(), "unit_persons", "period_date",
                         t("fr_population_note") + (" " + t("fr_city_note") if city else ""))
-                download_csv(pop, code, name_ja, "foreign_population", key="dl_fr_pop")
+                offer(pop, t("fr_chart_population"), "dl_fr_pop", area=view.area)
             if view.presenter:  # presenter mode: one main chart per screen
                 st.stop()
             with right:
                 chg = qf.changes(pop)
                 chart(fcharts.annual_change, chg, lang, t("fr_chart_change"))
                 caption(chg["source_id"].unique(), "unit_persons", "period_date", t("fr_change_note"))
-                download_csv(chg, code, name_ja, "foreign_japanese_change", key="dl_fr_chg")
+                offer(chg, t("fr_chart_change"), "dl_fr_chg", area=view.area)
 
         # ---- the city's own published statements
         said = qf.statements(code)
@@ -65,7 +65,7 @@ with box:
                     when = "〜".join(fmt_date(p) for p in r.period.split("/"))
                     st.markdown(f"- {r.statement_ja if lang == 'ja' else r.statement_en}　（{t('fr_statement_period', period=when)}）")
             caption(said["source_id"].unique(), "fr_unit_as_printed", "fr_period_fy_end", t("fr_statements_note"))
-            download_csv(said, code, name_ja, "foreign_statements", key="dl_fr_said")
+            offer(said, t("fr_statements_heading", name=view.name), "dl_fr_said", area=view.area)
     elif opened == "flows":
         # ---- flows and the foreign share of net migration (暦年)
         flows = qf.flows(code)
@@ -76,12 +76,12 @@ with box:
             with left:
                 chart(fcharts.flows, flows, lang, t("fr_chart_flows"))
                 caption(flows["source_id"].unique(), "unit_persons", "period_cy", t("fr_flows_note"))
-                download_csv(flows, code, name_ja, "foreign_flows", key="dl_fr_flows")
+                offer(flows, t("fr_chart_flows"), "dl_fr_flows", area=view.area)
             with right:
                 share = qf.net_share(flows)
                 chart(fcharts.net_share, share, lang, t("fr_chart_netshare"))
                 caption(share["source_id"].unique(), "unit_persons", "period_cy", t("fr_netshare_note"))
-                download_csv(share, code, name_ja, "foreign_net_migration_share", key="dl_fr_share")
+                offer(share, t("fr_chart_netshare"), "dl_fr_share", area=view.area)
     elif opened == "age":
         # ---- age pyramids
         pyr = qf.pyramid(code)
@@ -97,7 +97,7 @@ with box:
                 with col:
                     chart(fcharts.pyramid, pyr, nat, lang, t("fr_pyramid_title", nat=t("nat_" + nat)), half)
                     caption(pyr["source_id"].unique(), "unit_persons", "period_date", note)
-                    download_csv(pyr[pyr["nationality"] == nat], code, name_ja, f"pyramid_{nat}", key=f"dl_fr_pyr_{nat}")
+                    offer(pyr[pyr["nationality"] == nat], t("fr_pyramid_title", nat=t("nat_" + nat)), f"dl_fr_pyr_{nat}", area=view.area)
     else:
         # ---- nationality and residence status (在留外国人統計: prefectures and 全国 only)
         st.subheader(t("fr_moj_heading"))
@@ -136,7 +136,7 @@ with box:
                           bool(fallback))
                     caption(frame_["source_id"].unique(), "unit_persons", "period_date",
                             t("fr_dates_note", prev=prev_label, latest=latest_label) + t(extra))
-                    download_csv(frame_, code, name_ja, f"foreign_by_{key}", pref, key=f"dl_fr_{key}")
+                    offer(frame_, t(title_key, place=place), f"dl_fr_{key}", area=pref)
             with st.expander(t("fr_table")):
                 for frame_, head in ((nat, "fr_col_nationality"), (status, "fr_col_status")):
                     if frame_.empty:

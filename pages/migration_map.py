@@ -5,7 +5,7 @@ import streamlit as st
 import queries
 from charts import maps as mcharts
 from queries import maps as qm
-from ui.download import download_csv
+from ui.download import offer
 from ui.state import start, to_url
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, fmt_period, t
@@ -99,7 +99,7 @@ if plan["national"]:
     if not pairs.empty:
         note = t("map_age_note" if age != "total" else "map_od_note")
         caption(pairs["source_id"].unique(), "unit_persons", "period_cy", note)
-        download_csv(pairs, "00000", "migration_pairs", mode, age, key="dl_map_pairs")
+        offer(pairs, t("map_od_table"), "dl_map_pairs", name=t("kind_nation"))
 elif source is None and not plan["age"]:
     st.info(t("map_flows_unavailable"))
 else:
@@ -168,7 +168,7 @@ else:
     for column, table, key in zip(st.columns(2), (first, second), ("gain", "loss") if mode == "net" else ("in", "out")):
         column.markdown(f"**{t('map_rank_' + key)}**")
         column.dataframe(table[shown], hide_index=True, column_config=config, width="stretch")
-    download_csv(data, subject, name_of(subject), "migration_flows", mode, age, key="dl_map_flows")
+    offer(data, t("map_flows_table"), "dl_map_flows", area=subject)
 
 # ---------------------------------------------------------------- choropleth of net migration rates
 st.subheader(t("map_choropleth"))
@@ -202,4 +202,4 @@ with st.expander(t("map_rate_table")):
         "out_total": st.column_config.NumberColumn(t("map_out"), format="localized"),
         "net": st.column_config.NumberColumn(t("map_net"), format="localized"),
         "pop_mean": st.column_config.NumberColumn(t("persons"), format="localized")})
-    download_csv(table, code, view.area["name_ja"], "net_migration_rate", year, key="dl_map_rates")
+    offer(table, t("map_choropleth"), "dl_map_rates", area=view.area)

@@ -4,7 +4,7 @@ import streamlit as st
 import queries
 from charts import dynamics as dcharts
 from queries import dynamics as dyn
-from ui.download import download_csv
+from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, period_text, t
 from ui.sections import comparison, period_key, section_tabs, series_controls
@@ -28,7 +28,7 @@ with box:
         chart(dcharts.flow_bars, sel, "births", "deaths", "natural_change", names, lang, t("chart_births_deaths"))
         caption([source], "unit_persons", period_key(sel),
                 t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
-        download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "natural_change", source, key="dl_nat")
+        offer(sel, t("chart_births_deaths"), "dl_nat", area=view.area)
         if view.presenter:  # presenter mode: one main chart per screen
             st.stop()
 
@@ -39,7 +39,7 @@ with box:
             measures = {"birth_rate": t("birth_rate"), "death_rate": t("death_rate"), "natural_rate": t("natural_rate")}
             chart(dcharts.rate_lines, rates, measures, lang, t("chart_vital_rates"))
             caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
-            download_csv(rates.drop(columns=["order"]), code, view.area["name_ja"], "vital_rates", key="dl_rates")
+            offer(rates, t("chart_vital_rates"), "dl_rates", area=view.area)
     elif opened == "tfr":
         tfr = dyn.tfr(code)
         if not tfr.empty:
@@ -47,7 +47,7 @@ with box:
             caption(tfr["source_id"].unique(), "tfr", "period_cy", t("tfr_note"))
             if not (tfr["level"] == "area").any():
                 st.caption(t("tfr_area_unavailable"))
-            download_csv(tfr, code, view.area["name_ja"], "tfr", key="dl_tfr")
+            offer(tfr, t("sec_tfr"), "dl_tfr", area=view.area)
         else:
             st.info(t("unavailable_long", what=t("sec_tfr")))
     elif opened == "published":
@@ -59,8 +59,8 @@ with box:
             table.columns = [period_text(c, lang) for c in table.columns]
             st.dataframe(table.map(fmt_int), width="stretch")
             caption([pub], "unit_persons", "period_fy")
-            download_csv(table.reset_index(names=t("measure")), code, view.area["name_ja"], "natural_change_published", pub,
-                         key=f"dl_pub_{pub}")
+            offer(table.reset_index(names=t("measure")), t("published_table", publisher=publisher), f"dl_pub_{pub}",
+                  area=view.area)
     else:
         st.subheader(t("compare"))
         comparison(view, "natural_rate", "natural_rate")

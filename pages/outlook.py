@@ -11,7 +11,7 @@ from indicators.definitions import VANISHING_THRESHOLD
 from queries import outlook as qo
 from queries import projections as qp
 from ui import state
-from ui.download import download_csv
+from ui.download import offer
 import formats
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, t
@@ -164,5 +164,5 @@ for tab, (col, fmt) in zip(st.tabs([t("ol_tab_persons"), t("ol_tab_share"), t("o
                   column_config={c: st.column_config.NumberColumn(c, format=fmt) for c in wide.columns})
 st.caption(t("ol_table_note"))
 params = {"param_" + k: (f"{v[0]}-{v[1]}" if k == "ages" else v) for k, v in values.items()}
-download_csv(table.assign(group_label=table["group"].map(label), **params), code, view.area["name_ja"], "outlook",
-             key="dl_outlook")
+offer(table.assign(group_label=table["group"].map(label), **params), t("ol_table_title", source=dict(sources)[source]),
+      "dl_outlook", area=view.area)

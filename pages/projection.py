@@ -8,7 +8,7 @@ from loaders.errors import LoaderError
 from loaders.parameters import read_parameter_csv
 from queries import projections as qp
 from ui import state
-from ui.download import download_csv
+from ui.download import download_csv, offer
 from ui.frame import caption, frame
 from indicators.glossary import size_band_labels
 from ui.i18n import fmt_int, t
@@ -131,7 +131,7 @@ def scenario_panel() -> None:
     params = {"param_base_year": BASE, "param_tfr_base": base_tfr, "param_tfr_target": tfr, "param_tfr_year": tfr_year,
               "param_migration_points": mig, "param_migration_ages": f"{ages[0]}-{ages[1]}",
               "param_foreign_share_2070_pct": fshare, "param_foreign_method": fmethod, "param_births": births}
-    download_csv(summary.assign(**params), code, view.area["name_ja"], "projection", key="dl_projection")
+    offer(summary.assign(**params), t("results_table"), "dl_projection", area=view.area)
 
     st.session_state["_scenario"] = scenario
     st.session_state["_last_year"] = int(last["year"])

@@ -7,7 +7,7 @@ from charts import dynamics as dcharts
 from queries import dynamics as dyn
 from queries import projections as qp
 from ui import state
-from ui.download import download_csv
+from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import fmt_period, t
 from ui.sections import comparison, period_key, section_tabs, series_controls
@@ -30,7 +30,7 @@ with box:
         chart(dcharts.flow_bars, sel, "in_total", "out_total", "net", names, lang, t("chart_in_out"))
         caption([source], "unit_persons", period_key(sel),
                 t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
-        download_csv(sel.drop(columns=["order"]), code, view.area["name_ja"], "migration", source, key="dl_mig")
+        offer(sel, t("chart_in_out"), "dl_mig", area=view.area)
         if view.presenter:  # presenter mode: one main chart per screen
             st.stop()
 
@@ -38,14 +38,14 @@ with box:
         if not split.empty:
             chart(dcharts.split_bars, split, lang, t("domestic_abroad"))
             caption([source], "unit_persons", period_key(split))
-            download_csv(split.drop(columns=["order"]), code, view.area["name_ja"], "migration_domestic_abroad", key="dl_split")
+            offer(split, t("domestic_abroad"), "dl_split", area=view.area)
 
         rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
         if not rates.empty:
             measures = {"in_rate": t("in_rate"), "out_rate": t("out_rate"), "net_migration_rate": t("net_migration_rate")}
             chart(dcharts.rate_lines, rates, measures, lang, t("chart_migration_rates"))
             caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
-            download_csv(rates.drop(columns=["order"]), code, view.area["name_ja"], "migration_rates", key="dl_mrates")
+            offer(rates, t("chart_migration_rates"), "dl_mrates", area=view.area)
 
     elif opened == "partners":
         flows, flows_area = dyn.partner_flows(code), code
@@ -78,7 +78,7 @@ with box:
             chart(dcharts.flows_net_bar, shown, lang, t("flows_title" if published else "od_title", period=period))
             caption(flows["source_id"].unique(), "unit_persons", "period_fy" if published else "period_cy",
                     t("flows_note" if published else "od_note"))
-            download_csv(flows, flows_area, "migration_partners", key="dl_flows")
+            offer(flows, t("flows_title" if published else "od_title", period=period), "dl_flows", area=flows_area)
 
     elif opened == "age":
         youth = dyn.youth_net(code)
@@ -88,7 +88,7 @@ with box:
         else:
             chart(dcharts.youth_bars, youth[(youth["sex"] == "total") & (youth["age_group"] != "15-29")], lang, t("youth_title"))
             caption(youth["source_id"].unique(), "unit_persons", "period_cy", t("youth_note"))
-            download_csv(youth, code, view.area["name_ja"], "youth_net_migration", key="dl_youth")
+            offer(youth, t("youth_title"), "dl_youth", area=view.area)
 
         residual = qp.residual_migration(code)
         if residual is not None:
@@ -96,7 +96,7 @@ with box:
             chart(dcharts.residual_age, residual, lang, t("residual_title"))
             caption(["juki_age"], "unit_percent", "period_date",
                     t("residual_note", windows=notes["windows"], survival=t("survival_assumption")))
-            download_csv(residual, code, view.area["name_ja"], "net_migration_by_age", key="dl_residual")
+            offer(residual, t("residual_title"), "dl_residual", area=view.area)
 
     elif opened == "breakdown":
         official = series[series["source_id"] == "juki_dynamics"].sort_values("period_end")
@@ -112,7 +112,7 @@ with box:
                 chart(dcharts.waterfall, wf, lang, t("waterfall_title", period=fmt_period(period or periods[0])))
                 caption(["juki_dynamics"], "unit_persons", "period_fy" if str(period).startswith("FY") else "period_cy",
                         t("waterfall_note") + (f" {t('scope_japanese_only')}" if wf["nationality"].iat[0] == "japanese" else ""))
-                download_csv(wf, code, view.area["name_ja"], "waterfall", period or "", key="dl_wf")
+                offer(wf, t("waterfall_title", period=fmt_period(period or periods[0])), "dl_wf", area=view.area)
 
     else:
         st.subheader(t("compare"))

@@ -281,15 +281,140 @@ def _schema(database: str, key: tuple) -> list[tuple[str, list[str]]]:
 
 
 def file_parts(table: str, areas: tuple[str, ...], names: dict[str, str], periods: list[str],
-               all_label: str = "all_areas", more_label: str = "and_{n}_more") -> tuple[str, str, str]:
+               all_label: str = "all_areas", more_label: str = "and_{n}_more", lang: str = "en") -> tuple[str, str, str]:
     """Parts of a download's file name: table, area ('40203_久留米市', '40203_久留米市_ほか2地域' or the label for
-    all areas) and period ('2013-03-31-2022-01-01', one period, or '' when the table has none)."""
+    all areas) and period span in time order ('2013-03-31〜2022-01-01', '2011年度〜2013年' in Japanese, one period,
+    or '' when the table has none)."""
+    from queries import columns
+
     if not areas:
         area = all_label
     else:
         area = f"{areas[0]}_{names.get(areas[0], '')}".rstrip("_")
         if len(areas) > 1:
             area += "_" + more_label.format(n=len(areas) - 1)
-    span = sorted(periods)
-    period = "" if not span else (span[0] if len(span) == 1 else f"{span[0]}-{span[-1]}")
+    span = [columns.words("period", p, lang) for p in chronological(list(periods))]
+    period = "" if not span else (span[0] if len(span) == 1 else f"{span[0]}〜{span[-1]}")
     return table, area, period
+
+
+# ---------------------------------------------------------------- choosing areas in one click
+
+#: Population size bands (persons, latest resident register): (lower bound, upper bound or None).
+SIZE_BANDS: tuple[tuple[int, int | None], ...] = ((500_000, None), (200_000, 500_000), (100_000, 200_000),
+                                                 (50_000, 100_000), (10_000, 50_000), (0, 10_000))
+#: Kinds that are a municipality (a designated city counts once, as a whole; its wards are opt-in).
+MUNICIPAL = ("city", "designated_city", "special_ward", "town", "village")
+
+
+def municipal_areas() -> pd.DataFrame:
+    """area_code, name_ja, name_en, kind, pref_code, parent_code, current, persons (latest register total) of every
+    area below the prefecture, current and former."""
+    return _municipal(official.cache_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _municipal(key: tuple) -> pd.DataFrame:
+    return _execute("official", db.sql("explorer_areas"), {})
+
+
+def band_of(persons) -> int | None:
+    """Index in SIZE_BANDS of a population (None when unknown)."""
+    if persons is None or persons != persons:
+        return None
+    return next(i for i, (lo, hi) in enumerate(SIZE_BANDS) if persons >= lo and (hi is None or persons < hi))
+
+
+def select_areas(mode: str, value, defunct: bool = False, wards: bool = False) -> tuple[str, ...]:
+    """The area codes of a one-click selection, each area once.
+
+    mode 'pref': the municipalities of prefecture `value` ('40'); 'band': those of size band `value` (SIZE_BANDS
+    index, or (index, pref_code) to stay in one prefecture); 'group': the members of area group `value`.
+    Current municipalities only unless `defunct`; designated cities as a whole unless `wards`, which puts their
+    wards in their place (a city and its own wards are never both selected, so nothing is counted twice).
+    """
+    a = municipal_areas()
+    keep = a["kind"].isin(MUNICIPAL + (("ward",) if wards else ()))
+    if not defunct:
+        keep &= a["current"].astype(bool)
+    if wards:  # a designated city with wards in the selection is replaced by them
+        keep &= ~(a["kind"].eq("designated_city") & a["area_code"].isin(a.loc[a["kind"] == "ward", "parent_code"]))
+    a = a[keep]
+    if mode == "pref":
+        a = a[a["pref_code"] == str(value)]
+    elif mode == "band":
+        index, pref = value if isinstance(value, tuple) else (value, None)
+        a = a[a["persons"].map(band_of) == int(index)]
+        if pref:
+            a = a[a["pref_code"] == pref]
+    elif mode == "group":
+        groups = area_groups()
+        members = groups.loc[groups["group_code"] == value, "members"]
+        codes = set(members.iat[0]) if len(members) else set()
+        return tuple(c for c in sorted(codes))
+    else:
+        raise ValueError(f"unknown selection mode {mode!r}")
+    return tuple(a["area_code"])
+
+
+# ---------------------------------------------------------------- periods, coverage and empty results
+
+def _period_end(value: str) -> tuple:
+    """A sort key putting periods and dates in time order: 'FY2012' (ends March 2013) before 'CY2013'."""
+    last = str(value).split("-")[-1] if str(value)[:2] in ("FY", "CY") else str(value)
+    if last.startswith("FY") and last[2:].isdigit():
+        return (int(last[2:]) + 1, 3, 31, 0)
+    if last.startswith("CY") and last[2:].isdigit():
+        return (int(last[2:]), 12, 31, 1)
+    if last.isdigit():
+        return (int(last), 12, 31, 2)
+    try:
+        return (int(last[:4]), int(last[5:7]), int(last[8:10]), 3)
+    except ValueError:
+        return (9999, 0, 0, 9)
+
+
+def chronological(values: list[str]) -> list[str]:
+    """Periods, dates or years in time order ('FY2011', 'FY2012', 'CY2013' …; dates by day)."""
+    return sorted(values, key=lambda v: (_period_end(v), v))
+
+
+def period_range(values: list[str], first: str | None, last: str | None) -> tuple[str, ...]:
+    """The periods of `values` (in time order) from `first` to `last` inclusive; () when the range is all of them
+    (no period filter)."""
+    ordered = chronological(values)
+    if not ordered or first not in ordered or last not in ordered:
+        return ()
+    i, j = sorted((ordered.index(first), ordered.index(last)))
+    chosen = ordered[i:j + 1]
+    return () if len(chosen) == len(ordered) else tuple(chosen)
+
+
+def coverage(database: str, table: str, areas: tuple[str, ...] = ()) -> pd.DataFrame:
+    """What `table` holds for `areas` (all when empty): kind (period kind, '' when the table has none), first and
+    last period, rows n, areas — one row per period kind, earliest first."""
+    return _coverage(database, _key(database), table, tuple(areas))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _coverage(database: str, key: tuple, table: str, areas: tuple[str, ...]) -> pd.DataFrame:
+    spec = _spec(table)
+    where, params = _where(table, (("area", areas),))
+    kind = "period_kind" if "period_kind" in spec.columns else "''"
+    text = db.sql("explorer_coverage").format(kind=kind, period=spec.period, area=spec.area[0], table=table, where=where)
+    frame = _execute(database, text, params)
+    if frame.empty:
+        return frame
+    return frame.assign(_k=frame["first"].map(_period_end)).sort_values("_k").drop(columns="_k").reset_index(drop=True)
+
+
+def empty_reason(database: str, table: str, filters: tuple) -> list[str]:
+    """Why `filters` select no row: the filters (by name: 'area', 'period', a dimension) whose removal alone
+    brings rows back; ['area'] when the areas have no row at all; [] if rows match after all."""
+    if count(database, table, filters) > 0:
+        return []
+    areas = dict(filters).get("area", ())
+    if count(database, table, (("area", areas),)) == 0:
+        return ["area"]
+    return [name for name, values in filters if values and name != "area"
+            and count(database, table, tuple(f for f in filters if f[0] != name)) > 0]

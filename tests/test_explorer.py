@@ -84,7 +84,7 @@ def test_age_groups_in_reading_order(ex):
 def test_file_names_carry_area_and_period_and_are_windows_safe(ex):
     parts = ex.file_parts("population", ("40203", "40212"), {"40203": "久留米市"}, ["2022-01-01", "2013-03-31"],
                           more_label="ほか{n}地域")
-    assert safe_filename(*parts, ext="xlsx") == "population_40203_久留米市_ほか1地域_2013-03-31-2022-01-01.xlsx"
+    assert safe_filename(*parts, ext="xlsx") == "population_40203_久留米市_ほか1地域_2013-03-31〜2022-01-01.xlsx"
     assert safe_filename(*ex.file_parts("fertility", (), {}, ["2020"]), ext="csv") == "fertility_all_areas_2020.csv"
     assert safe_filename("CON") == "_CON.csv" and safe_filename("nul", ext="xlsx") == "_nul.xlsx"
     name = safe_filename("a\tb", "c\x00d", 'e"<>|?*', "x" * 300, ext="parquet")

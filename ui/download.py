@@ -350,21 +350,23 @@ def _database_lines(lang: str) -> list[tuple[str, str]]:
 
 
 def offer(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, *,
-          area: pd.Series | tuple[str, str] | None = None, period: str | None = None,
+          area: pd.Series | tuple[str, str] | str | None = None, period: str | None = None,
           meta: Sequence[tuple[str, str]] = (), sources: pd.DataFrame | None = None, rows: int | None = None,
           parquet: bool = False, name: str | None = None) -> None:
     """Download buttons for one table: CSV and Excel (and Parquet when `parquet`), plus a "machine headers" box.
 
     data: the table with database codes (or a function returning it, called only on click: the explorer's full
     download; then give `rows` and `period`). what: the table's name in the UI language (file name, 出典・条件
-    sheet). area: the view's area (a row of queries.areas(), or (code, name)) written in front of a table that has
+    sheet). area: the view's area (a row of queries.areas(), (code, name) or a code) written in front of a table that has
     no area_code column, and named in the file name (else `name`). meta: extra (label, value) lines such as the
     filters. sources: the sources rows; by default those of the table's source_id column. Files are built on click.
     """
     from queries import explorer as ex  # names of codes; imported here: loaders.kpi imports this module
 
     language = current_lang()
-    if isinstance(area, pd.Series):
+    if isinstance(area, str):
+        area = (area, ex.code_names(language).get(area, area))
+    elif isinstance(area, pd.Series):
         area = (area["area_code"], area["name_en"] if language == "en" and isinstance(area.get("name_en"), str)
                 and area["name_en"] else area["name_ja"])
     machine = bool(st.session_state.get(f"{key}_machine", False))

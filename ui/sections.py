@@ -7,7 +7,7 @@ import streamlit as st
 import queries
 from charts import dynamics as dcharts
 from queries import dynamics as dyn
-from ui.download import download_csv
+from ui.download import offer
 from ui import state
 from ui.frame import View, caption
 from ui.i18n import fmt_period, lang, t
@@ -82,4 +82,4 @@ def comparison(view: View, value: str, measure_key: str) -> None:
     chart(dcharts.small_multiples, r[["area_code", "name", "year", value]], value, view.code, view.lang,
           t("compare_trend", measure=t(measure_key)))
     caption(r["source_id"].unique(), "per_1000", "period_cy", t("compare_note") + " " + t("rates_note"))
-    download_csv(r, view.code, "comparison", value, key=f"dl_cmp_{value}")
+    offer(r, title, f"dl_cmp_{value}", name=t("dl_name_compare"))

@@ -1,0 +1,192 @@
+"""The data explorer's widgets (pages/data_explorer.py is layout only): table, areas in one click (prefecture, size
+band, area group, every area), period range in time order, category filters, coverage, the reason for an empty
+result, and the preview — labelled like the downloads (ui.download.present, queries.columns).
+
+View state lives in the address bar as codes (?tbl=vital_events&xs=pref&xp=40&p0=CY2013 …), never as translated
+labels, so a link opens the same selection in either language.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import queries
+from queries import columns
+from queries import explorer as ex
+from ui.download import present
+from ui.i18n import STRINGS, fmt_int, t
+from ui.i18n import lang as current_lang
+
+URL_KEYS: dict[str, object] = {}
+SCOPES = ("pick", "pref", "band", "group", "all")
+
+
+def _label(value: str) -> str:
+    return t(f"xv_{value}") if f"xv_{value}" in STRINGS else value
+
+
+def url_state(key: str, options: list, default, multi: bool = False) -> None:
+    """A widget keyed `key` starts, on first sight in this session, from ?key= (codes); values no longer offered
+    (another table) are dropped. write_url() mirrors every such key back into the address bar."""
+    seen = st.session_state.setdefault("_x_url_seen", set())
+    if key not in seen:
+        seen.add(key)
+        if key in st.query_params:
+            raw = st.query_params.get_all(key)
+            st.session_state[key] = raw if multi else raw[0]
+    value = st.session_state.get(key, default)
+    if multi:
+        value = [v for v in (value or []) if v in options]
+    elif value not in options:
+        value = default
+    st.session_state[key] = value
+    URL_KEYS[key] = default
+
+
+def write_url() -> None:
+    """Codes in the URL; a value equal to its default is left out."""
+    for key, default in URL_KEYS.items():
+        value = st.session_state.get(key)
+        if value in (None, []) or value == default:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = value
+
+
+def table_picker() -> tuple[str, str]:
+    """The database ('official' / 'user') and the table chosen, with the table's description."""
+    databases = [d for d in ex.DATABASES if ex.tables(d)]
+    c1, c2 = st.columns([1, 2])
+    url_state("db", databases, "official")
+    database = c1.segmented_control(t("x_database"), databases, key="db", format_func=lambda d: t(f"x_db_{d}"),
+                                    required=True) or "official"
+    tables = ex.tables(database)
+    url_state("tbl", tables, tables[0])
+    table = c2.selectbox(t("x_table"), tables, format_func=lambda x: t(f"tbl_{x}"), key="tbl")
+    st.caption(t(f"tblh_{table}") + ("  \n" + t("x_user_note") if database == "user" else "")
+               + f"  \n[{t('meta_link')}](metadata?table={table})")
+    return database, table
+
+
+def area_picker(view, names: dict[str, str]) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    """The areas chosen (() = every area) and the lines describing the choice for the 出典・条件 sheet."""
+    areas = queries.areas()
+    prefs = areas[areas["kind"] == "prefecture"]
+    pref_names = dict(zip(prefs["pref_code"], prefs["name_ja" if view.lang == "ja" else "name_en"].fillna(prefs["name_ja"])))
+    groups = ex.area_groups()
+    group_names = dict(zip(groups["group_code"], groups["group_name_ja" if view.lang == "ja" else "group_name_en"]
+                           .fillna(groups["group_name_ja"])))
+    if st.query_params.get("all") == "true":  # links made before the scope picker
+        st.query_params["xs"] = "all"
+    url_state("xs", list(SCOPES), "pick")
+    scope = st.segmented_control(t("x_scope"), SCOPES, key="xs", format_func=lambda s: t(f"x_scope_{s}"),
+                                 required=True) or "pick"
+    a1, a2, a3 = st.columns([3, 1, 1])
+    defunct = a2.checkbox(t("x_defunct"), key="xd", help=t("x_defunct_help"), disabled=scope in ("pick", "group", "all"))
+    wards = a3.checkbox(t("x_wards"), key="xw", help=t("x_wards_help"), disabled=scope in ("pick", "group", "all"))
+    lines = [(t("x_scope"), t(f"x_scope_{scope}"))]
+    own_pref = view.area.get("pref_code") or "40"
+    if scope == "pick":
+        if st.session_state.get("_x_view_area", view.code) != view.code:  # the sidebar's area changed: follow it
+            st.session_state["xa"] = [view.code]
+        st.session_state["_x_view_area"] = view.code
+        pickable = areas["area_code"].tolist()
+        url_state("xa", pickable, [view.code], multi=True)
+        chosen = tuple(a1.multiselect(t("x_areas"), pickable, key="xa", format_func=lambda c: f"{names.get(c, c)} {c}"))
+    elif scope == "pref":
+        url_state("xp", list(pref_names), own_pref if own_pref in pref_names else next(iter(pref_names)))
+        pref = a1.selectbox(t("x_pref"), list(pref_names), key="xp", format_func=pref_names.get)
+        chosen = ex.select_areas("pref", pref, defunct, wards)
+        lines.append((t("x_pref"), pref_names[pref]))
+    elif scope == "band":
+        own = ex.band_of(ex.municipal_areas().set_index("area_code")["persons"].get(view.code))
+        bands = [str(i) for i in range(len(ex.SIZE_BANDS))]
+        url_state("xb", bands, str(own if own is not None else 2))
+        band = a1.selectbox(t("x_band"), bands, key="xb", format_func=lambda b: t(f"x_band_{b}"))
+        within = a1.checkbox(t("x_band_pref", pref=pref_names.get(own_pref, "")), key="xbp")
+        chosen = ex.select_areas("band", (int(band), own_pref if within else None), defunct, wards)
+        lines.append((t("x_band"), t(f"x_band_{band}") + (f"（{pref_names.get(own_pref, '')}）" if within else "")))
+    elif scope == "group":
+        codes = groups["group_code"].tolist()
+        url_state("grp", codes, codes[0] if codes else None)
+        group = a1.selectbox(t("x_group"), codes, key="grp", format_func=lambda g: group_names.get(g, g))
+        chosen = ex.select_areas("group", group)
+        lines.append((t("x_meta_group"), group_names.get(group, "")))
+    else:
+        chosen = ()
+    if scope != "all":
+        shown = "・".join(names.get(c, c) for c in chosen[:12]) + ("…" if len(chosen) > 12 else "")
+        a1.caption(t("x_selected", n=len(chosen), names=shown or "—"))
+        lines.append((t("x_meta_areas"), ", ".join(f"{c} {names.get(c, '')}" for c in chosen)))
+    lines += [(t("x_defunct"), t("yes" if defunct else "no")), (t("x_wards"), t("yes" if wards else "no"))]
+    return chosen, lines
+
+
+def filters(database: str, table: str, areas: tuple[str, ...]) -> tuple[tuple, list[str], list[tuple[str, str]]]:
+    """The filters (("area", …), ("period", …), (dim, …)), the periods offered and the lines describing them."""
+    spec = ex.TABLES[table]
+    periods_all = ex.chronological(ex.values(database, table, "period", areas))
+    dims = list(spec.dims)
+    cols = st.columns(1 + len(dims))
+    periods: tuple = ()
+    if periods_all:
+        url_state("p0", periods_all, periods_all[0])
+        url_state("p1", periods_all, periods_all[-1])
+        first, last = cols[0].select_slider(t("x_period"), periods_all, value=(st.session_state["p0"], st.session_state["p1"]),
+                                            format_func=_period_label)
+        st.session_state["p0"], st.session_state["p1"] = first, last
+        periods = ex.period_range(periods_all, first, last)
+    picked = {}
+    for col, dim in zip(cols[1:], dims):
+        options = ex.sort_values(dim, ex.values(database, table, dim, areas))
+        url_state(f"f_{dim}", options, [], multi=True)
+        picked[dim] = col.multiselect(t(f"xc_{dim}"), options, key=f"f_{dim}", format_func=_label, placeholder=t("x_dim_all"))
+    lines = [(t("x_meta_periods"), f"{_period_label(periods[0])}〜{_period_label(periods[-1])}" if periods else t("x_all")),
+             *((t(f"xc_{d}"), "、".join(_label(x) for x in v) if v else t("x_all")) for d, v in picked.items())]
+    return (("area", areas), ("period", periods), *((d, tuple(v)) for d, v in picked.items())), periods_all, lines
+
+
+def _period_label(value: str) -> str:
+    return columns.words("period", value, current_lang())
+
+
+def coverage(database: str, table: str, areas: tuple[str, ...]) -> None:
+    """What the table holds for these areas: per period kind, first–last period, rows and areas."""
+    cov = ex.coverage(database, table, areas)
+    if cov.empty:
+        return
+    parts = [t("x_coverage_row", kind=_label(r.kind) if r.kind else t(f"tbl_{table}"), first=_period_label(r.first),
+               last=_period_label(r.last), n=fmt_int(r.n), areas=fmt_int(r.areas)) for r in cov.itertuples()]
+    st.caption(t("x_coverage") + " " + "／".join(parts))
+
+
+def explain_empty(database: str, table: str, filt: tuple) -> None:
+    """Say why no row matches: which filter removes everything, and what the table holds for these areas."""
+    reasons = ex.empty_reason(database, table, filt)
+    areas = dict(filt)["area"]
+    cov = ex.coverage(database, table, areas)
+    held = "／".join(t("x_coverage_row", kind=_label(r.kind) if r.kind else "", first=_period_label(r.first),
+                       last=_period_label(r.last), n=fmt_int(r.n), areas=fmt_int(r.areas)) for r in cov.itertuples())
+    text = [t("x_none")]
+    if "area" in reasons:
+        text.append(t("x_none_area", table=t(f"tbl_{table}")))
+    else:
+        named = [t("x_period") if r == "period" else t(f"xc_{r}") for r in reasons]
+        if named:
+            text.append(t("x_none_filters", filters="、".join(named)))
+        if held:
+            text.append(t("x_none_coverage", held=held))
+        if {"period", "period_kind"} & set(reasons) and {"FY", "CY"} <= set(cov.get("kind", [])):
+            text.append(t("x_none_fy_cy"))
+    st.info("  \n".join(text), icon=":material/info:")
+
+
+def preview(frame: pd.DataFrame, lang: str, n: int) -> None:
+    """The first rows, labelled and worded exactly like the downloads (headers with units, codes as text)."""
+    shown, kinds = present(frame, lang)
+    formats = {"int": "localized", "d1": "%.1f", "d2": "%.2f", "share": "%.1f", "pct1": "%.1f", "pct2": "%.2f", "year": "%d"}
+    config = {h: st.column_config.NumberColumn(h, format=formats[k]) for h, k in zip(shown.columns, kinds) if k in formats}
+    config |= {h: st.column_config.DateColumn(h, format="YYYY-MM-DD") for h, k in zip(shown.columns, kinds) if k == "date"}
+    st.dataframe(shown, hide_index=True, column_config=config, height=420)
+    if n > len(frame):
+        st.caption(t("x_preview_note", shown=fmt_int(len(frame)), n=fmt_int(n)))
