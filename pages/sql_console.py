@@ -7,7 +7,7 @@ from store import user as user_store
 from queries import explorer as ex
 from queries import sandbox
 from settings import LIMITS
-from ui.download import download_all
+from ui.download import offer
 from ui.frame import frame
 from ui.i18n import fmt_int, t
 from store import official
@@ -32,15 +32,19 @@ left, right = st.columns([3, 1])
 with right:
     st.selectbox(t("sql_example_pick"), list(by_key), format_func=t, key="sql_example", index=None,
                  on_change=_use_example, placeholder=t("sql_examples"))
-    with st.expander(t("sql_schema")):
-        schema = ex.schema("official") + (ex.schema("user", prefix="imports.") if have_imports else [])
-        st.dataframe(schema, hide_index=True, column_config={"table": t("sql_col_table"), "columns": t("sql_col_columns")})
     with st.expander(t("sql_sandbox")):
         st.markdown(t("sql_sandbox_text"))
 with left:
     with st.form("sql_form"):
         query = st.text_area(t("sql_query"), key="sql", height=260, bind="query-params")
         run = st.form_submit_button(t("sql_run"), type="primary", icon=":material/play_arrow:")
+
+with st.expander(t("sql_schema"), icon=":material/schema:"):
+    schema = ex.console_schema(lang, have_imports)
+    shown = st.selectbox(t("sql_col_table"), schema["table"].unique(), key="sql_schema_table")
+    st.dataframe(schema[schema["table"] == shown].drop(columns="table"), hide_index=True, width="stretch",
+                 column_config={c: t(f"sql_col_{c}") for c in ("column", "type", "unit", "description", "allowed")})
+    st.caption(t("sql_schema_note") + f" [{t('meta_link')}](metadata?table={shown.removeprefix('imports.')})")
 
 if run:
     try:
@@ -62,5 +66,4 @@ if done and done[0] == query:
         st.dataframe(result.frame, hide_index=True, column_config={  # thousands separators, except for years and ids
             c: st.column_config.NumberColumn(format="%d" if ("year" in c or c.endswith("_id")) else "localized")
             for c in numbers})
-        download_all(lambda: result.frame, ("sql_result",), [(t("sql_meta_query"), query)], None, len(result.frame),
-                     key="dl_sql")
+        offer(result.frame, t("sql_file_name"), "dl_sql", name="SQL", meta=[(t("sql_meta_query"), query)], parquet=True)

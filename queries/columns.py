@@ -198,8 +198,8 @@ band80_low|80%区間・下限|80% band, low|人|persons|int||
 band80_high|80%区間・上限|80% band, high|人|persons|int||
 band_low|誤差幅・下限|Band, low|人|persons|int||
 band_high|誤差幅・上限|Band, high|人|persons|int||
-group|区分|Group|||text||
-group_label|区分|Group|||text||
+group|年齢層コード|Age band code|||code||
+group_label|年齢層|Age band|||text||
 index|指数|Index|2020年＝100|2020 = 100|d1||
 topic|話題|Topic|||text||
 statement_ja|記述|Statement|||text||
@@ -222,6 +222,10 @@ param_fshare|前提・2070年の外国人割合|Assumption: foreign share 2070|%
 param_foreign_method|前提・外国人の推計方法|Assumption: foreign method|||text||
 param_fm|前提・外国人の推計方法|Assumption: foreign method|||text||
 param_births|前提・出生の推計方法|Assumption: births method|||text||
+meta_first|最初|First|||period||
+meta_last|最後|Last|||period||
+meta_rows|行数|Rows|行|rows|int||
+meta_areas|地域数|Areas|地域|areas|int||
 order|順|Order|||drop||
 lo|下限年齢|Lowest age|||drop||
 is_group|グループ|Group|||drop||

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from indicators.compute import size_band
 from loaders import importer
 from store import user as user_store
 from queries import db
@@ -267,17 +268,35 @@ def sort_values(column: str, values: list[str]) -> list[str]:
     return sorted(values, key=lambda v: (order.get(v, 9), v))
 
 
-def schema(database: str, prefix: str = "") -> list[dict]:
-    """Every table of `database` with its columns (for the SQL console's reference): [{table, columns}]."""
-    return [{"table": prefix + table, "columns": ", ".join(cols)} for table, cols in _schema(database, _key(database))]
+def schema(database: str, prefix: str = "", lang: str = "ja") -> pd.DataFrame:
+    """Every column of every table of `database` for the SQL console's reference: table (with `prefix`, e.g.
+    'imports.'), column, type (DuckDB), unit, description and allowed values (queries.columns; '' if none)."""
+    from queries import columns
+
+    frame = _schema(database, _key(database))
+    if frame.empty:
+        return pd.DataFrame(columns=["table", "column", "type", "unit", "description", "allowed"])
+    rows = []
+    for table, col, kind in frame[["table_name", "column_name", "data_type"]].itertuples(index=False):
+        c = columns.COLUMNS.get(col)
+        allowed = ", ".join(f"{k}={v[0] if lang == 'ja' else v[1]}" for k, v in columns.ENUMS[c.enum].items()) \
+            if c and c.enum else ""
+        rows.append({"table": prefix + table, "column": col, "type": kind,
+                     "unit": (c.unit_ja if lang == "ja" else c.unit_en) if c else "",
+                     "description": ((c.desc_ja or c.ja) if lang == "ja" else (c.desc_en or c.en)) if c else "",
+                     "allowed": allowed})
+    return pd.DataFrame(rows)
+
+
+def console_schema(lang: str, imports: bool) -> pd.DataFrame:
+    """schema() of the official database, followed by the user's imports as 'imports.<table>' when `imports`."""
+    parts = [schema("official", lang=lang), *([schema("user", "imports.", lang)] if imports else [])]
+    return pd.concat(parts, ignore_index=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _schema(database: str, key: tuple) -> list[tuple[str, list[str]]]:
-    frame = _execute(database, db.sql("explorer_columns"), {})
-    if frame.empty:
-        return []
-    return [(table, grp["column_name"].tolist()) for table, grp in frame.groupby("table_name", sort=True)]
+def _schema(database: str, key: tuple) -> pd.DataFrame:
+    return _execute(database, db.sql("explorer_columns"), {})
 
 
 def file_parts(table: str, areas: tuple[str, ...], names: dict[str, str], periods: list[str],
@@ -300,9 +319,6 @@ def file_parts(table: str, areas: tuple[str, ...], names: dict[str, str], period
 
 # ---------------------------------------------------------------- choosing areas in one click
 
-#: Population size bands (persons, latest resident register): (lower bound, upper bound or None).
-SIZE_BANDS: tuple[tuple[int, int | None], ...] = ((500_000, None), (200_000, 500_000), (100_000, 200_000),
-                                                 (50_000, 100_000), (10_000, 50_000), (0, 10_000))
 #: Kinds that are a municipality (a designated city counts once, as a whole; its wards are opt-in).
 MUNICIPAL = ("city", "designated_city", "special_ward", "town", "village")
 
@@ -319,17 +335,16 @@ def _municipal(key: tuple) -> pd.DataFrame:
 
 
 def band_of(persons) -> int | None:
-    """Index in SIZE_BANDS of a population (None when unknown)."""
-    if persons is None or persons != persons:
-        return None
-    return next(i for i, (lo, hi) in enumerate(SIZE_BANDS) if persons >= lo and (hi is None or persons < hi))
+    """The 人口規模 band (indicators.compute.size_band; 0 = under 5,000 …) of one population, None if unknown."""
+    band = size_band(pd.Series([persons], dtype=float)).iat[0]
+    return None if pd.isna(band) else int(band)
 
 
 def select_areas(mode: str, value, defunct: bool = False, wards: bool = False) -> tuple[str, ...]:
     """The area codes of a one-click selection, each area once.
 
-    mode 'pref': the municipalities of prefecture `value` ('40'); 'band': those of size band `value` (SIZE_BANDS
-    index, or (index, pref_code) to stay in one prefecture); 'group': the members of area group `value`.
+    mode 'pref': the municipalities of prefecture `value` ('40'); 'band': those of 人口規模 band `value`
+    (indicators.compute.size_band, the bands of the indicator page; or (band, pref_code) to stay in one prefecture); 'group': the members of area group `value`.
     Current municipalities only unless `defunct`; designated cities as a whole unless `wards`, which puts their
     wards in their place (a city and its own wards are never both selected, so nothing is counted twice).
     """
@@ -344,7 +359,7 @@ def select_areas(mode: str, value, defunct: bool = False, wards: bool = False) -
         a = a[a["pref_code"] == str(value)]
     elif mode == "band":
         index, pref = value if isinstance(value, tuple) else (value, None)
-        a = a[a["persons"].map(band_of) == int(index)]
+        a = a[size_band(a["persons"].astype(float)) == int(index)]
         if pref:
             a = a[a["pref_code"] == pref]
     elif mode == "group":
@@ -418,3 +433,15 @@ def empty_reason(database: str, table: str, filters: tuple) -> list[str]:
         return ["area"]
     return [name for name, values in filters if values and name != "area"
             and count(database, table, tuple(f for f in filters if f[0] != name)) > 0]
+
+
+#: How often each kind of source is published (i18n keys), by the start of its source_id.
+SCHEDULES = (("juki", "meta_sched_juki"), ("idou", "meta_sched_idou"), ("youth", "meta_sched_idou"),
+             ("ipss", "meta_sched_ipss"), ("moj", "meta_sched_moj"), ("mhlw", "meta_sched_mhlw"),
+             ("kurume", "meta_sched_city"), ("kama", "meta_sched_city"), ("n03", "meta_sched_n03"))
+
+
+def update_schedule(source_id: str) -> str:
+    """The i18n key of the update schedule of a source ('meta_sched_other' when unknown)."""
+    return next((k for prefix, k in SCHEDULES if str(source_id).startswith(prefix)), "meta_sched_other")
+

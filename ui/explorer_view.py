@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from indicators.glossary import size_band_labels
 from queries import columns
 from queries import explorer as ex
 from ui.download import present
@@ -100,12 +101,13 @@ def area_picker(view, names: dict[str, str]) -> tuple[tuple[str, ...], list[tupl
         lines.append((t("x_pref"), pref_names[pref]))
     elif scope == "band":
         own = ex.band_of(ex.municipal_areas().set_index("area_code")["persons"].get(view.code))
-        bands = [str(i) for i in range(len(ex.SIZE_BANDS))]
-        url_state("xb", bands, str(own if own is not None else 2))
-        band = a1.selectbox(t("x_band"), bands, key="xb", format_func=lambda b: t(f"x_band_{b}"))
+        labels = size_band_labels(view.lang)
+        bands = [str(i) for i in range(len(labels))]
+        url_state("xb", bands, str(own if own is not None else 5))
+        band = a1.selectbox(t("x_band"), bands, key="xb", format_func=lambda b: labels[int(b)])
         within = a1.checkbox(t("x_band_pref", pref=pref_names.get(own_pref, "")), key="xbp")
         chosen = ex.select_areas("band", (int(band), own_pref if within else None), defunct, wards)
-        lines.append((t("x_band"), t(f"x_band_{band}") + (f"（{pref_names.get(own_pref, '')}）" if within else "")))
+        lines.append((t("x_band"), labels[int(band)] + (f"（{pref_names.get(own_pref, '')}）" if within else "")))
     elif scope == "group":
         codes = groups["group_code"].tolist()
         url_state("grp", codes, codes[0] if codes else None)
@@ -140,9 +142,11 @@ def filters(database: str, table: str, areas: tuple[str, ...]) -> tuple[tuple, l
     for col, dim in zip(cols[1:], dims):
         options = ex.sort_values(dim, ex.values(database, table, dim, areas))
         url_state(f"f_{dim}", options, [], multi=True)
-        picked[dim] = col.multiselect(t(f"xc_{dim}"), options, key=f"f_{dim}", format_func=_label, placeholder=t("x_dim_all"))
+        picked[dim] = col.multiselect(t(f"xc_{dim}"), options, key=f"f_{dim}", placeholder=t("x_dim_all"),
+                                      format_func=lambda v, d=dim: columns.words(d, v, current_lang()))
     lines = [(t("x_meta_periods"), f"{_period_label(periods[0])}〜{_period_label(periods[-1])}" if periods else t("x_all")),
-             *((t(f"xc_{d}"), "、".join(_label(x) for x in v) if v else t("x_all")) for d, v in picked.items())]
+             *((t(f"xc_{d}"), "、".join(columns.words(d, x, current_lang()) for x in v) if v else t("x_all"))
+               for d, v in picked.items())]
     return (("area", areas), ("period", periods), *((d, tuple(v)) for d, v in picked.items())), periods_all, lines
 
 

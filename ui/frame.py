@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
-from ui import export, state
+from ui import chrome_ja, export, state
 from ui.download import safe_filename
 from ui.presenter import link_popover, playlist_editor, presenter_bar
 from ui.i18n import LANGS, fmt_date, lang, t
@@ -37,6 +37,7 @@ PAGES = [
     ("pages/sql_console.py", "nav_sql", ":material/terminal:"),
     ("pages/outlook.py", "nav_outlook", ":material/visibility:"),
     ("pages/indicators.py", "nav_indicators", ":material/leaderboard:"),
+    ("pages/metadata.py", "nav_metadata", ":material/info:"),
 ]
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def frame() -> View:
         st.caption(t("db_national", built=fmt_date(info.get("built_at", "")[:10])) if info.get("kind") == "national"
                    else t("db_bundled"))
     state.sync_url()
+    chrome_ja.apply(lang())
     if state.get("presenter"):
         presenter_bar(page)
     row = areas.iloc[picker.position[state.get("area")]]  # a copy: the shared frame is not touched
@@ -152,7 +154,9 @@ def caption(source_ids, unit_key: str, period_key: str, note: str | None = None)
             table = f"（{r['table_id']}）" if isinstance(r["table_id"], str) and r["table_id"] else ""
             names.append(f"{r['publisher']}『{r['title']}』{table}")
     text = t("caption", sources="; ".join(names) or t("unavailable"), unit=t(unit_key), period=t(period_key))
-    st.caption(text + (f"  \n{note}" if note else ""))
+    ids = ",".join(dict.fromkeys(s for s in source_ids if isinstance(s, str) and s in src.index))
+    link = f"  [{t('meta_caption_link')}](metadata?src={ids}&lang={lang()})" if ids else ""
+    st.caption(text + link + (f"  \n{note}" if note else ""))
     spec = st.session_state.get("_last_chart")
     if spec is not None:
         export_buttons(spec, text)
