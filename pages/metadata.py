@@ -47,7 +47,6 @@ if ids:
                           for r in sources.itertuples()))
     st.subheader(t("meta_cite"))
     info = queries.build_info()
-    st.code(f"{citation(sources, lang)}\n{t('meta_cite_db', kind=t('db_kind_' + info.get('kind', 'bundled')),
-                                                     built=info.get('built_at', ''))}",
-            language=None)
+    db_line = t("meta_cite_db", kind=t("db_kind_" + info.get("kind", "bundled")), built=info.get("built_at", ""))
+    st.code(f"{citation(sources, lang)}\n{db_line}", language=None)
 st.caption(t("meta_rows_note", n=fmt_int(len(ids))) if ids else "")

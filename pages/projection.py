@@ -131,7 +131,7 @@ def scenario_panel() -> None:
     params = {"param_base_year": BASE, "param_tfr_base": base_tfr, "param_tfr_target": tfr, "param_tfr_year": tfr_year,
               "param_migration_points": mig, "param_migration_ages": f"{ages[0]}-{ages[1]}",
               "param_foreign_share_2070_pct": fshare, "param_foreign_method": fmethod, "param_births": births}
-    offer(summary.assign(**params), t("results_table"), "dl_projection", area=view.area)
+    offer(summary.assign(**params), t("results_table"), "dl_projection", area=view.area, source_ids=["juki_age"])
 
     st.session_state["_scenario"] = scenario
     st.session_state["_last_year"] = int(last["year"])

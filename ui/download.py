@@ -352,14 +352,15 @@ def _database_lines(lang: str) -> list[tuple[str, str]]:
 def offer(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, *,
           area: pd.Series | tuple[str, str] | str | None = None, period: str | None = None,
           meta: Sequence[tuple[str, str]] = (), sources: pd.DataFrame | None = None, rows: int | None = None,
-          parquet: bool = False, name: str | None = None) -> None:
+          parquet: bool = False, name: str | None = None, source_ids: Sequence[str] = ()) -> None:
     """Download buttons for one table: CSV and Excel (and Parquet when `parquet`), plus a "machine headers" box.
 
     data: the table with database codes (or a function returning it, called only on click: the explorer's full
     download; then give `rows` and `period`). what: the table's name in the UI language (file name, 出典・条件
     sheet). area: the view's area (a row of queries.areas(), (code, name) or a code) written in front of a table that has
     no area_code column, and named in the file name (else `name`). meta: extra (label, value) lines such as the
-    filters. sources: the sources rows; by default those of the table's source_id column. Files are built on click.
+    filters. sources: the sources rows; by default those of the table's source_id column, else of `source_ids`
+    (a computed table: the projection). Files are built on click.
     """
     from queries import explorer as ex  # names of codes; imported here: loaders.kpi imports this module
 
@@ -379,8 +380,9 @@ def offer(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, 
     def table() -> tuple[pd.DataFrame, list[str], pd.DataFrame | None]:
         raw = data() if callable(data) else data
         src = sources
-        if src is None and "source_id" in raw.columns:
-            src = ex.sources("official", raw["source_id"].dropna().unique())
+        if src is None and ("source_id" in raw.columns or source_ids):
+            ids = raw["source_id"].dropna().unique() if "source_id" in raw.columns else source_ids
+            src = ex.sources("official", ids)
         shown, kinds = present(raw, language, area, ex.code_names(language), machine)
         return shown, kinds, src
 
