@@ -284,3 +284,23 @@ def allowed(name: str) -> list[str]:
     """The codes an enumeration column may hold ([] for other columns)."""
     col = column(name)
     return list(ENUMS[col.enum]) if col.enum else []
+
+
+def period_key(value: str) -> tuple:
+    """A sort key putting periods and dates in time order: 'FY2012' (ends March 2013) before 'CY2013'."""
+    last = str(value).split("-")[-1] if str(value)[:2] in ("FY", "CY") else str(value)
+    if last.startswith("FY") and last[2:].isdigit():
+        return (int(last[2:]) + 1, 3, 31, 0)
+    if last.startswith("CY") and last[2:].isdigit():
+        return (int(last[2:]), 12, 31, 1)
+    if last.isdigit():
+        return (int(last), 12, 31, 2)
+    try:
+        return (int(last[:4]), int(last[5:7]), int(last[8:10]), 3)
+    except ValueError:
+        return (9999, 0, 0, 9)
+
+
+def chronological(values: list[str]) -> list[str]:
+    """Periods, dates or years in time order ('FY2011', 'FY2012', 'CY2013' …; dates by day)."""
+    return sorted(values, key=lambda v: (period_key(v), v))

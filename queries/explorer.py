@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.compute import size_band
+from queries.columns import chronological, period_key
 from loaders import importer
 from store import user as user_store
 from queries import db
@@ -374,26 +375,6 @@ def select_areas(mode: str, value, defunct: bool = False, wards: bool = False) -
 
 # ---------------------------------------------------------------- periods, coverage and empty results
 
-def _period_end(value: str) -> tuple:
-    """A sort key putting periods and dates in time order: 'FY2012' (ends March 2013) before 'CY2013'."""
-    last = str(value).split("-")[-1] if str(value)[:2] in ("FY", "CY") else str(value)
-    if last.startswith("FY") and last[2:].isdigit():
-        return (int(last[2:]) + 1, 3, 31, 0)
-    if last.startswith("CY") and last[2:].isdigit():
-        return (int(last[2:]), 12, 31, 1)
-    if last.isdigit():
-        return (int(last), 12, 31, 2)
-    try:
-        return (int(last[:4]), int(last[5:7]), int(last[8:10]), 3)
-    except ValueError:
-        return (9999, 0, 0, 9)
-
-
-def chronological(values: list[str]) -> list[str]:
-    """Periods, dates or years in time order ('FY2011', 'FY2012', 'CY2013' …; dates by day)."""
-    return sorted(values, key=lambda v: (_period_end(v), v))
-
-
 def period_range(values: list[str], first: str | None, last: str | None) -> tuple[str, ...]:
     """The periods of `values` (in time order) from `first` to `last` inclusive; () when the range is all of them
     (no period filter)."""
@@ -420,7 +401,7 @@ def _coverage(database: str, key: tuple, table: str, areas: tuple[str, ...]) -> 
     frame = _execute(database, text, params)
     if frame.empty:
         return frame
-    return frame.assign(_k=frame["first"].map(_period_end)).sort_values("_k").drop(columns="_k").reset_index(drop=True)
+    return frame.assign(_k=frame["first"].map(period_key)).sort_values("_k").drop(columns="_k").reset_index(drop=True)
 
 
 def empty_reason(database: str, table: str, filters: tuple) -> list[str]:

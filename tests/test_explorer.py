@@ -158,11 +158,11 @@ def test_explorer_page_kurume(bundled_db, tmp_path, monkeypatch):
     assert at.title[0].value == "データ探索・ダウンロード"
     at.multiselect(key="f_nationality").set_value(["foreign"]).run()
     assert not at.exception and at.query_params["f_nationality"] == "foreign"
-    assert set(at.dataframe[0].value["nationality"]) == {"foreign"}
+    preview = at.dataframe[0].value  # labelled and worded like the downloads
+    assert set(preview["国籍"]) == {"外国人"} and set(preview["地域コード"]) == {"40203"}
+    assert "人口（人）" in preview.columns
     assert at.metric[0].value not in ("", "0")
-    assert len(at.get("download_button")) == 3
-    preview = at.dataframe[0].value
-    assert set(preview["area_code"]) == {"40203"}
+    assert len(at.get("download_button")) == 3  # CSV, Excel, Parquet
 
 
 @pytest.mark.parametrize("table", ["vital_events", "migration_flows", "fertility", "projections", "youth_net_migration"])
@@ -174,7 +174,7 @@ def test_explorer_page_every_table_english(table, bundled_db, tmp_path, monkeypa
 
 
 def test_explorer_all_areas_is_counted_before_download(bundled_db, tmp_path, monkeypatch):
-    at = _page("pages/data_explorer.py", bundled_db, tmp_path, monkeypatch, all="true", tbl="population")
+    at = _page("pages/data_explorer.py", bundled_db, tmp_path, monkeypatch, xs="all", tbl="population")
     n = int(at.metric[0].value.replace(",", ""))
     assert n > 10_000
 
@@ -195,5 +195,55 @@ def test_import_page_and_user_data_in_explorer(bundled_db, tmp_path, monkeypatch
     history = [d.value for d in at.dataframe if "file_name" in d.value.columns]
     assert history[0]["file_name"].tolist() == ["a.csv"]
     at = _page("pages/data_explorer.py", bundled_db, tmp_path, monkeypatch, db="user")
-    assert at.dataframe[0].value["persons"].tolist() == [303_316]
-    assert at.dataframe[0].value["source_id"].tolist() == ["user_1"]
+    assert at.dataframe[0].value["人口（人）"].tolist() == [303_316]
+    assert at.dataframe[0].value["出典ID"].tolist() == ["user_1"]
+
+
+# ---------------------------------------------------------------- one-click areas, periods, coverage, empty results
+
+def test_prefecture_in_one_click_current_municipalities_once(national_db, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(national_db))
+    from queries import explorer as x
+
+    fukuoka = x.select_areas("pref", "40")
+    assert len(fukuoka) == 60 and "40203" in fukuoka and "40130" in fukuoka  # 29 cities, 29 towns, 2 villages
+    assert not any(c.startswith("4013") and c != "40130" for c in fukuoka)  # 福岡市 whole, not its wards
+    by_ward = x.select_areas("pref", "40", wards=True)
+    assert "40130" not in by_ward and "40100" not in by_ward and {"40131", "40101"} <= set(by_ward)
+    assert len(by_ward) == 60 - 2 + 7 + 7  # 北九州市 and 福岡市 replaced by their 7 wards each: nothing twice
+    with_former = x.select_areas("pref", "40", defunct=True)
+    assert len(with_former) > len(fukuoka) and set(fukuoka) <= set(with_former)
+    band = x.select_areas("band", (x.band_of(300_199), "40"))
+    assert "40203" in band and all(x.band_of(p) == x.band_of(300_199)
+                                   for p in x.municipal_areas().set_index("area_code").loc[list(band), "persons"])
+    assert set(x.select_areas("group", "kurume_metro")) == {"40203", "40212", "40216", "40225", "40503", "40522"}
+
+
+def test_periods_in_time_order_and_ranges(ex):
+    assert ex.chronological(["CY2013", "FY2012", "FY2011", "CY2014"]) == ["FY2011", "FY2012", "CY2013", "CY2014"]
+    assert ex.chronological(["2022-01-01", "2013-03-31"]) == ["2013-03-31", "2022-01-01"]
+    values = ["FY2011", "FY2012", "CY2013", "CY2014"]
+    assert ex.period_range(values, "FY2012", "CY2013") == ("FY2012", "CY2013")
+    assert ex.period_range(values, "FY2011", "CY2014") == ()  # the whole range is no filter
+
+
+def test_coverage_and_why_nothing_matches(ex):
+    cov = ex.coverage("official", "vital_events", ("40203",))
+    assert cov["kind"].tolist() == ["FY", "CY"] and cov["first"].iat[0].startswith("FY")
+    filters = (("area", ("40212",)), ("period", ("CY2013", "CY2014")), ("period_kind", ("FY",)))
+    assert ex.count("official", "vital_events", filters) == 0
+    assert set(ex.empty_reason("official", "vital_events", filters)) == {"period", "period_kind"}
+    assert ex.empty_reason("official", "foreign_residents", (("area", ("40212",)),)) == ["area"]
+    assert ex.empty_reason("official", "vital_events", (("area", ("40203",)),)) == []
+
+
+def test_explorer_page_prefecture_scope_and_empty_explained(bundled_db, tmp_path, monkeypatch):
+    at = _page("pages/data_explorer.py", bundled_db, tmp_path, monkeypatch, xs="pref", xp="40", tbl="vital_events")
+    assert any(c.value.startswith("8 地域") for c in at.caption)  # the bundled 福岡県: 8 municipalities
+    assert any(c.value.startswith("収録範囲") for c in at.caption)
+    at = _page("pages/data_explorer.py", bundled_db, tmp_path, monkeypatch, tbl="vital_events", xa="40212",
+               f_period_kind="FY", p0="CY2013", p1="CY2014")
+    assert at.metric[0].value == "0"
+    text = at.info[0].value
+    assert "次の条件を外すと行があります" in text and "年度（FY）の系列は2012年度まで" in text
+

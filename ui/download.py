@@ -189,7 +189,7 @@ def period_span(frame: pd.DataFrame, lang: str) -> str:
     '' when it has no period, date or year column."""
     for col in ("period", "ref_date", "year"):
         if col in frame.columns:
-            values = sorted({str(v)[:10] for v in frame[col].dropna()})
+            values = cat.chronological(list({str(v)[:10] if col == "ref_date" else str(v) for v in frame[col].dropna()}))
             if not values:
                 return ""
             ends = [values[0]] if len(values) == 1 else [values[0], values[-1]]
