@@ -7,7 +7,7 @@ import indicators as ind
 import queries
 from charts import indicators as icharts
 from queries import indicators as qi
-from ui.download import csv_bytes, download_csv, safe_filename
+from ui.download import offer
 from ui.state import start, to_url
 from ui.frame import caption, frame
 from ui.i18n import t
@@ -147,17 +147,15 @@ with st.expander(t("ix_peers_table", peers=peer_name, n=len(codes))):
     st.dataframe(peer_rows.rename(columns=cols), hide_index=True, width="stretch", column_config={
         cols["population"]: st.column_config.NumberColumn(cols["population"], format="localized"),
         **{cols[k]: st.column_config.NumberColumn(cols[k], format=f"%.{ind.BY_KEY[k].decimals}f") for k in ind.KEYS}})
-    export = lambda: csv_bytes(universe.drop(columns=["level"]).rename(columns=cols))  # noqa: E731 — built on click
-    st.download_button(t("download_csv"), export, file_name=safe_filename(code, "indicators", level),
-                       mime="text/csv", key="dl_indicators", icon=":material/download:", on_click="ignore",
-                       help=t("ix_download_help", n=len(universe)))
+    offer(universe.drop(columns=["level"]).rename(columns={k: f"ix_{k}" for k in ind.KEYS}), t("nav_indicators"),
+          "dl_indicators", name=t("ix_level_name_" + level))
 
 with st.expander(t("ix_glossary")):
     src = queries.sources()
     source_names = {s: f"{r['publisher']}『{r['title']}』" for s, r in src.iterrows()}
     glossary = ind.glossary(lang, source_names)
     st.dataframe(glossary, hide_index=True, width="stretch")
-    download_csv(glossary, "indicators_glossary", lang, key="dl_glossary")
+    offer(glossary, t("ix_glossary"), "dl_glossary", name=t("kind_nation"))
     st.markdown(t("ix_glossary_ranks"))
     st.markdown(t("ix_glossary_bands", bands="、".join(band) if lang == "ja" else "; ".join(band)))
     st.markdown(t("ix_glossary_groups"))

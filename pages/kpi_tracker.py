@@ -11,7 +11,7 @@ from loaders.errors import LoaderError
 from queries import kpi as kq
 from settings import default_user_name
 from ui import state
-from ui.download import download_csv, safe_filename
+from ui.download import download_csv, offer, safe_filename
 from ui.frame import caption, frame
 from ui.i18n import t
 from ui.show import chart
@@ -133,7 +133,8 @@ st.subheader(t("kpi_table_title"))
 st.dataframe(table, hide_index=True, width="stretch", row_height=44, height=44 * (len(table) + 1) + 12,
              column_order=["goal", "kpi", "grade", "progress", "trend", "actual", "target", "baseline", "reason", "origin",
                            "department", "recorded", "note"], column_config=COLUMNS)
-download_csv(table.drop(columns=["trend", "latest", "latest_origin", "pending"]), plan_id, as_of, rule, key="dl_kpi_table")
+offer(table.drop(columns=["trend", "latest", "latest_origin", "pending"]), t("kpi_table_title"), "dl_kpi_table",
+      name=names[plan_id], period=as_of, source_ids=[plan["source_id"]])
 chart(kcharts.progress_bars, v["progress"], rule, lang)
 
 kpis = shown["kpi_id"].tolist()

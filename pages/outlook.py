@@ -164,5 +164,5 @@ for tab, (col, fmt) in zip(st.tabs([t("ol_tab_persons"), t("ol_tab_share"), t("o
                   column_config={c: st.column_config.NumberColumn(c, format=fmt) for c in wide.columns})
 st.caption(t("ol_table_note"))
 params = {"param_" + k: (f"{v[0]}-{v[1]}" if k == "ages" else v) for k, v in values.items()}
-offer(table.assign(group_label=table["group"].map(label), **params), t("ol_table_title", source=dict(sources)[source]),
-      "dl_outlook", area=view.area)
+offer(table.rename(columns={"share": "share_pct"}).assign(group_label=table["group"].map(label), **params),
+      t("ol_table_title", source=dict(sources)[source]), "dl_outlook", area=view.area)

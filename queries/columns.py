@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 import formats
+from indicators.definitions import INDICATORS
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,21 @@ param_fshare|前提・2070年の外国人割合|Assumption: foreign share 2070|%
 param_foreign_method|前提・外国人の推計方法|Assumption: foreign method|||text||
 param_fm|前提・外国人の推計方法|Assumption: foreign method|||text||
 param_births|前提・出生の推計方法|Assumption: births method|||text||
+population|人口|Population|人|persons|int|住民基本台帳の総人口|Register population
+youth_net_mean|15〜29歳の転入超過数（年平均）|Net migration 15–29 (yearly mean)|人|persons|d1||
+size_band|人口規模の区分|Size band|||text|指標比較ページの人口規模（0＝5千人未満 … 7＝50万人以上）|Size band of the indicator page (0 = under 5,000 … 7 = 500,000+)
+kpi_id|KPI ID|KPI id|||code||
+goal|基本目標|Goal|||text||
+kpi|KPI|KPI|||text||
+department|担当課|Department|||text||
+baseline|基準値|Baseline|||text||
+target|目標値|Target|||text||
+actual|実績値|Actual|||text||
+origin|実績の出所|Origin of the actual|||text||
+progress|進捗|Progress|%|%|d1||
+grade|評価|Grade|||text||
+reason|評価の根拠|Reason|||text||
+recorded|記録|Recorded|||text||
 meta_first|最初|First|||period||
 meta_last|最後|Last|||period||
 meta_rows|行数|Rows|行|rows|int||
@@ -236,6 +252,10 @@ for _line in _TABLE.strip().splitlines():
     _f = _line.split("|")
     COLUMNS[_f[0]] = Column(*_f)
 del _line, _f
+# The indicators of the 指標比較 page, as 'ix_<key>': defined once in indicators.definitions (name, unit, digits).
+COLUMNS |= {f"ix_{i.key}": Column(f"ix_{i.key}", i.name["ja"], i.name["en"], i.unit["ja"], i.unit["en"],
+                                  f"d{min(max(i.decimals, 1), 2)}", i.formula["ja"], i.formula["en"])
+            for i in INDICATORS}
 
 
 def column(name: str) -> Column:
