@@ -77,6 +77,11 @@ def test_citation_line_and_file_period():
                             "title": ["住民基本台帳に基づく人口、人口動態及び世帯数"] * 2})
     assert citation(sources, "ja") == "出典：総務省「住民基本台帳に基づく人口、人口動態及び世帯数」を加工して作成"
     assert citation(None, "ja") == ""
+    summed = pd.concat([sources, pd.DataFrame({"publisher": ["本アプリで集計（総務省 住民基本台帳の市区町村値の合計）",
+                                                             "久留米市（出生数: 厚生労働省 人口動態統計）"],
+                                               "title": ["住民基本台帳に基づく人口（合計）", "久留米市人口ビジョン"]})])
+    assert citation(summed, "ja") == ("出典：総務省「住民基本台帳に基づく人口、人口動態及び世帯数」、久留米市「久留米市人口ビジョン」"
+                                      "を加工して作成")
     assert period_span(RATES, "ja") == "2012年度〜2013年"
     assert period_span(pd.DataFrame({"ref_date": [date(2013, 3, 31), date(2025, 1, 1)]}), "ja") == "2013-03-31〜2025-01-01"
     assert period_span(pd.DataFrame({"x": [1]}), "ja") == ""

@@ -202,11 +202,14 @@ def period_span(frame: pd.DataFrame, lang: str) -> str:
 
 def citation(sources: pd.DataFrame | None, lang: str) -> str:
     """The citation line of `sources`: 「出典：総務省「住民基本台帳に基づく人口、人口動態及び世帯数」を加工して作成」
-    (the ministry, the first word of the publisher), several sources joined by '、'."""
+    (the ministry: the publisher's first word), several sources joined by '、'; the app's own sums of a cited table
+    are left out when the table they sum is cited too."""
     if sources is None or sources.empty:
         return ""
-    pairs = dict.fromkeys((str(p).split()[0] if isinstance(p, str) and p.strip() else "", str(ti))
+    pairs = dict.fromkeys((str(p).split("（")[0].split()[0] if isinstance(p, str) and p.strip() else "", str(ti))
                           for p, ti in zip(sources["publisher"], sources["title"]))
+    if len(pairs) > 1:  # the app's own sums of a cited table ('本アプリで集計') add nothing to the citation
+        pairs = {k: None for k in pairs if not k[0].startswith("本アプリ")} or pairs
     if lang == "ja":
         return "出典：" + "、".join(f"{p}「{ti}」" for p, ti in pairs) + "を加工して作成"
     return "Source: " + "; ".join(f"{p}, “{ti}”" for p, ti in pairs) + " (processed by the user)"
