@@ -3,6 +3,8 @@
 Tables (one file, separate tables, so no kind of user data can overwrite another):
 - `kpi_values` — the current actual per KPI and period (kpi_id, period, value, value_text, note, judgement,
   saved_at UTC, saved_by); `kpi_history` — every change ever made, with the old and the new value, who and when.
+- `user_kpi_plans` / `user_kpi_defs` — strategy plans created or imported in the app (one row per plan, one per
+  KPI definition, the same columns as the official kpi_plans / kpi_defs), each row with saved_at UTC and saved_by.
 - `playlist_items` — the presenter's saved views (playlist, position, title, url, spec, caption, notes).
 - `imports` and one table per importable project table (layout owned by loaders.importer) — imported files.
 
@@ -40,6 +42,15 @@ KPI_COLUMNS = KPI_FIELDS + ["saved_at", "saved_by"]
 HISTORY_COLUMNS = ["change_id", "batch", "kpi_id", "period", "action", "old_value", "old_value_text", "old_note",
                    "old_judgement", "value", "value_text", "note", "judgement", "saved_at", "saved_by"]
 PLAYLIST_FIELDS = ["title", "url", "spec", "caption", "notes"]
+PLAN_FIELDS = ["plan_id", "plan", "plan_en", "municipality_code", "municipality_ja", "municipality_en", "plan_start",
+               "plan_end", "evaluated_as_of", "default_rule", "note"]
+PLAN_COLUMNS = PLAN_FIELDS + ["saved_at", "saved_by"]
+DEF_FIELDS = ["kpi_id", "plan_id", "level", "goal_no", "goal", "goal_en", "measure", "project", "kpi", "kpi_en", "unit",
+              "direction", "value_kind", "aggregation", "baseline_value", "baseline_text", "baseline_period",
+              "target_value", "target_text", "target_period", "department", "linked_series", "link_note", "sort_order",
+              "note", "basis"]
+DEF_COLUMNS = DEF_FIELDS + ["saved_at", "saved_by"]
+USER_PLAN_PREFIX = "u"  # user plan ids: 'u40212_1'; their KPI ids: 'u40212_1_01'. Official ids never start so.
 BUSY_SECONDS = 10.0  # how long an operation waits for another process (worker, SQL sandbox) to release the file
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _LOCKS: dict[str, threading.RLock] = {}
@@ -54,6 +65,16 @@ CREATE TABLE IF NOT EXISTS kpi_history (change_id BIGINT PRIMARY KEY, batch BIGI
     period VARCHAR NOT NULL, action VARCHAR NOT NULL, old_value DOUBLE, old_value_text VARCHAR, old_note VARCHAR,
     old_judgement VARCHAR, value DOUBLE, value_text VARCHAR, note VARCHAR, judgement VARCHAR,
     saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
+CREATE TABLE IF NOT EXISTS user_kpi_plans (plan_id VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, plan_en VARCHAR,
+    municipality_code VARCHAR NOT NULL, municipality_ja VARCHAR, municipality_en VARCHAR, plan_start VARCHAR NOT NULL,
+    plan_end VARCHAR NOT NULL, evaluated_as_of VARCHAR, default_rule VARCHAR NOT NULL, note VARCHAR,
+    saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
+CREATE TABLE IF NOT EXISTS user_kpi_defs (kpi_id VARCHAR PRIMARY KEY, plan_id VARCHAR NOT NULL, level VARCHAR NOT NULL,
+    goal_no INTEGER, goal VARCHAR, goal_en VARCHAR, measure VARCHAR, project VARCHAR, kpi VARCHAR NOT NULL, kpi_en VARCHAR,
+    unit VARCHAR, direction VARCHAR NOT NULL, value_kind VARCHAR NOT NULL, aggregation VARCHAR NOT NULL,
+    baseline_value DOUBLE, baseline_text VARCHAR, baseline_period VARCHAR, target_value DOUBLE, target_text VARCHAR,
+    target_period VARCHAR, department VARCHAR, linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, note VARCHAR,
+    basis VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
 CREATE TABLE IF NOT EXISTS playlist_items (playlist VARCHAR NOT NULL, position INTEGER NOT NULL, title VARCHAR NOT NULL,
     url VARCHAR NOT NULL, spec VARCHAR, caption VARCHAR, notes VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR,
     PRIMARY KEY (playlist, position));
@@ -211,6 +232,80 @@ class UserStore:
             if history:
                 con.executemany(f"INSERT INTO kpi_history VALUES ({', '.join(['?'] * len(HISTORY_COLUMNS))})", history)
         return n
+
+    # ------------------------------------------------------------ strategy plans created in the app
+
+    def kpi_plans(self) -> pd.DataFrame:
+        """Plans created or imported by officials: PLAN_COLUMNS, oldest first."""
+        return self._frame("user_kpi_plans", f"SELECT {', '.join(PLAN_COLUMNS)} FROM user_kpi_plans ORDER BY saved_at, plan_id",
+                           PLAN_COLUMNS)
+
+    def kpi_defs(self, plan_id: str | None = None) -> pd.DataFrame:
+        """KPI definitions of the user plans (of `plan_id` only when given): DEF_COLUMNS, in the plan's order."""
+        where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])
+        return self._frame("user_kpi_defs", f"SELECT {', '.join(DEF_COLUMNS)} FROM user_kpi_defs {where} "
+                           "ORDER BY plan_id, sort_order, kpi_id", DEF_COLUMNS, params)
+
+    def save_plan(self, plan: dict, defs: pd.DataFrame, by: str | None = None) -> str:
+        """Create or replace a plan and its KPI definitions in one transaction; returns the plan id.
+
+        plan: PLAN_FIELDS (plan_id None = a new plan: 'u{municipality_code}_{n}', n the next free number, chosen
+        inside the transaction so two officials creating plans at once both keep theirs). defs: DEF_FIELDS
+        (plan_id ignored); a kpi_id not of this plan ('{plan_id}_…', e.g. copied from another plan's sheet, or
+        empty) gets the next free '{plan_id}_{nn}'; KPIs of the plan missing from `defs` are removed (their
+        entered actuals stay in kpi_values and come back if the KPI does). sort_order follows the row order.
+        """
+        by = (by or "").strip()[:80] or settings.default_user_name()
+        with self.writing() as con:
+            now = _now()
+            plan_id = _clean(plan.get("plan_id"))
+            if plan_id is None:
+                code = str(plan["municipality_code"])
+                taken = {r[0] for r in con.execute("SELECT plan_id FROM user_kpi_plans WHERE starts_with(plan_id, ?)",
+                                                   [f"{USER_PLAN_PREFIX}{code}_"]).fetchall()}
+                n = 1
+                while f"{USER_PLAN_PREFIX}{code}_{n}" in taken:
+                    n += 1
+                plan_id = f"{USER_PLAN_PREFIX}{code}_{n}"
+            row = {**{k: _clean(plan.get(k)) for k in PLAN_FIELDS}, "plan_id": plan_id}
+            con.execute(f"INSERT OR REPLACE INTO user_kpi_plans VALUES ({', '.join(['?'] * len(PLAN_COLUMNS))})",
+                        [row[k] for k in PLAN_FIELDS] + [now, by])
+            records = [{k: _clean(r.get(k)) for k in DEF_FIELDS} for r in defs.reindex(columns=DEF_FIELDS).to_dict("records")]
+            own = [r["kpi_id"] for r in records if isinstance(r["kpi_id"], str) and r["kpi_id"].startswith(f"{plan_id}_")]
+            used = {int(k.rsplit("_", 1)[1]) for k in own if k.rsplit("_", 1)[1].isdigit()}
+            keep, seen = [], set()
+            nxt = 1
+            for i, r in enumerate(records):
+                kid = r["kpi_id"]
+                if kid not in own or kid in seen:
+                    while nxt in used:
+                        nxt += 1
+                    used.add(nxt)
+                    kid = f"{plan_id}_{nxt:02d}"
+                seen.add(kid)
+                goal_no = r["goal_no"]
+                keep.append({**r, "kpi_id": kid, "plan_id": plan_id, "sort_order": i + 1,
+                             "goal_no": None if goal_no is None else int(goal_no)})
+            clash = con.execute("SELECT kpi_id FROM user_kpi_defs WHERE plan_id <> ? AND list_contains(?, kpi_id)",
+                                [plan_id, [r["kpi_id"] for r in keep]]).fetchone()
+            if clash:  # cannot happen with ids of this plan's prefix; refuse rather than move another plan's KPI
+                raise LoaderError(self.path.name, f"KPI ID「{clash[0]}」は別の計画のものです。",
+                                  f"KPI ID {clash[0]!r} belongs to another plan.")
+            con.execute("DELETE FROM user_kpi_defs WHERE plan_id = ?", [plan_id])
+            if keep:
+                con.executemany(f"INSERT INTO user_kpi_defs VALUES ({', '.join(['?'] * len(DEF_COLUMNS))})",
+                                [[r[k] for k in DEF_FIELDS] + [now, by] for r in keep])
+        return plan_id
+
+    def delete_plan(self, plan_id: str) -> bool:
+        """Remove a user plan and its definitions in one transaction (entered actuals stay, with their history).
+        Returns False when there was no such plan."""
+        with self.writing() as con:
+            if not con.execute("SELECT count(*) FROM user_kpi_plans WHERE plan_id = ?", [plan_id]).fetchone()[0]:
+                return False
+            con.execute("DELETE FROM user_kpi_defs WHERE plan_id = ?", [plan_id])
+            con.execute("DELETE FROM user_kpi_plans WHERE plan_id = ?", [plan_id])
+        return True
 
     # ------------------------------------------------------------ the playlist
 
