@@ -238,8 +238,9 @@ def _count(no, goal, goal_en, grades: list) -> dict:
 
 
 def detail(defs_row: dict, merged: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Series for a KPI's detail chart: actuals (period, end date, value, origin), the target path (date, value)
-    and printed projections (date, value). 'sum' KPIs get running totals and a path from 0."""
+    """Series for a KPI's detail chart: actuals (period, end date, value, origin, basis: 'census'/'juki'/None —
+    the KPI's own unless the value came from a series of another basis), the target path (date, value) and
+    printed projections (date, value). 'sum' KPIs get running totals and a path from 0."""
     k = KPI.from_row(defs_row)
     obs = observations(merged, k.kpi_id)
     mine = merged[merged["kpi_id"] == k.kpi_id]
@@ -252,19 +253,20 @@ def detail(defs_row: dict, merged: pd.DataFrame) -> dict[str, pd.DataFrame]:
             if o is not None:
                 total += o.value
                 acts.append((y, periods.parse(y).end, total, o.origin))
-        actual = pd.DataFrame(acts, columns=["period", "date", "value", "origin"])
+        actual = pd.DataFrame(acts, columns=["period", "date", "value", "origin"]).assign(basis=k.basis)
         path = pd.DataFrame([(span.start, 0.0), (span.end, k.target_value or 0.0)], columns=["date", "value"])
         return {"actual": actual, "path": path, "projection": pd.DataFrame(columns=["date", "value"])}
     acts = []
     if k.baseline_value is not None and k.baseline_period:
-        acts.append((k.baseline_period, periods.parse(k.baseline_period).end, k.baseline_value, "baseline"))
-    acts += [(o.period, periods.parse(o.period).end, o.value, o.origin) for o in obs if o.value is not None]
+        acts.append((k.baseline_period, periods.parse(k.baseline_period).end, k.baseline_value, "baseline", k.basis))
+    acts += [(o.period, periods.parse(o.period).end, o.value, o.origin, o.basis or k.basis)
+             for o in obs if o.value is not None]
     pts = path_points(k, obs)
     proj = mine[mine["projection"].notna()]
     projection = pd.DataFrame({"date": [periods.parse(p).end for p in proj["period"]],
                                "value": proj["projection"].astype(float).tolist()})
     if not projection.empty and pts and k.baseline_value is not None:  # projections start from the baseline
         projection = pd.concat([pd.DataFrame({"date": [pts[0][0]], "value": [k.baseline_value]}), projection])
-    return {"actual": pd.DataFrame(acts, columns=["period", "date", "value", "origin"]),
+    return {"actual": pd.DataFrame(acts, columns=["period", "date", "value", "origin", "basis"]),
             "path": pd.DataFrame(pts, columns=["date", "value"]), "projection": projection}
 

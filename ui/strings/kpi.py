@@ -141,6 +141,8 @@ STRINGS = {
     "kpi_s_actual": {"ja": "実績", "en": "Actual"},
     "kpi_s_path": {"ja": "目標までの経路", "en": "Path to the target"},
     "kpi_s_projection": {"ja": "推計値（報告書掲載）", "en": "Projection (as printed)"},
+    "kpi_basis_change": {"ja": "基準の変更: {before}→{after}（差は人口の変化ではない）",
+                         "en": "basis changes: {before} → {after} (the gap is not a change in population)"},
     "kpi_value_axis": {"ja": "値", "en": "Value"},
     "kpi_date_axis": {"ja": "時点（期間の末日）", "en": "Date (end of period)"},
     "kpi_detail_note": {"ja": "線は基準値・途中年の目標・目標値を直線で結んだ経路。累計の指標は累積値。{link}",
