@@ -34,10 +34,12 @@ data: $(VENV)/.installed
 extract: $(VENV)/.installed
 	$(BIN)/python -m loaders.build extract --raw $(RAW)
 
-# Debian packages the browser tests need: Chromium and CJK fonts (installed only when missing).
+# Debian packages the tests need (installed only when missing): Chromium and CJK fonts for the browser tests,
+# PostgreSQL for the user store's second back end (the tests start their own server in a temporary directory).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql; \
 	fi
 
 test: $(VENV)/.installed-dev data/bundled.duckdb system-deps

@@ -3,10 +3,12 @@ import streamlit as st
 
 import queries
 from charts import overview as charts
+from queries import projections as qp
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.show import chart
 from ui.i18n import fmt_date, fmt_int, fmt_period, t
+from ui.ipss import vintage_picker
 
 view = frame()
 code, lang = view.code, view.lang
@@ -75,14 +77,15 @@ target = targets[targets["linked_series"] == "population_total"]
 if not target.empty:
     tg = target.iloc[0]
     actual = trend[(trend["nationality"] == "total")]
-    proj = queries.projections_total(code)
+    vintage = vintage_picker()
+    proj = qp.with_vintage(queries.projections_total(code), vintage)
     proj = proj[(proj["nationality"] == "total")]
     chart(charts.target_progress, actual, proj, tg.to_dict(), lang)
     last = actual.iloc[-1]
     gap = int(last["persons"] - tg["target_value"])
     st.markdown(t("target_gap", actual=fmt_int(last["persons"]), date=fmt_date(last["ref_date"]),
                   target=fmt_int(tg["target_value"]), gap=fmt_int(abs(gap)), dir=t("above" if gap >= 0 else "below")))
-    caption([*actual["source_id"].unique(), tg["source_id"]], "unit_persons", "period_date",
+    caption([*actual["source_id"].unique(), tg["source_id"], *proj["source_id"].unique()], "unit_persons", "period_date",
             t("chart_target_note", kpi=tg["kpi"], target=fmt_int(tg["target_value"]), plan=tg["plan"]))
     download_csv(proj, code, view.area["name_ja"], "projections", key="dl_proj")
 

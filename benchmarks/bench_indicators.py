@@ -41,7 +41,7 @@ def bench_compute(db: Path, repeat: int) -> None:
     import projection as pj
     from indicators import definitions as d
     from queries import indicators as qi
-    from queries.db import open_readonly
+    from store.official import open_readonly
     from queries.projection_inputs import build_inputs
 
     con = open_readonly(db)

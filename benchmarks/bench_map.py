@@ -39,7 +39,7 @@ def main() -> None:
     os.environ["POPDASH_DB"] = str(args.db)
 
     from benchmarks.apptiming import run_page
-    from queries.db import open_readonly
+    from store.official import open_readonly
 
     with open_readonly(args.db) as con:
         codes = [r[0] for r in con.execute(

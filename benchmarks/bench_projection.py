@@ -68,7 +68,7 @@ def main() -> None:
     import numpy as np
 
     import projection as pj
-    from queries.db import open_readonly
+    from store.official import open_readonly
     from queries.projection_inputs import build_inputs
 
     con = open_readonly(_db_path(args))

@@ -60,23 +60,33 @@ def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
     return style(chart, lang)
 
 
+#: IPSS vintages the target chart can show (projections.source) and their line colours (Okabe–Ito).
+IPSS_SERIES = ("ipss_2023", "ipss_2018")
+IPSS_COLOURS = ("#CC79A7", "#56B4E9")
+
+
 def target_progress(actual: pd.DataFrame, projections: pd.DataFrame, target: dict, lang: str) -> alt.Chart:
     """Actual population, published projections and the target as a point on one time axis.
 
-    actual: ref_date, persons (all residents); projections: scenario, year, persons (total, as published,
-    dated 1 January of `year`); target: dict(target_value, target_period as ISO date). Unit: persons.
+    actual: ref_date, persons (all residents); projections: source, scenario, year, persons (total, as published,
+    dated 1 January of `year`; IPSS rows, source 'ipss_2023' / 'ipss_2018', are labelled with their vintage, the
+    others as the city's baseline / improved scenario); target: dict(target_value, target_period as ISO date).
+    Unit: persons.
     """
     a = actual.assign(date=pd.to_datetime(actual["ref_date"]), series=tr("actual", lang))[["date", "persons", "series"]]
-    p = projections.assign(date=pd.to_datetime(projections["year"].astype(str) + "-01-01"),
-                           series=projections["scenario"].map({"baseline": tr("proj_baseline", lang),
-                                                               "improved": tr("proj_improved", lang)}))
+    city = projections["scenario"].map({"baseline": tr("proj_baseline", lang), "improved": tr("proj_improved", lang)})
+    ipss = projections["source"].map({s: tr("s_" + s, lang) for s in IPSS_SERIES})
+    p = projections.assign(date=pd.to_datetime(projections["year"].astype(str) + "-01-01"), series=ipss.fillna(city))
     lines = pd.concat([a, p[["date", "persons", "series"]]], ignore_index=True)
-    order = [tr("actual", lang), tr("proj_baseline", lang), tr("proj_improved", lang)]
+    colours = dict(zip([tr("actual", lang), tr("proj_baseline", lang), tr("proj_improved", lang),
+                        *[tr("s_" + s, lang) for s in IPSS_SERIES]], [JAPANESE, GREY, "#009E73", *IPSS_COLOURS]))
+    shown = set(lines["series"])
+    order = [k for k in colours if k in shown]
     lines_chart = alt.Chart(lines).mark_line(point=True, strokeWidth=3).encode(
         x=alt.X("date:T", title=tr("ref_date", lang), axis=alt.Axis(format="%Y")),
         y=alt.Y("persons:Q", title=tr("persons", lang), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
         color=alt.Color("series:N", title=tr("series", lang), sort=order,
-                        scale=alt.Scale(domain=order, range=[JAPANESE, GREY, "#009E73"])),
+                        scale=alt.Scale(domain=order, range=[colours[k] for k in order])),
         strokeDash=alt.StrokeDashValue([6, 4], condition={"test": alt.datum.series == tr("actual", lang),
                                                           "value": [1, 0]}),
         tooltip=[alt.Tooltip("date:T", title=tr("ref_date", lang), format="%Y-%m-%d"), alt.Tooltip("series:N", title=tr("series", lang)),

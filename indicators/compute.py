@@ -6,13 +6,13 @@ Ranking, peer groups and the 人口戦略会議 class are here too, so the tests
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from indicators.definitions import (AGE_DATE, APP_BASE, APP_TO, FLOW_YEARS, IPSS_CODE_CHANGES, IPSS_FROM, IPSS_TO,
-                                    KEYS, POP_FROM, POP_TO, SIZE_BANDS, VANISHING_THRESHOLD, YOUNG_WOMEN_AGES)
+from indicators.definitions import (AGE_DATE, APP_BASE, APP_TO, FLOW_YEARS, IPSS23_FROM, IPSS23_TO, IPSS_CODE_CHANGES,
+                                    IPSS_FROM, IPSS_TO, KEYS, POP_FROM, POP_TO, SIZE_BANDS, VANISHING_THRESHOLD, YOUNG_WOMEN_AGES)
 
 #: Kinds compared with each other: municipalities (市区町村; a designated city as a whole), wards of designated
 #: cities, prefectures.
@@ -33,6 +33,8 @@ class IndicatorData:
     ipss: area_code, year, total, young_women — IPSS 2018 persons in IPSS_FROM and IPSS_TO (codes as published).
     app: area_code, total_base, total_to, young_women_base, young_women_to — this app's projection in
         APP_BASE and APP_TO (see :func:`projection_facts`).
+    ipss2023: area_code, year, total — IPSS 2023 persons in IPSS23_FROM and IPSS23_TO (codes as published; empty
+        when the database has no IPSS 2023).
     """
 
     totals: pd.DataFrame
@@ -41,6 +43,7 @@ class IndicatorData:
     youth: pd.DataFrame
     ipss: pd.DataFrame
     app: pd.DataFrame
+    ipss2023: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["area_code", "year", "total"]))
 
 
 def _pct_change(new: pd.Series, old: pd.Series) -> pd.Series:
@@ -131,6 +134,7 @@ def compute(data: IndicatorData) -> pd.DataFrame:
     i0 = ipss[ipss["year"] == IPSS_FROM].set_index("area_code")
     i1 = ipss[ipss["year"] == IPSS_TO].set_index("area_code")
     app = data.app.set_index("area_code")
+    j0, j1 = (data.ipss2023[data.ipss2023["year"] == y].set_index("area_code")["total"] for y in (IPSS23_FROM, IPSS23_TO))
     out = pd.DataFrame({
         "pop_change": _pct_change(p1, p0.reindex(p1.index)),
         "aging_rate": (100.0 * old / known).where(known > 0),
@@ -138,6 +142,7 @@ def compute(data: IndicatorData) -> pd.DataFrame:
         "net_migration_rate": flows["net_migration_rate"],
         "foreign_share": (100.0 * foreign / p1.reindex(foreign.index)).where(p1.reindex(foreign.index) > 0),
         "youth_net_rate": youth["youth_net_rate"],
+        "ipss_change_2050": _pct_change(j1, j0.reindex(j1.index)),
         "ipss_change_2045": _pct_change(i1["total"], i0["total"].reindex(i1.index)),
         "app_change_2050": _pct_change(app["total_to"], app["total_base"]),
         "young_women_ipss_2045": _pct_change(i1["young_women"], i0["young_women"].reindex(i1.index)),

@@ -14,6 +14,7 @@ POP_FROM, POP_TO = dt.date(2020, 1, 1), dt.date(2025, 1, 1)
 AGE_DATE = dt.date(2022, 1, 1)          # latest age table of the register
 FLOW_YEARS = (2017, 2018, 2019, 2020, 2021)  # calendar years of births, deaths and moves (CY2017–CY2021)
 IPSS_FROM, IPSS_TO = 2015, 2045          # IPSS 2018: census base and last projected year
+IPSS23_FROM, IPSS23_TO = 2020, 2050      # IPSS 2023 (the latest official projection): census base and last year
 APP_BASE, APP_TO = 2020, 2050            # this app's projection: register base and the 30-year horizon
 #: 人口戦略会議 (2024): a municipality whose women aged 20–39 fall by 50% or more over 30 years.
 YOUNG_WOMEN_AGES = ("20-24", "25-29", "30-34", "35-39")
@@ -115,13 +116,22 @@ INDICATORS: tuple[Indicator, ...] = (
               "en": "The migration report publishes towns and villages only as 郡 totals, so cities, the Tokyo "
                     "ward area and single-municipality 郡 only. Japanese = all − foreign residents."}),
     Indicator(
-        key="ipss_change_2045", name={"ja": "将来人口増減率（社人研）", "en": "Projected change (IPSS 2018)"},
-        short={"ja": "将来人口増減率 2015→2045年（社人研、％）", "en": "Projected change 2015–2045, IPSS (%)"},
+        key="ipss_change_2050", name={"ja": "将来人口増減率（社人研 令和5年推計）", "en": "Projected change (IPSS 2023)"},
+        short={"ja": "将来人口増減率 2020→2050年（社人研 2023、％）", "en": "Projected change 2020–2050, IPSS 2023 (%)"},
+        formula={"ja": "（2050年の推計人口 ÷ 2020年の人口 − 1）× 100", "en": "(projected 2050 ÷ 2020 population − 1) × 100"},
+        period={"ja": "2020年（国勢調査）→2050年", "en": "2020 (census) → 2050"}, unit=_PCT,
+        source_ids=("ipss_r5_municipal",), decimals=1, breaks=(-50.0, -40.0, -30.0, -20.0, -10.0, 0.0, 10.0),
+        note={"ja": "社人研 令和5年推計（2023年、最新の公式推計）。政令市の区も推計がある。福島県浜通りの13市町村は「浜通り地域」として一括推計のため、市町村別の値はない。",
+              "en": "IPSS 2023 projection (the latest official one); wards included. Fukushima's 13 浜通り municipalities "
+                    "were projected together as 浜通り地域, so none of them has its own value."}),
+    Indicator(
+        key="ipss_change_2045", name={"ja": "将来人口増減率（社人研 平成30年推計）", "en": "Projected change (IPSS 2018)"},
+        short={"ja": "将来人口増減率 2015→2045年（社人研 2018、％）", "en": "Projected change 2015–2045, IPSS 2018 (%)"},
         formula={"ja": "（2045年の推計人口 ÷ 2015年の人口 − 1）× 100", "en": "(projected 2045 ÷ 2015 population − 1) × 100"},
         period={"ja": "2015年（国勢調査）→2045年", "en": "2015 (census) → 2045"}, unit=_PCT,
         source_ids=("ipss_h30_municipal",), decimals=1, breaks=(-50.0, -40.0, -30.0, -20.0, -10.0, 0.0, 10.0),
-        note={"ja": "社人研 平成30年推計（2018年）。福島県の市町村と政令市の区は推計がない。",
-              "en": "IPSS 2018 projection; none for Fukushima's municipalities or for wards."}),
+        note={"ja": "社人研 平成30年推計（2018年、前回の版）。福島県の市町村と政令市の区は推計がない。",
+              "en": "IPSS 2018 projection (the earlier vintage); none for Fukushima's municipalities or for wards."}),
     Indicator(
         key="app_change_2050", name={"ja": "将来人口増減率（本アプリ）", "en": "Projected change (this app)"},
         short={"ja": "将来人口増減率 2020→2050年（本アプリ、％）", "en": "Projected change 2020–2050, this app (%)"},
@@ -138,9 +148,10 @@ INDICATORS: tuple[Indicator, ...] = (
                  "en": "(women aged 20–39 in 2045 ÷ in 2015 − 1) × 100"},
         period={"ja": "2015年→2045年（30年間）", "en": "2015 → 2045 (30 years)"}, unit=_PCT,
         source_ids=("ipss_h30_municipal",), decimals=1, breaks=(-60.0, -50.0, -40.0, -30.0, -20.0, 0.0),
-        note={"ja": "−50％以下は人口戦略会議（2024）の基準で「消滅可能性自治体」に当たる（同会議は社人研 令和5年推計の2020→2050年を使用。本アプリは同推計を収録していない）。",
+        note={"ja": "−50％以下は人口戦略会議（2024）の基準で「消滅可能性自治体」に当たる（同会議は社人研 令和5年推計の2020→2050年を使用。本アプリは同推計を総数と3区分でのみ収録し、男女・5歳階級がないため平成30年推計を使う）。",
               "en": "−50% or less meets the 人口戦略会議 (2024) criterion for a 'municipality at risk of vanishing' "
-                    "(their analysis used IPSS 2023, 2020→2050, which this database does not have)."}),
+                    "(their analysis used IPSS 2023, 2020→2050; this database holds IPSS 2023 only as totals and three age "
+                    "groups, without sex and 5-year ages, so the 2018 vintage is used)."}),
     Indicator(
         key="young_women_app_2050", name={"ja": "20〜39歳女性の増減率（本アプリ）", "en": "Women aged 20–39 (this app)"},
         short={"ja": "20〜39歳女性 2020→2050年（本アプリ、％）", "en": "Women 20–39, 2020–2050, this app (%)"},

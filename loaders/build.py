@@ -26,10 +26,11 @@ import pandas as pd
 
 from loaders import areas as areas_mod
 from loaders import boundaries
-from loaders import fertility, ipss, juki, migration_od, youth_migration
+from loaders import fertility, ipss, ipss2023, juki, migration_od, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
 from loaders.sources import SOURCE_COLUMNS, official_sources
+from store import official
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).with_name("schema.sql")
@@ -119,6 +120,10 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
     for name in ("population", "households", "vital_events", "migration_totals", "fertility", "projections"):
         tables[name] = tables[name][tables[name]["area_code"].isin(known)]
+    # IPSS 2023 (codes checked by the loader; 07999 浜通り地域 is an area group, so added after the filter above).
+    p23, s23, g23 = ipss2023.load_folder(raw / ipss2023.FOLDER, areas)
+    tables.update({n: pd.concat([tables.get(n), f], ignore_index=True)
+                   for n, f in (("projections", p23), ("sources", s23), ("area_groups", g23))})
     return tables
 
 
@@ -193,7 +198,7 @@ def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str) -> dic
     tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = official.create(tmp)
         con.execute(SCHEMA.read_text(encoding="utf-8"))
         for name in TABLE_ORDER:
             if name not in tables:

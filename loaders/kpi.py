@@ -26,7 +26,7 @@ from kpi import periods
 from loaders.errors import LoaderError
 from loaders.files import csv_frame, decode_text
 from loaders.importer_read import letter
-from loaders.parse import MISSING_MARKS, parse_number, wareki_to_year
+from loaders.parse import MISSING_MARKS, CellError, excerpt, parse_number, wareki_to_date, wareki_to_year
 
 ROOT = Path(__file__).resolve().parents[1]
 VALUE_FIELDS = ["kpi_id", "period", "value", "value_text", "note", "judgement"]
@@ -56,7 +56,6 @@ REQUIRED = ["kpi_id", "period", "value"]
 SHEET_NAME = {"ja": "実績", "en": "values"}
 _JUDGEMENTS = {"○": "○", "〇": "○", "◯": "○", "△": "△", "×": "×", "✕": "×", "x": "×", "X": "×"}
 _DONE = {"実施": 1.0, "実施済": 1.0, "済": 1.0, "完了": 1.0, "1": 1.0, "未実施": 0.0, "未着手": 0.0, "未": 0.0, "0": 0.0}
-_FORMULA = ("=", "+", "-", "@")
 
 
 # ---------------------------------------------------------------- the sheet: export
@@ -208,17 +207,27 @@ def _text(v) -> str | None:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     s = str(v).strip()
-    if len(s) > 1 and s[0] == "'" and s[1] in _FORMULA:  # undo ui.download.neutralise
-        s = s[1:]
+    if s.startswith("'"):  # undo ui.download.neutralise ("'=x", "'－5", "' =x" …), its one rule for formula text
+        from ui.download import restore
+
+        s = restore(s).strip()
     return s or None
 
 
 def normalise_period(raw: str) -> str:
-    """A period as typed -> a kpi.periods label: 'FY2024', '2024年度', '令和6年度', 'R6' -> 'FY2024'; '2025/1/1' ->
-    '2025-01-01'; labels of kpi.periods as they are. Raises ValueError."""
+    """A period as typed -> a kpi.periods label: 'FY2024', '2024年度', '令和6年度', 'R6' -> 'FY2024'; '2025/1/1',
+    '令和7年1月1日', 'R7.1.1' -> '2025-01-01'; labels of kpi.periods as they are. Raises CellError (loaders.parse)
+    for an era year or day that does not exist (平成38年度, 平成31年5月1日; the message names the equivalent),
+    ValueError for anything else unreadable."""
     s = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
     if periods.is_valid(s):
         return s
+    try:
+        return wareki_to_date(s).isoformat()
+    except CellError:
+        raise
+    except ValueError:  # not an era date: try the other forms
+        pass
     m = re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", s)
     if m:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
@@ -256,7 +265,9 @@ def _check_bounds(d: dict, period: str) -> None:
 
 
 def parse_value(d: dict, raw: str | None) -> tuple[float | None, str | None]:
-    """(value, value_text) of a typed cell for KPI definition `d`. Raises ValueError with a short reason code."""
+    """(value, value_text) of a typed cell for KPI definition `d`. Raises CellError (loaders.parse, with ja/en
+    text) for a number that is not finite or too large (|value| ≥ loaders.parse.MAX_ABS_NUMBER = 10^15), else
+    ValueError with a short reason code: 'done' (not 実施/未実施), 'number' (not a number)."""
     if raw is None:
         return None, None
     kind = d.get("value_kind") or "number"
@@ -279,6 +290,8 @@ def parse_value(d: dict, raw: str | None) -> tuple[float | None, str | None]:
             break
     try:
         v = parse_number(body)
+    except CellError:
+        raise
     except ValueError:
         raise ValueError("number") from None
     if v is None:
@@ -293,9 +306,10 @@ def validate_rows(frame: pd.DataFrame, defs: pd.DataFrame, file: str, labels: di
 
     Rows with nothing typed are skipped; rows equal to `current` (merged values: what is already shown) are
     skipped. Raises LoaderError naming file, sheet, row and column (`labels` gives each column's name as the user
-    sees it) for: unknown KPI ID, unreadable period, a period outside the KPI's baseline–target range (or not a
-    year of a cumulative KPI's span), a value that is not a number (number KPIs) or not 実施/未実施 (done KPIs), a
-    grade other than ○ △ ×, or the same KPI and period twice.
+    sees it) for: unknown KPI ID, unreadable period, an era year or day that does not exist (平成38年度: the message
+    suggests 令和8年度 = FY2026), a period outside the KPI's baseline–target range (or not a year of a cumulative
+    KPI's span), a value that is not a number or is absurdly large (|v| ≥ 10^15; number KPIs) or not 実施/未実施
+    (done KPIs), a grade other than ○ △ ×, or the same KPI and period twice.
     """
     by_id = {d["kpi_id"]: d for d in defs.to_dict("records")}
     seen: dict[tuple, int] = {}
@@ -324,6 +338,8 @@ def validate_rows(frame: pd.DataFrame, defs: pd.DataFrame, file: str, labels: di
             err(row, "period", "期間が空です（例: FY2025、2025年度、令和7年度）。", "the period is empty (e.g. FY2025).")
         try:
             period = normalise_period(per)
+        except CellError as exc:
+            err(row, "period", f"期間「{per}」: {exc.ja}", f"period {per!r}: {exc.en}")
         except ValueError:
             err(row, "period", f"期間「{per}」を読めません（例: FY2025、2025年度、令和7年度、2025-01-01）。",
                 f"cannot read the period {per!r} (e.g. FY2025, 2025-01-01).")
@@ -341,6 +357,8 @@ def validate_rows(frame: pd.DataFrame, defs: pd.DataFrame, file: str, labels: di
                 f"period {per!r} is outside the KPI's baseline–target range ({rng}).")
         try:
             value, value_text = parse_value(d, val)
+        except CellError as exc:
+            err(row, "value", f"実績値「{excerpt(val)}」: {exc.ja}", f"value {excerpt(val)!r}: {exc.en}")
         except ValueError as exc:
             if str(exc) == "done":
                 err(row, "value", f"「{val}」は 実施 か 未実施 で入力してください。", f"{val!r}: enter 実施 (done) or 未実施 (not done).")

@@ -9,16 +9,19 @@ import pandas as pd
 
 from loaders.errors import LoaderError
 from loaders.files import csv_frame, decode_text
-from loaders.parse import parse_number
-from projection import AGES
-from projection.tables import AGE_PARAMS, SCALAR_PARAMS, TIME_PARAMS
+from loaders.parse import CellError, excerpt, parse_number
+from projection.tables import check_parameter_table
 
-def read_parameter_csv(name: str, data: bytes) -> pd.DataFrame:
-    """Parse an uploaded parameter CSV (UTF-8 with/without BOM or Shift_JIS).
 
-    Returns a DataFrame with columns parameter, sex, age_group, value (float), area_code, year (Int64).
-    Raises LoaderError naming the file, row (as Excel shows it, header = 1) and column for: unreadable or
-    empty file, missing columns, unknown parameter/sex/age group, non-numeric or negative value, bad year.
+def read_parameter_csv(name: str, data: bytes, base_year: int = 2020) -> pd.DataFrame:
+    """Parse an uploaded parameter CSV (UTF-8 with/without BOM or Shift_JIS) and check it.
+
+    Inputs: file name (for messages), its bytes, ``base_year`` of the projection the table is for (years must be
+    the ends of its 5-year steps). Returns a DataFrame with columns parameter, sex, age_group, value (float),
+    area_code, year (Int64). Raises LoaderError naming the file, row (as Excel shows it, header = 1) and column
+    for: unreadable or empty file, missing columns, a value that is not a number or is absurdly large, a year
+    that is not a Western year; then everything projection.tables.check_parameter_table refuses (unknown
+    parameter/sex/age group, values outside the plausibility bounds, years off the grid, duplicate cells).
     """
     df = csv_frame(name, decode_text(name, data))
     missing = [c for c in ("parameter", "value") if c not in df.columns]
@@ -31,37 +34,27 @@ def read_parameter_csv(name: str, data: bytes) -> pd.DataFrame:
         if col not in df.columns:
             df[col] = ""
     values, years = [], []
-    known = set(AGE_PARAMS) | set(SCALAR_PARAMS)
     for i, r in df.iterrows():
         row = i + 2
-        p = r["parameter"].strip()
-        if p not in known:
-            raise LoaderError(name, f"不明なパラメータ「{p}」です（{', '.join(sorted(known))}）。",
-                              f"unknown parameter {p!r} (expected one of {', '.join(sorted(known))}).", row=row, column="parameter")
-        sex, age = r["sex"].strip() or "total", r["age_group"].strip() or "total"
-        if p in AGE_PARAMS:
-            if sex not in ("male", "female"):
-                raise LoaderError(name, f"性別「{sex}」は male か female で指定してください。", f"sex {sex!r} must be male or female.",
-                                  row=row, column="sex")
-            if age not in AGES:
-                raise LoaderError(name, f"年齢階級「{age}」は 0-4 … 85-89, 90+ のいずれかです。",
-                                  f"age group {age!r} must be one of 0-4 … 85-89, 90+.", row=row, column="age_group")
         try:
             v = parse_number(r["value"])
+        except CellError as exc:
+            raise LoaderError(name, f"値「{excerpt(r['value'])}」: {exc.ja}", f"value {excerpt(r['value'])!r}: {exc.en}",
+                              row=row, column="value") from None
         except ValueError:
-            v = "bad"
-        if v is None or v == "bad":
+            v = None
+        if v is None:
             raise LoaderError(name, f"値「{r['value']}」が数値ではありません。", f"value {r['value']!r} is not a number.",
                               row=row, column="value")
-        if v < 0 and p != "migration" and p != "foreign_net_counts":
-            raise LoaderError(name, f"{p} は負にできません（{v}）。", f"{p} cannot be negative ({v}).", row=row, column="value")
         y = r["year"].strip()
-        if y and (not y.isdigit() or p not in TIME_PARAMS):
-            raise LoaderError(name, f"年「{y}」は survival・migration・cwr にだけ西暦4桁で指定できます。",
-                              f"year {y!r} is only allowed (4 digits) for survival, migration and cwr.", row=row, column="year")
-        values.append(float(v))
+        if y and not y.isdigit():
+            raise LoaderError(name, f"年「{y}」は西暦（例: 2030）で指定してください。",
+                              f"year {y!r} must be a Western year (e.g. 2030).", row=row, column="year")
+        values.append(v)
         years.append(int(y) if y else None)
     out = pd.DataFrame({"parameter": df["parameter"].str.strip(), "sex": df["sex"].str.strip(),
                         "age_group": df["age_group"].str.strip(), "value": values,
                         "area_code": df["area_code"].str.strip(), "year": pd.array(years, dtype="Int64")})
+    check_parameter_table(out, name, base_year)
     return out
+

@@ -1,6 +1,7 @@
 """地域の未来予測 / Outlook 2025–2060: the age groups behind service demand (保育, school age, working age, 65–74,
 75+, 85+), dependency ratios, women aged 20–39 and the 人口戦略会議 criterion, a generated plain-language summary.
-The scenario is the projection page's (same query parameters / session keys); IPSS 2018 beside it."""
+The scenario is the projection page's (same query parameters / session keys); IPSS beside it: 2018 where sex and
+5-year ages are needed, the chosen vintage (default 2023, ?ipss=2018) for the dependency ratios."""
 import streamlit as st
 
 from charts import outlook as ocharts
@@ -13,6 +14,7 @@ from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, t
+from ui.ipss import series_label, vintage_picker
 from ui.show import chart_data
 
 view = frame()
@@ -60,15 +62,21 @@ c1.markdown(t("ol_scenario_trend" if trend else "ol_scenario", tfr=f"{values['tf
 c2.page_link("pages/projection.py", label=t("ol_change_scenario"), icon=":material/tune:",
              query_params={"area": code, "lang": lang, **link})
 
-data = qo.tables(code, scenario)
+vintage = vintage_picker()
+data = qo.tables(code, scenario, vintage)
 table, ratios, women = data["table"], data["ratios"], data["women"]
-sources = tuple((k, t("s_" + k)) for k in qo.SOURCES if k in set(table["source"]) and not (trend and k == "app_scenario"))
+# IPSS in the groups, women and summary is 2018 (5-year ages); in the ratios, the chosen vintage.
+sources = tuple((k, t("s_ipss_2018" if k == "ipss" else "s_" + k)) for k in qo.SOURCES
+                if k in set(table["source"]) and not (trend and k == "app_scenario"))
+unit = qp.ipss_unit(code, vintage)
+ratio_sources = tuple((k, series_label(vintage, unit, lang) if k == "ipss" else t("s_" + k)) for k in qo.SOURCES
+                      if k in set(ratios["source"]) and not (trend and k == "app_scenario"))
 groups = tuple((g, t("ol_group_" + g.replace("+", "p").replace("-", "_"))) for g, _, _ in ol.GROUPS)
 s1, s2 = st.columns([3, 2])
 codes = [k for k, _ in sources]
 if st.session_state.get("osrc") not in codes:  # another area may not have the source chosen before
     st.session_state.pop("osrc", None)
-source = s1.segmented_control(t("ol_source"), codes, format_func=lambda k: t("s_" + k),
+source = s1.segmented_control(t("ol_source"), codes, format_func=lambda k: dict(sources)[k],
                               key=state.url_widget("osrc", codes, codes[0]), required=True) or codes[0]
 state.write_url("osrc")
 last = int(table.loc[table["source"] == source, "year"].max())
@@ -79,7 +87,7 @@ year = s2.select_slider(t("ol_year"), options=years, value=min(wanted if wanted 
 year = min(year, last)
 
 # ---------------------------------------------------------------- headline and generated summary
-f = ol.summary_facts(table, ratios, source, qo.BASE, year)
+f = ol.summary_facts(table, data["ratios_5y"], source, qo.BASE, year)
 crit = {s: ol.criterion(women, s, *((2015, 2045) if s == "ipss" else (qo.BASE, 2050))) for s, _ in sources}
 crit = {s: r for s, r in crit.items() if r}
 g = f["groups"]
@@ -97,7 +105,7 @@ m4.metric(t("ol_m_women", start=c["start"], end=c["end"]) if c else t("ol_m_wome
 
 
 with st.container(border=True):
-    st.markdown(f"**{t('ol_summary_title', year=year, source=t('s_' + source))}**")
+    st.markdown(f"**{t('ol_summary_title', year=year, source=dict(sources)[source])}**")
     lines = [t("ol_sum_total", base=qo.BASE, p0=about(f["total_base"]), year=year, p=about(f["total"]),
                pct=change(100 * (f["total"] / f["total_base"] - 1))),
              t("ol_sum_old", year=year, n75=about(g["75+"]["persons"]), x75=times(g["75+"]), base=qo.BASE,
@@ -106,15 +114,15 @@ with st.container(border=True):
                x514=times(g["5-14"]), base=qo.BASE),
              t("ol_sum_work", n=about(g["15-64"]["persons"]), x=times(g["15-64"]), s=f"{f['support']:.1f}",
                s0=f"{f['support_base']:.1f}", base=qo.BASE, year=year)]
-    parts = [t("ol_sum_women_part", source=t("s_" + s), start=r["start"], end=r["end"], pct=change(r["change"]),
+    parts = [t("ol_sum_women_part", source=dict(sources)[s], start=r["start"], end=r["end"], pct=change(r["change"]),
                verdict=t("ol_meets" if r["vanishing"] else "ol_not_meets")) for s, r in crit.items()]
     if parts:
         lines.append(t("ol_sum_women", parts=t("ol_sep").join(parts)))
     st.markdown("\n".join(f"- {line}" for line in lines))
-    st.caption(t("ol_summary_note"))
+    st.caption(t("ol_summary_note") + (" " + t("ipss_5y_note") if source == "ipss" else ""))
 
 chart_data(ocharts.demand_panels, table, sources, groups, lang, t("ol_chart_groups"), main=True)
-caption(["juki_age", "ipss_h30_municipal"], "unit_persons", "period_date", t("ol_groups_note"))
+caption(["juki_age", "ipss_h30_municipal"], "unit_persons", "period_date", t("ol_groups_note") + " " + t("ipss_5y_note"))
 if view.presenter:  # presenter mode: the headline, summary and main chart only
     st.stop()
 
@@ -133,14 +141,17 @@ with right:
     if "ipss" not in dict(sources):
         st.caption(t("ol_no_ipss"))
     st.info(criterion_text(lang), icon=":material/info:")
-caption(["juki_age", "ipss_h30_municipal"], "unit_percent", "period_date", t("ol_women_note"))
+caption(["juki_age", "ipss_h30_municipal"], "unit_percent", "period_date", t("ol_women_note") + " " + t("ipss_5y_note"))
 
 # ---------------------------------------------------------------- dependency ratios and the table
 names = tuple((r, t("ol_ratio_" + r)) for r in ol.RATIOS)
-chart_data(ocharts.ratio_panels, ratios, sources, names, lang, t("ol_chart_ratios"))
-caption(["juki_age", "ipss_h30_municipal"], "ol_unit_per_100", "period_date", t("ol_ratios_note"))
+chart_data(ocharts.ratio_panels, ratios, ratio_sources, names, lang, t("ol_chart_ratios"))
+group_note = t("ipss_group_note", name=view.name, group=unit["name_ja" if lang == "ja" else "name_en"],
+               n=len(qp.ipss_group_members(unit["code"]))) if unit and unit["is_group"] else ""
+caption(["juki_age", qp.IPSS_SOURCE_ID[vintage]], "ol_unit_per_100", "period_date",
+        " ".join(x for x in (t("ol_ratios_note"), t("ipss_base_note"), group_note) if x))
 
-st.subheader(t("ol_table_title", source=t("s_" + source)))
+st.subheader(t("ol_table_title", source=dict(sources)[source]))
 shown = table[(table["source"] == source) & (table["year"] >= qo.BASE)]
 label = dict(groups)
 for tab, (col, fmt) in zip(st.tabs([t("ol_tab_persons"), t("ol_tab_share"), t("ol_tab_index")]),

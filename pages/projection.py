@@ -11,6 +11,7 @@ from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, t
+from ui.ipss import series_label, vintage_picker
 from ui.show import chart_data
 
 view = frame()
@@ -29,6 +30,28 @@ def apply_kurume_preset() -> None:
     st.session_state.update(tfr=round(base_tfr + 0.1, 2), tfry=2060, mig=0.5, ages=(10, 30), fshare=10.8)
 
 
+def ipss_unit_panel(vintage: str) -> None:
+    """Where the IPSS line is missing: say so, or for a 浜通り member show the aggregate IPSS projected instead."""
+    unit = qp.ipss_unit(code, vintage)
+    if unit is None:
+        st.caption(t("ipss_none", source=t("s_ipss_" + vintage)) + t("ipss_none_" + vintage))
+    elif unit["is_group"]:
+        group = unit["name_ja" if lang == "ja" else "name_en"]
+        members = qp.ipss_group_members(unit["code"], lang)
+        st.info(t("ipss_group_note", name=view.name, group=group, n=len(members)), icon=":material/info:")
+        if view.presenter:
+            return
+        table = qp.ipss_table(code, vintage)
+        cols = {"year": t("ipss_col_year"), "total": t("ipss_col_total"), "0-14": t("ipss_col_0_14"),
+                "15-64": t("ipss_col_15_64"), "65+": t("ipss_col_65p")}
+        st.markdown(f"**{t('ipss_group_table', group=group)}**")
+        config = {v: st.column_config.NumberColumn(v, format="localized") for v in cols.values()}
+        config[cols["year"]] = st.column_config.NumberColumn(cols["year"], format="%d")
+        st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, column_config=config)
+        caption(table["source_id"].unique(), "unit_persons", "period_date",
+                t("ipss_group_members", group=group, members="、".join(members) if lang == "ja" else ", ".join(members)))
+
+
 @st.fragment
 def scenario_panel() -> None:
     c1, c2, c3 = st.columns(3)
@@ -44,7 +67,9 @@ def scenario_panel() -> None:
         fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], format_func=lambda m: t("fm_" + m),
                                        key=state.url_widget("fm", ["ccr", "counts"], "ccr"), required=True) or "ccr"
         state.write_url("fm")
-    st.button(t("preset_kurume"), on_click=apply_kurume_preset, key="preset", icon=":material/tune:")
+    b1, b2 = st.columns([1, 2], vertical_alignment="bottom")
+    b1.button(t("preset_kurume"), on_click=apply_kurume_preset, key="preset", icon=":material/tune:")
+    vintage = vintage_picker(b2)
     scenario = pj.Scenario(steps=8, tfr_target=tfr, tfr_year=tfr_year, migration_points=mig,
                            migration_ages=(float(ages[0]), float(ages[1])),
                            foreign_share=fshare / 100 if fshare > 0 else None, foreign_method=fmethod)
@@ -57,14 +82,16 @@ def scenario_panel() -> None:
     m2.metric(t("m_aging_year", year=int(last["year"])), f"{100 * last['share_65p']:.1f}%", border=True)
     m3.metric(t("m_foreign_year", year=int(last["year"])), f"{100 * last['foreign'] / last['total']:.1f}%", border=True)
 
-    lines = qp.comparison_lines(code, summary)
+    lines = qp.comparison_lines(code, summary, vintage)
     band = summary[["year", "band_low", "band_high"]].rename(columns={"band_low": "low", "band_high": "high"})
-    labels = tuple((k, t("s_" + k)) for k in pcharts.SERIES_COLOURS if k in set(lines["series"]))
+    labels = tuple((k, series_label(vintage, None, lang) if k == "ipss" else t("s_" + k))
+                   for k in pcharts.SERIES_COLOURS if k in set(lines["series"]))
     chart_data(pcharts.totals_chart, pd.concat([lines, band.assign(series="band")], ignore_index=True), labels, lang,
                t("chart_proj_total"), main=True)
     notes = inputs.notes
     caption(lines["source_id"].unique(), "unit_persons", "period_date",
-            t("proj_note", windows=notes["windows"], cwr_year=2022, fmethod=t("fm_" + fmethod)))
+            t("proj_note", windows=notes["windows"], cwr_year=2022, fmethod=t("fm_" + fmethod)) + "  \n" + t("ipss_base_note"))
+    ipss_unit_panel(vintage)
     if view.presenter:  # presenter mode: sliders, headline and the main chart only
         return
     left, right = st.columns(2)
@@ -130,7 +157,7 @@ with st.expander(t("params_title")):
     st.session_state["_params"] = None
     if upload is not None:
         try:
-            st.session_state["_params"] = read_parameter_csv(upload.name, upload.getvalue())
+            st.session_state["_params"] = read_parameter_csv(upload.name, upload.getvalue(), base_year=BASE)
             st.success(t("params_applied", n=len(st.session_state["_params"])))
         except LoaderError as exc:
             st.error(exc.message(lang))

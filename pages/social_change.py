@@ -9,7 +9,7 @@ from queries import projections as qp
 from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
-from ui.i18n import fmt_int, fmt_period, t
+from ui.i18n import fmt_period, t
 from ui.sections import comparison, period_key, section_tabs, series_controls
 from ui.show import chart
 

@@ -1,19 +1,21 @@
 """SQL コンソール / SQL console: one read-only SELECT over the database (and the user's imports as `imports.*`),
-checked by DuckDB's parser and run in a sandboxed process with time, memory and row limits."""
+checked by DuckDB's parser and run in a sandboxed process with time, memory and row limits (settings.LIMITS).
+sandbox.run() turns every failure into a Refused with a ja/en message, shown here in full as text."""
 import streamlit as st
 
 from store import user as user_store
-from queries import db
 from queries import explorer as ex
 from queries import sandbox
+from settings import LIMITS
 from ui.download import download_all
 from ui.frame import frame
 from ui.i18n import fmt_int, t
+from store import official
 
 view = frame()
 lang = view.lang
 st.title(t("sql_title"))
-st.caption(t("sql_intro", seconds=f"{sandbox.TIME_LIMIT_S:g}", rows=fmt_int(sandbox.MAX_ROWS)))
+st.caption(t("sql_intro", seconds=f"{LIMITS.sql_seconds:g}", rows=fmt_int(LIMITS.sql_rows)))
 
 have_imports = bool(ex.tables("user"))
 examples = [e for e in sandbox.EXAMPLES if have_imports or e.key != "sqlx_imports"]
@@ -42,18 +44,20 @@ with left:
 
 if run:
     try:
-        st.session_state["_sql_result"] = (query, sandbox.run(query, db.database_path(), user_store.default().path), None)
+        st.session_state["_sql_result"] = (query, sandbox.run(query, official.database_path(), user_store.default().path), None)
     except sandbox.Refused as exc:
         st.session_state["_sql_result"] = (query, None, exc)
 done = st.session_state.get("_sql_result")
 if done and done[0] == query:
     _, result, error = done
     if error is not None:
-        st.error(f"**{t('sql_refused')}** — {error.message(lang)}", icon=":material/block:")
+        # In a code block: DuckDB's message keeps its lines (LINE 1: … ^^^) and is never read as markdown.
+        text = error.message(lang).replace("```", "ʼʼʼ")
+        st.error(f"**{t('sql_refused')}**\n\n```text\n{text}\n```", icon=":material/block:")
     else:
         st.caption(t("sql_result", n=fmt_int(len(result.frame)), seconds=result.seconds))
         if result.truncated:
-            st.warning(t("sql_truncated", rows=fmt_int(sandbox.MAX_ROWS)))
+            st.warning(t("sql_truncated", rows=fmt_int(LIMITS.sql_rows)))
         numbers = result.frame.select_dtypes("number").columns
         st.dataframe(result.frame, hide_index=True, column_config={  # thousands separators, except for years and ids
             c: st.column_config.NumberColumn(format="%d" if ("year" in c or c.endswith("_id")) else "localized")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from queries import db
+from store import official
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
@@ -18,7 +19,7 @@ def _cached(key: tuple, name: str, params: tuple) -> pd.DataFrame:
 
 def query(name: str, **params) -> pd.DataFrame:
     """Run a named query with parameters, cached per database file (copy before mutating)."""
-    return _cached(db.cache_key(), name, tuple(sorted(params.items())))
+    return _cached(official.cache_key(), name, tuple(sorted(params.items())))
 
 
 def areas() -> pd.DataFrame:
@@ -76,7 +77,7 @@ def sources() -> pd.DataFrame:
 
     One frame per database file shared by all sessions (read it, never mutate it): captions look it up
     several times per run, and a cached copy plus set_index each time was ~1 ms a call."""
-    return _sources(db.cache_key())
+    return _sources(official.cache_key())
 
 
 def build_info() -> dict:
@@ -113,7 +114,7 @@ def latest_flow(series: pd.DataFrame, value: str) -> dict | None:
 
 def headline(area: str) -> dict:
     """Figures of the overview cards for `area` (computed once per database and area; see _headline)."""
-    return _headline(db.cache_key(), area)
+    return _headline(official.cache_key(), area)
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)

@@ -16,6 +16,7 @@ import streamlit as st
 from loaders import importer
 from store import user as user_store
 from queries import db
+from store import official
 
 PREVIEW_ROWS = 1_000
 DOWNLOAD_MAX_ROWS = 1_000_000
@@ -83,7 +84,7 @@ DATABASES = ("official", "user")
 
 def _execute(database: str, text: str, params: dict) -> pd.DataFrame:
     if database == "official":
-        cur = db.connection().cursor()
+        cur = official.connection().cursor()
         try:
             return cur.execute(text, params).df()
         finally:
@@ -99,7 +100,7 @@ def _user_key() -> tuple:
 
 
 def _key(database: str) -> tuple:
-    return db.cache_key() if database == "official" else _user_key()
+    return official.cache_key() if database == "official" else _user_key()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -208,7 +209,7 @@ def rows(database: str, table: str, filters: tuple, limit: int = PREVIEW_ROWS, l
 
 def known_codes() -> pd.DataFrame:
     """code, name_ja, name_en, kind, pref_code, current for every area and area group of the official database."""
-    return _known(db.cache_key())
+    return _known(official.cache_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -227,7 +228,7 @@ def code_names(lang: str = "ja") -> dict[str, str]:
 
 def area_groups() -> pd.DataFrame:
     """group_code, group_name_ja, group_name_en, members (list of codes) of the official database."""
-    return _groups(db.cache_key())
+    return _groups(official.cache_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -15,18 +15,12 @@ import indicators as ind
 import projection as pj
 from indicators import definitions as d
 from queries import areas, db, query
+from store import official
 
 #: This app's projection as the projection page shows it with its sliders untouched (pages/projection.py): the
 #: trend baseline with the foreign-share target of 10.8% in 2070 (IPSS 2023 national assumption), Hamilton–Perry.
 APP_SCENARIO = pj.Scenario(steps=(d.APP_TO - d.APP_BASE) // 5 + 2, foreign_share=0.108, foreign_method="ccr")
 
-
-def _run(con, name: str, **params) -> pd.DataFrame:
-    cur = con.cursor()
-    try:
-        return cur.execute(db.sql(name), params).df()
-    finally:
-        cur.close()
 
 
 def _jan1(years) -> list:
@@ -37,7 +31,7 @@ def _jan1(years) -> list:
 
 def _dates(con, name: str, dates: set) -> pd.DataFrame:
     dates = sorted(dates)
-    return _run(con, name, dates=dates, first=dates[0], last=dates[-1])
+    return db.run(name, con, dates=dates, first=dates[0], last=dates[-1])
 
 
 def fetch(con) -> ind.IndicatorData:
@@ -48,10 +42,11 @@ def fetch(con) -> ind.IndicatorData:
 
     flow_dates = _jan1(range(d.FLOW_YEARS[0], d.FLOW_YEARS[-1] + 2))
     totals = _dates(con, "indicators_totals", {d.POP_FROM, d.POP_TO, *flow_dates})
-    flows = _run(con, "indicators_flows", years=list(d.FLOW_YEARS))
+    flows = db.run("indicators_flows", con, years=list(d.FLOW_YEARS))
     ages = _dates(con, "indicators_ages", {d.AGE_DATE, *_jan1(d.FLOW_YEARS)})
-    youth = _run(con, "indicators_youth", years=list(d.FLOW_YEARS))
-    ipss = _run(con, "indicators_ipss", years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
+    youth = db.run("indicators_youth", con, years=list(d.FLOW_YEARS))
+    ipss = db.run("indicators_ipss", con, years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
+    ipss2023 = db.run("indicators_ipss2023", con, years=[d.IPSS23_FROM, d.IPSS23_TO])
     try:
         inputs = build_inputs(con, base_year=d.APP_BASE)
     except NationalAgeTablesMissing:  # no projection: its indicators are unavailable (NaN), the others stand
@@ -61,7 +56,7 @@ def fetch(con) -> ind.IndicatorData:
         app = ind.projection_facts(inputs.area_codes, result.years, result.total)
     for f in (totals, ages):
         f["ref_date"] = pd.to_datetime(f["ref_date"])
-    return ind.IndicatorData(totals=totals, flows=flows, ages=ages, youth=youth, ipss=ipss, app=app)
+    return ind.IndicatorData(totals=totals, flows=flows, ages=ages, youth=youth, ipss=ipss, app=app, ipss2023=ipss2023)
 
 
 def compute_all(con) -> pd.DataFrame:
@@ -71,14 +66,14 @@ def compute_all(con) -> pd.DataFrame:
 
 def stored(con) -> pd.DataFrame | None:
     """The indicator table the database build stored (loaders.build), or None for a database built before it."""
-    if _run(con, "table_exists", table="indicator_values").empty:
+    if db.run("table_exists", con, table="indicator_values").empty:
         return None
-    return _run(con, "indicator_values").set_index("area_code")
+    return db.run("indicator_values", con).set_index("area_code")
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
 def _table(key: tuple) -> pd.DataFrame:
-    con = db.connection()
+    con = official.connection()
     values = stored(con)
     if values is None:
         values = compute_all(con)
@@ -95,7 +90,7 @@ def table() -> pd.DataFrame:
     1 Jan 2025), youth_net_mean (persons per year) and size_band (index of indicators.definitions.SIZE_BANDS).
     Read from the table the database build stored (computed here for an older database); cached per database;
     copy before mutating."""
-    return _table(db.cache_key())
+    return _table(official.cache_key())
 
 
 def groups(area: str) -> list[dict]:

@@ -13,7 +13,8 @@ import streamlit as st
 from kpi import periods, tracker
 from kpi.link import linked_rows
 from store import user as user_store
-from queries import db, query
+from queries import query
+from store import official
 
 
 PLAN_COLUMNS = ["plan_id", "plan", "plan_en", "municipality_code", "municipality_ja", "municipality_en", "plan_start",
@@ -178,7 +179,7 @@ def _user_stamp() -> tuple:
 def merged(plan_id: str) -> pd.DataFrame:
     """Published, user-entered and linked values of a plan merged (kpi.tracker.merge_values; origin says which).
     Cached until the database or the user store changes."""
-    return _merged(plan_id, db.cache_key(), _user_stamp()).copy()
+    return _merged(plan_id, official.cache_key(), _user_stamp()).copy()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -209,7 +210,7 @@ def view(plan_id: str, rule: str, as_of: str, goals=(), departments=(), lang: st
     user database changes (the page reruns on every click; grading and shaping take ~100 ms of pandas):
     graded (every KPI), shown (after the goal/department filters), and for a non-empty selection table (display),
     counts, summary, grade_bars and progress (progress_frame)."""
-    return _view(plan_id, rule, as_of, tuple(goals), tuple(departments), lang, db.cache_key(), _user_stamp())
+    return _view(plan_id, rule, as_of, tuple(goals), tuple(departments), lang, official.cache_key(), _user_stamp())
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -232,7 +233,7 @@ def origin_labels(lang: str) -> dict:
 
 def sheet(plan_id: str, as_of: str, lang: str) -> pd.DataFrame:
     """The plan's KPI sheet in `lang` with a row to fill for `as_of` (loaders.kpi.sheet_frame), cached like view()."""
-    return _sheet(plan_id, as_of, lang, db.cache_key(), _user_stamp())
+    return _sheet(plan_id, as_of, lang, official.cache_key(), _user_stamp())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

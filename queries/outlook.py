@@ -1,6 +1,10 @@
 """Read side of the outlook page (地域の未来予測): this app's projection (trend baseline and the user's scenario,
-via queries.projections) and IPSS 2018 for one area, as tidy frames, and the outlook tables built from them
-(indicators.outlook). Persons; years are calendar years (1 January for this app, 1 October for IPSS)."""
+via queries.projections) and IPSS for one area, as tidy frames, and the outlook tables built from them
+(indicators.outlook). Persons; years are calendar years (1 January for this app, 1 October for IPSS).
+
+IPSS vintages: the groups that need sex and 5-year ages (service-demand groups, women aged 20–39) use IPSS 2018,
+the only vintage held by 5-year age; the dependency ratios (three age groups) use the chosen vintage, by default
+IPSS 2023 (for a 浜通り member: the 浜通り地域 aggregate, see queries.projections.ipss_unit)."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -11,12 +15,13 @@ import streamlit as st
 import projection as pj
 from indicators import outlook as ol
 from indicators.definitions import IPSS_CODE_CHANGES
-from queries import db, query
+from queries import query
 from queries import projections as qp
+from store import official
 
 BASE = 2020
 STEPS = 8  # 2020 … 2060
-#: Series of the outlook, in display order: this app's scenario, its trend baseline, IPSS 2018.
+#: Series of the outlook, in display order: this app's scenario, its trend baseline, IPSS.
 SOURCES = ("app_scenario", "app_baseline", "ipss")
 
 
@@ -34,6 +39,14 @@ def ipss(area: str) -> pd.DataFrame:
     return query("outlook_ipss", codes=tuple(codes))
 
 
+def ipss_age3(area: str, vintage: str) -> pd.DataFrame:
+    """IPSS `vintage` persons of `area` (or of the area group IPSS projected it in) by year in the three age groups
+    0-14, 15-64, 65+ (sex 'total'): year, sex, age_group, persons. Empty where that vintage has none."""
+    wide = qp.ipss_table(area, vintage)
+    long = wide.melt(id_vars="year", value_vars=["0-14", "15-64", "65+"], var_name="age_group", value_name="persons")
+    return long.assign(sex="total")[["year", "sex", "age_group", "persons"]]
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _long(key: tuple, area: str, scenario: tuple) -> pd.DataFrame:
     sc = pj.Scenario(**dict(scenario))
@@ -45,23 +58,31 @@ def _long(key: tuple, area: str, scenario: tuple) -> pd.DataFrame:
 
 def long(area: str, scenario: pj.Scenario) -> pd.DataFrame:
     """Persons by source (SOURCES), year, sex and age group for `area` under `scenario` (this app) and IPSS."""
-    return _long(db.cache_key(), area, tuple(sorted(asdict(scenario).items())))
+    return _long(official.cache_key(), area, tuple(sorted(asdict(scenario).items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _tables(key: tuple, area: str, scenario: tuple) -> dict:
+def _tables(key: tuple, area: str, scenario: tuple, vintage: str) -> dict:
     frame = _long(key, area, scenario)
     app = frame[frame["source"] != "ipss"]
     table = pd.concat([ol.demand_table(app, BASE), ol.demand_table(frame[frame["source"] == "ipss"], BASE)],
                       ignore_index=True)
-    return {"table": table, "ratios": ol.dependency_ratios(frame), "women": ol.young_women(frame)}
+    ratios_5y = ol.dependency_ratios(frame)
+    if vintage == "2018":
+        ratios = ratios_5y
+    else:
+        three = ipss_age3(area, vintage).assign(source="ipss")
+        ratios = ol.dependency_ratios(pd.concat([app, three], ignore_index=True))
+    return {"table": table, "ratios": ratios, "ratios_5y": ratios_5y, "women": ol.young_women(frame)}
 
 
-def tables(area: str, scenario: pj.Scenario) -> dict:
+def tables(area: str, scenario: pj.Scenario, vintage: str = qp.IPSS_DEFAULT) -> dict:
     """The outlook of `area`: {'table': service-demand groups (source, year, group, persons, share %, index with
-    2020 = 100), 'ratios': dependency ratios (source, year, ratio, value), 'women': women aged 20–39 (source,
-    year, persons, change % since the source's first year)}. IPSS rows are indexed to IPSS's own 2020."""
-    return _tables(db.cache_key(), area, tuple(sorted(asdict(scenario).items())))
+    2020 = 100), 'ratios': dependency ratios (source, year, ratio, value) with IPSS of `vintage`, 'ratios_5y': the
+    same with IPSS 2018 (the vintage of 'table', for a summary quoting both), 'women': women aged 20–39 (source,
+    year, persons, change % since the source's first year)}. IPSS rows of 'table' and 'women' are IPSS 2018 (5-year
+    ages), indexed to IPSS's own 2020."""
+    return _tables(official.cache_key(), area, tuple(sorted(asdict(scenario).items())), vintage)
 
 
 # ---------------------------------------------------------------- the user's scenario (projection page state)

@@ -1,7 +1,7 @@
 """Data adapter of the projection engine: register populations → arrays → :class:`projection.ModelInputs`.
 
-Every function takes an open DuckDB connection (read-only; the app's `queries.db.connection()` or, in tests
-and tools, `queries.db.open_readonly(path)`) and runs the SQL of queries/sql/projection_*.sql on its own cursor
+Every function takes an open DuckDB connection (read-only; the app's `store.official.connection()` or, in tests
+and tools, `store.official.open_readonly(path)`) and runs the SQL of queries/sql/projection_*.sql on its own cursor
 with DuckDB parameters. No Streamlit caching here: the page wraps these calls (the results are plain arrays).
 
 Data rules
@@ -29,7 +29,7 @@ import pandas as pd
 
 from projection import (AGES, ModelInputs, approx_tfr_from_cwr, child_woman_ratio, pooled_ccr, residual_counts,
                         residual_migration, sex_ratio_0_4, survival_from_ccr)
-from queries.db import sql
+from queries import db
 
 NATION = "00000"
 FIRST_FULL_AGE_DATE = dt.date(2015, 1, 1)
@@ -57,13 +57,6 @@ class AgeSexPanel:
         return self.dates.index(date)
 
 
-def _run(con, name: str, **params) -> pd.DataFrame:
-    cur = con.cursor()
-    try:
-        return cur.execute(sql(name), params).df()
-    finally:
-        cur.close()
-
 
 def load_age_sex(con, dates, areas=None) -> AgeSexPanel:
     """Japanese and foreign persons by area, date, sex and the 19 projection age groups.
@@ -75,7 +68,7 @@ def load_age_sex(con, dates, areas=None) -> AgeSexPanel:
     early = [d for d in dates if d < FIRST_FULL_AGE_DATE]
     if early:
         raise ValueError(f"dates before {FIRST_FULL_AGE_DATE} lack ages 90+ (oldest group '80+'): {early}")
-    df = _run(con, "projection_population", dates=list(dates), areas=None if areas is None else list(areas))
+    df = db.run("projection_population", con, dates=list(dates), areas=None if areas is None else list(areas))
     codes = tuple(sorted(df["area_code"].unique())) if areas is None else tuple(areas)
     shape = (len(dates), len(codes), 2, len(AGES))
     allp = np.zeros(shape)
@@ -97,7 +90,7 @@ def load_age_sex(con, dates, areas=None) -> AgeSexPanel:
 
 def load_tfr(con, areas=None) -> pd.DataFrame:
     """Latest published TFR per area: columns area_code, tfr (births per woman), year, source_id."""
-    return _run(con, "projection_tfr", areas=None if areas is None else list(areas))
+    return db.run("projection_tfr", con, areas=None if areas is None else list(areas))
 
 
 def _jan1(year: int) -> dt.date:

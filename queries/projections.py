@@ -12,21 +12,22 @@ import pandas as pd
 import streamlit as st
 
 import projection as pj
-from queries import db, query
+from queries import query
+from store import official
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _inputs(key: tuple, area: str, base_year: int) -> pj.ModelInputs:
     from queries.projection_inputs import build_inputs
 
-    return build_inputs(db.connection(), base_year=base_year, areas=[area])
+    return build_inputs(official.connection(), base_year=base_year, areas=[area])
 
 
 def inputs(area: str, base_year: int = 2020) -> pj.ModelInputs | None:
     """Projection inputs of one area (see queries.projection_inputs.build_inputs), or None when the register
     has no age table for it on the dates needed (e.g. a municipality that did not exist yet)."""
     try:
-        return _inputs(db.cache_key(), area, base_year).area(0)
+        return _inputs(official.cache_key(), area, base_year).area(0)
     except ValueError:
         return None
 
@@ -62,12 +63,12 @@ def run(area: str, base_year: int, scenario: pj.Scenario, params: pd.DataFrame |
     """Scenario vs baseline for one area: {'summary': per-year DataFrame (projection.summary_frame with
     baseline_total, diff_total, band_low, band_high), 'pyramid': persons by year/sex/age, share facts}.
     `params`: an uploaded parameter table (loaders.parameters) overriding the estimated inputs."""
-    return _run(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), params)
+    return _run(official.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), params)
 
 
 def parameter_table(area: str, base_year: int = 2020) -> pd.DataFrame:
     """The estimated parameters of one area in the upload layout (projection.tables), to edit and upload."""
-    return pj.parameter_table(_inputs(db.cache_key(), area, base_year).area(0))
+    return pj.parameter_table(_inputs(official.cache_key(), area, base_year).area(0))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -85,25 +86,85 @@ def solve(area: str, base_year: int, scenario: pj.Scenario, what: str, target: f
           params: pd.DataFrame | None = None) -> dict:
     """Inverse question: which TFR target ('tfr') or migration change in points ('migration') gives `target`
     persons in `year`, other settings as in `scenario`. Returns value, reachable, direction, achieved."""
-    return _solve(db.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), what, float(target),
+    return _solve(official.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), what, float(target),
                   int(year), params)
 
 
 def published(area: str) -> pd.DataFrame:
-    """Published projections of the area (IPSS 2018, city's own): source, scenario, year, nationality,
+    """Published projections of the area (IPSS 2023 and 2018, city's own): source, scenario, year, nationality,
     age_group, persons, source_id (sex total)."""
     return query("projections_published", area=area)
 
 
-def comparison_lines(area: str, summary: pd.DataFrame) -> pd.DataFrame:
+# ---------------------------------------------------------------- IPSS vintages
+
+#: IPSS projections the app holds, newest (the default official baseline) first: 令和5年推計 (base 2020,
+#: total and 0–14 / 15–64 / 65+) and 平成30年推計 (base 2015, by sex and 5-year age). ?ipss= in the URL.
+IPSS_VINTAGES = ("2023", "2018")
+IPSS_DEFAULT = "2023"
+IPSS_SOURCE = {"2023": "ipss_2023", "2018": "ipss_2018"}          # projections.source
+IPSS_SOURCE_ID = {"2023": "ipss_r5_municipal", "2018": "ipss_h30_municipal"}  # sources.source_id
+
+
+def vintage(raw) -> str:
+    """The IPSS vintage of a ?ipss= value ('2023' or '2018'); anything else gives IPSS_DEFAULT."""
+    return str(raw) if str(raw) in IPSS_VINTAGES else IPSS_DEFAULT
+
+
+def with_vintage(frame: pd.DataFrame, vintage: str) -> pd.DataFrame:
+    """Rows of a frame with a `source` column (projections) without the IPSS vintages other than `vintage`."""
+    other = [s for v, s in IPSS_SOURCE.items() if v != vintage]
+    return frame[~frame["source"].isin(other)]
+
+
+def ipss_unit(area: str, vintage: str = IPSS_DEFAULT) -> dict | None:
+    """Where IPSS `vintage` published `area`: dict(code, is_group, name_ja, name_en). code is the area's own
+    code, or for a municipality IPSS projected only inside an area group (浜通り地域 07999 in 2023) the group's
+    code and name (is_group True). None when that vintage has no projection for the area (e.g. 2018: wards,
+    Fukushima's municipalities; both vintages: 全国)."""
+    rows = query("ipss_unit", area=area, source=IPSS_SOURCE[vintage])
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    return dict(code=r["code"], is_group=bool(r["is_group"]), name_ja=r["name_ja"], name_en=r["name_en"])
+
+
+def ipss_group_members(group: str, lang: str = "ja") -> list[str]:
+    """Names (in `lang`, 'ja' or 'en') of the member areas of area group `group` (e.g. 07999 浜通り地域's 13
+    municipalities), in code order; a member missing from `areas` is given by its code."""
+    from queries import areas
+
+    g = query("indicators_groups")
+    codes = g.loc[g["group_code"] == group, "area_code"].tolist()
+    names = areas().set_index("area_code")["name_ja" if lang == "ja" else "name_en"]
+    return [names.get(c) if isinstance(names.get(c), str) else c for c in sorted(codes)]
+
+
+def ipss_table(area: str, vintage: str = IPSS_DEFAULT) -> pd.DataFrame:
+    """The published IPSS figures of the unit ipss_unit(area, vintage) (the area, or its area group): one row per
+    year with total, 0-14, 15-64, 65+ (persons, all residents, 1 October) and source_id. Empty when none."""
+    unit = ipss_unit(area, vintage)
+    if unit is None:
+        return pd.DataFrame(columns=["year", "total", "0-14", "15-64", "65+", "source_id"])
+    pub = published(unit["code"])
+    pub = pub[(pub["source"] == IPSS_SOURCE[vintage]) & (pub["nationality"] == "total")]
+    lo = pd.to_numeric(pub["age_group"].str.extract(r"^(\d+)")[0])  # 2018: 5-year groups summed to three
+    group = np.select([pub["age_group"] == "total", lo < 15, lo < 65], ["total", "0-14", "15-64"], "65+")
+    wide = pub.assign(group=group).pivot_table(index="year", columns="group", values="persons", aggfunc="sum")
+    cols = ["total", "0-14", "15-64", "65+"]
+    return wide.reindex(columns=cols).reset_index().assign(source_id=IPSS_SOURCE_ID[vintage])[["year", *cols, "source_id"]]
+
+
+def comparison_lines(area: str, summary: pd.DataFrame, vintage: str = IPSS_DEFAULT) -> pd.DataFrame:
     """Total population by year for every baseline the page compares: register actuals (1 January),
-    this app's trend baseline and scenario, IPSS 2018 and the city's published projections.
+    this app's trend baseline and scenario, IPSS (`vintage`, '2023' or '2018'; the area's own projection only,
+    not an area group's) and the city's published projections.
 
     Returns year, persons, series ('actual', 'app_baseline', 'app_scenario', 'ipss', 'city_baseline',
-    'city_improved'), source_id. The actuals and published lines are read once per area (a slider move only
-    brings a new scenario).
+    'city_improved'), source_id. The actuals and published lines are read once per area and vintage (a slider
+    move only brings a new scenario).
     """
-    actual, published_lines = _fixed_lines(area, db.cache_key())
+    actual, published_lines = _fixed_lines(area, official.cache_key(), vintage)
     app = [pd.DataFrame({"year": summary["year"], "persons": summary["baseline_total"], "series": "app_baseline",
                          "source_id": "juki_age"}),
            pd.DataFrame({"year": summary["year"], "persons": summary["total"], "series": "app_scenario",
@@ -112,7 +173,7 @@ def comparison_lines(area: str, summary: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _fixed_lines(area: str, db_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _fixed_lines(area: str, db_key: tuple, vintage: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(register actuals on 1 January, the published projections' totals) in comparison_lines' columns."""
     from queries import population_trend
 
@@ -122,7 +183,7 @@ def _fixed_lines(area: str, db_key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
                            "series": "actual", "source_id": act["source_id"]})
     pub = published(area)
     pub = pub[(pub["age_group"] == "total") & (pub["nationality"] == "total")]
-    names = {("ipss_2018", "baseline"): "ipss", ("kurume_vision_2025", "baseline"): "city_baseline",
+    names = {(IPSS_SOURCE[vintage], "baseline"): "ipss", ("kurume_vision_2025", "baseline"): "city_baseline",
              ("kurume_vision_2025", "improved"): "city_improved"}
     parts = [pd.DataFrame({"year": g["year"], "persons": g["persons"], "series": names[(source, scenario)],
                            "source_id": g["source_id"]})

@@ -58,12 +58,12 @@ _LOCKS_GUARD = threading.Lock()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS store_info (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS kpi_values (kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value DOUBLE,
+CREATE TABLE IF NOT EXISTS kpi_values (kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value DOUBLE PRECISION,
     value_text VARCHAR, note VARCHAR, judgement VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR,
     PRIMARY KEY (kpi_id, period));
 CREATE TABLE IF NOT EXISTS kpi_history (change_id BIGINT PRIMARY KEY, batch BIGINT NOT NULL, kpi_id VARCHAR NOT NULL,
-    period VARCHAR NOT NULL, action VARCHAR NOT NULL, old_value DOUBLE, old_value_text VARCHAR, old_note VARCHAR,
-    old_judgement VARCHAR, value DOUBLE, value_text VARCHAR, note VARCHAR, judgement VARCHAR,
+    period VARCHAR NOT NULL, action VARCHAR NOT NULL, old_value DOUBLE PRECISION, old_value_text VARCHAR, old_note VARCHAR,
+    old_judgement VARCHAR, value DOUBLE PRECISION, value_text VARCHAR, note VARCHAR, judgement VARCHAR,
     saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
 CREATE TABLE IF NOT EXISTS user_kpi_plans (plan_id VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, plan_en VARCHAR,
     municipality_code VARCHAR NOT NULL, municipality_ja VARCHAR, municipality_en VARCHAR, plan_start VARCHAR NOT NULL,
@@ -82,9 +82,9 @@ CREATE TABLE IF NOT EXISTS playlist_items (playlist VARCHAR NOT NULL, position I
 SCHEMA_VERSION = "1"
 
 
-def _lock(path: Path) -> threading.RLock:
+def _lock(key: str) -> threading.RLock:
     with _LOCKS_GUARD:
-        return _LOCKS.setdefault(str(path.resolve()), threading.RLock())
+        return _LOCKS.setdefault(key, threading.RLock())
 
 
 def _now() -> datetime:
@@ -99,26 +99,96 @@ def _clean(v):
         return None
     if v is pd.NA or v is pd.NaT:
         return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars -> Python (PostgreSQL adapts those)
+        v = v.item()
+        return None if isinstance(v, float) and math.isnan(v) else v
     return v
 
 
+class _PgResult:
+    """The rows of a PostgreSQL statement, read like a DuckDB result (fetchone/fetchall/df)."""
+
+    def __init__(self, cur):
+        self.columns = [d.name for d in cur.description] if cur.description else []
+        self.rows = cur.fetchall() if cur.description else []
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self):
+        return self.rows
+
+    def df(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+
+class _PgConnection:
+    """A psycopg connection spoken to like a DuckDB one: execute(sql with ? placeholders, params) -> result with
+    fetchone/fetchall/df, and executemany. The store's SQL is written once for both back ends."""
+
+    def __init__(self, con):
+        self.con = con
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def execute(self, sql: str, params=None) -> _PgResult:
+        with self.con.cursor() as cur:
+            if params is None:  # no parameters: sent as written (a script such as the schema statement by statement)
+                for part in (p for p in sql.split(";") if p.strip()):
+                    cur.execute(part)
+                return _PgResult(cur)
+            cur.execute(self._sql(sql), list(params))
+            return _PgResult(cur)
+
+    def executemany(self, sql: str, rows) -> None:
+        with self.con.cursor() as cur:
+            cur.executemany(self._sql(sql), rows)
+
+    def register(self, *_args, **_kwargs):
+        raise LoaderError("POPDASH_USER_DB", "PostgreSQL の利用者データベースには、まだファイルを取り込めません（DuckDB の利用者データベースを使ってください）。",
+                          "files cannot be imported into a PostgreSQL user store yet (use the DuckDB user store).")
+
+
 class UserStore:
-    """The user store at `url` (default: settings.user_store_url()). Cheap to create; holds no open handle."""
+    """The user store at `url` (default: settings.user_store_url()): a DuckDB file path or a postgresql:// URL.
+    Cheap to create; holds no open handle."""
 
     def __init__(self, url: str | Path | None = None):
-        url = str(url) if url is not None else settings.user_store_url()
-        if url.startswith(("postgresql://", "postgres://")):
-            raise LoaderError("POPDASH_USER_DB", "PostgreSQL の利用者データベースにはまだ対応していません。",
-                              "a PostgreSQL user store is not supported yet.")
-        self.path = Path(url)
+        self.url = str(url) if url is not None else settings.user_store_url()
+        self.postgres = self.url.startswith(("postgresql://", "postgres://"))
+        self.path = None if self.postgres else Path(self.url)
 
     def __repr__(self) -> str:
-        return f"UserStore({str(self.path)!r})"
+        return f"UserStore({self.name()!r})"
+
+    def name(self) -> str:
+        """Where the store is, for people: the file path, or the PostgreSQL URL without its password."""
+        if not self.postgres:
+            return str(self.path)
+        from urllib.parse import urlsplit
+
+        u = urlsplit(self.url)
+        host = u.hostname or ""
+        user = f"{u.username}@" if u.username else ""
+        return f"{u.scheme}://{user}{host}{':' + str(u.port) if u.port else ''}{u.path}"
 
     # ------------------------------------------------------------ connections
 
+    def _key(self) -> str:
+        return self.url if self.postgres else str(self.path.resolve())
+
     def stamp(self) -> tuple:
         """Identity of the store's content for cache keys: changes after every committed write."""
+        if self.postgres:
+            try:
+                with self.reading() as con:
+                    if not _has_table(con, "store_info"):
+                        return (self.url, None)
+                    return (self.url, con.execute("SELECT value FROM store_info WHERE key = 'revision'").fetchone())
+            except LoaderError:
+                return (self.url, None)
         out = [str(self.path)]
         for p in (self.path, Path(f"{self.path}.wal")):
             try:
@@ -128,7 +198,9 @@ class UserStore:
                 out += [0, 0]
         return tuple(out)
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
+    def _open(self):
+        if self.postgres:
+            return self._open_pg()
         deadline = time.monotonic() + BUSY_SECONDS
         while True:
             try:
@@ -139,27 +211,41 @@ class UserStore:
                                       "the user database is busy; try again in a moment.") from None
                 time.sleep(0.05)
 
+    def _open_pg(self) -> _PgConnection:
+        import psycopg
+
+        try:
+            return _PgConnection(psycopg.connect(self.url, autocommit=True, connect_timeout=5))
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            raise LoaderError(self.name(), f"利用者データベース（PostgreSQL）に接続できません。入力や取り込みは保存できません（{reason}）。"
+                              "統計の表示はそのまま使えます。", f"cannot connect to the user database (PostgreSQL); nothing can be "
+                              f"saved ({reason}). The statistics pages keep working.") from None
+
+    def _exists(self) -> bool:
+        return self.postgres or self.path.exists()
+
     @contextmanager
-    def reading(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    def reading(self) -> Iterator:
         """A connection for reading, or None while the store does not exist yet (nothing saved so far)."""
-        with _lock(self.path):
-            if not self.path.exists() and _legacy_pending(self.path):
+        with _lock(self._key()):
+            if not self._exists() and _legacy_pending(self.path):
                 with self.writing():  # bring an earlier version's files in before the first read
                     pass
-            if not self.path.exists():
+            if not self._exists():
                 yield None
                 return
             con = self._open()
             try:
                 yield con
             finally:
-                con.close()
+                con.con.close() if self.postgres else con.close()
 
     @contextmanager
-    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def writing(self) -> Iterator:
         """A connection inside one transaction: committed when the block ends, rolled back if it raises."""
-        with _lock(self.path):
-            if not self.path.exists():
+        with _lock(self._key()):
+            if not self._exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 _copy_legacy_imports(self.path)
             con = self._open()
@@ -168,23 +254,28 @@ class UserStore:
                 if not con.execute("SELECT count(*) FROM store_info WHERE key = 'schema_version'").fetchone()[0]:
                     # First use of this file by the store: bring earlier data in. Each copy is idempotent, so a
                     # migration interrupted before the version row is written simply runs again.
-                    _migrate_legacy(con, self.path)
-                    con.execute("INSERT INTO store_info VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-                con.execute("BEGIN TRANSACTION")
+                    if not self.postgres:
+                        _migrate_legacy(con, self.path)
+                    con.execute("INSERT INTO store_info VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
+                con.execute("BEGIN")
                 try:
+                    if self.postgres:  # writers on other hosts: one write transaction at a time, in commit order
+                        con.execute("SELECT pg_advisory_xact_lock(7270)")
                     yield con
+                    con.execute("INSERT INTO store_info VALUES ('revision', '1') ON CONFLICT (key) DO UPDATE "
+                                "SET value = CAST(CAST(store_info.value AS BIGINT) + 1 AS VARCHAR)")
                     con.execute("COMMIT")
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
             finally:
-                con.close()
+                con.con.close() if self.postgres else con.close()
 
     def _frame(self, table: str, sql: str, columns: list[str], params: list | None = None) -> pd.DataFrame:
         with self.reading() as con:
             if con is None or not _has_table(con, table):
                 return pd.DataFrame(columns=columns)
-            return con.execute(sql, params or []).df()
+            return con.execute(sql, params or []).df().reindex(columns=columns)
 
     # ------------------------------------------------------------ KPI actuals
 
@@ -224,7 +315,9 @@ class UserStore:
                     new = [None] * 4
                 else:
                     new = [rec["value"], rec["value_text"], rec["note"], rec["judgement"]]
-                    con.execute("INSERT OR REPLACE INTO kpi_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    con.execute("INSERT INTO kpi_values VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kpi_id, period) DO UPDATE "
+                                "SET value = excluded.value, value_text = excluded.value_text, note = excluded.note, "
+                                "judgement = excluded.judgement, saved_at = excluded.saved_at, saved_by = excluded.saved_by",
                                 [rec["kpi_id"], rec["period"], *new, now, by])
                 change += 1
                 n += 1

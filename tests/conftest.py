@@ -27,6 +27,61 @@ def _own_user_store(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path_factory.mktemp("user_store") / "user.duckdb"))
 
 
+# ---------------------------------------------------------------- PostgreSQL (the user store's other back end)
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL from Debian's packages (`make test` installs them) in a temporary directory, listening on a
+    Unix socket only; stopped after the session. Yields (socket dir, user). Skipped, with the reason, when missing."""
+    import shutil
+    import subprocess
+
+    bindir = _pg_bin()
+    if bindir is None:
+        reason = "PostgreSQL binaries not found under /usr/lib/postgresql (make test installs Debian's postgresql)"
+        print(reason)
+        pytest.skip(reason)
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="popdash-pg-"))  # not under pytest's 0700 folder: the server user must reach it
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    prefix = []
+    if os.geteuid() == 0:  # initdb refuses to run as root: run the server as Debian's postgres user
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "popdash", "-E", "UTF8",
+                    "--no-sync"], check=True, capture_output=True)
+    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-o",
+                    f"-k {sock} -c listen_addresses='' -c fsync=off", "start"], check=True, capture_output=True)
+    try:
+        yield sock, "popdash"
+    finally:
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture()
+def postgres_url(postgres_server, request) -> str:
+    """URL of a new, empty database on the test PostgreSQL (one per test)."""
+    import re
+
+    import psycopg
+
+    sock, user = postgres_server
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    with psycopg.connect(f"postgresql://{user}@/postgres?host={sock}", autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        con.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql://{user}@/{name}?host={sock}"
+
+
 # ---------------------------------------------------------------- loader fixtures
 
 @pytest.fixture(scope="session")

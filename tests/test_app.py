@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from queries.db import open_readonly
+from store.official import open_readonly
 from tests.conftest import REPO
 
 APP = str(REPO / "app.py")

@@ -1,7 +1,7 @@
 """The areas table: kinds, names, readings, parents; 郡 subtotals absent; area groups."""
 from __future__ import annotations
 
-from queries.db import open_readonly
+from store.official import open_readonly
 import pandas as pd
 import pytest
 

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import duckdb
-from queries.db import open_readonly
+from store.official import open_readonly
 import pandas as pd
 import pytest
 

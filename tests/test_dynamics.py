@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts import dynamics as dcharts
-from queries.db import open_readonly
+from store.official import open_readonly
 from tests.conftest import REPO, run_sections
 
 

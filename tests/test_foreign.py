@@ -11,7 +11,7 @@ import pytest
 
 from loaders import foreign_residents as fr
 from loaders.errors import LoaderError
-from queries.db import open_readonly
+from store.official import open_readonly
 from tests.conftest import run_sections
 
 WB_2024 = "moj_zairyu_2024-06_press_tables_001425982.xlsx"

@@ -13,7 +13,8 @@ from loaders import importer
 from loaders.errors import LoaderError
 from loaders.importer_read import parse
 from store import user as user_store
-from queries.db import open_readonly, sql
+from queries.db import sql
+from store.official import open_readonly
 from tests.conftest import REPO
 from ui.download import csv_bytes, xlsx_bytes
 
@@ -319,10 +320,10 @@ def test_retrieval_date_required(known, user_db):
 
 
 def test_user_database_is_not_the_official_one(user_db):
-    from queries import db
+    from store import official
 
     assert user_store.default().path == user_db
-    assert user_store.default().path.resolve() != db.database_path().resolve()
+    assert user_store.default().path.resolve() != official.database_path().resolve()
     assert "data/user/" in (REPO / ".gitignore").read_text()
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import indicators as ind
 from indicators import definitions as d
-from queries.db import open_readonly
+from store.official import open_readonly
 from tests.conftest import REPO
 
 IPSS_CSV = "ipss_projection_2018_municipal/ipss_h30_projection_municipality_sex_age5_2015_2045.csv"
@@ -193,7 +193,7 @@ def test_window_keeps_top_bottom_and_neighbours():
 
 def test_glossary_is_generated_from_the_definitions():
     g = ind.glossary("ja", {"juki_age": "総務省『住民基本台帳』"})
-    assert len(g) == len(ind.INDICATORS) == 10
+    assert len(g) == len(ind.INDICATORS) == 11
     assert g["指標"].tolist() == [i.name["ja"] for i in ind.INDICATORS]
     assert "65歳以上人口" in g.loc[g["指標"] == "高齢化率", "定義（計算式）"].iat[0]
     assert "総務省『住民基本台帳』" in g.loc[g["指標"] == "高齢化率", "出典"].iat[0]

@@ -9,7 +9,7 @@ import gzip
 import io
 from pathlib import Path
 
-from queries.db import open_readonly
+from store.official import open_readonly
 import openpyxl
 import pandas as pd
 import pytest

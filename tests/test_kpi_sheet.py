@@ -95,6 +95,12 @@ BAD_CELLS = [
     ("kama3_k09", "実績値", "たぶん", ("実施 か 未実施", "列「I: 実績値」"), ("enter 実施",)),
     ("kama3_k13", "評価（○△×）", "◎", ("評価「◎」は ○・△・× のいずれか", "列「K: 評価（○△×）」"), ("must be ○, △ or ×",)),
     ("kama3_k13", "KPI ID", "kama3_k99", ("KPI ID「kama3_k99」はこの計画にありません", "列「A: KPI ID」"), ("not in this plan",)),
+    # issue 15: 400 digits were read as inf; 平成38年度 silently as FY2026
+    ("kama3_k13", "実績値", "9" * 400, ("実績値「999999999999999999…」", "大きすぎます", "10^15", "列「I: 実績値」"),
+     ("too large", "10^15", "column 'I: 実績値'")),
+    ("kama3_k13", "期間", "平成38年度", ("期間「平成38年度」", "平成は31年", "令和8年度", "2026年度", "列「H: 期間」"),
+     ("令和8年度", "FY2026", "column 'H: 期間'")),
+    ("kama3_k13", "期間", "平成31年5月1日", ("平成は2019年4月30日まで", "令和元年5月1日"), ("令和元年5月1日",)),
 ]
 
 
@@ -214,3 +220,32 @@ def test_editor_changes_validate_and_clear(kama3):
     cleared.loc[1, "value"] = None
     rows, clear = sheet.editor_changes(user, cleared, defs, "入力表", labels, merged, "利用者入力")
     assert rows.empty and clear == [("kama3_k02", "FY2025")]
+
+
+@pytest.mark.parametrize("typed, period", [
+    ("令和7年10月1日", "2025-10-01"),   # a reference date as the city's tables print it
+    ("令和元年5月1日", "2019-05-01"),
+    ("R7.10.1", "2025-10-01"),
+    ("令和元年度", "FY2019"),
+    ("令和7年度", "FY2025"),
+    ("平成31年度", "FY2019"),
+    ("H30", "FY2018"),
+    ("2025/10/1", "2025-10-01"),
+])
+def test_normalise_period_reads_wareki(typed, period):
+    assert sheet.normalise_period(typed) == period
+
+
+def test_wareki_date_typed_in_the_sheet_is_saved_as_a_date(kama3):
+    frame = exported_csv(kama3)
+    row = frame.index[(frame["KPI ID"] == "kama3_k13") & (frame["期間"] == "FY2026")][0]
+    frame.loc[row, ["期間", "実績値"]] = ["令和7年10月1日", "101,000"]
+    rows = read_and_validate(kama3, "kpi.csv", csv_of(frame))
+    assert rows[["kpi_id", "period", "value"]].values.tolist() == [["kama3_k13", "2025-10-01", 101000.0]]
+
+
+@pytest.mark.parametrize("typed", ["9" * 400, "1e300", "1,000,000,000,000,000"])
+def test_parse_value_refuses_absurd_numbers(typed):
+    with pytest.raises(ValueError, match="large"):
+        sheet.parse_value({"value_kind": "number", "unit": "人"}, typed)
+    assert sheet.parse_value({"value_kind": "number", "unit": "人"}, "999,999,999,999,999人")[0] == 999_999_999_999_999

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from charts import maps as mcharts
 from loaders import boundaries
-from queries.db import open_readonly
+from store.official import open_readonly
 from tests.conftest import REPO
 
 PAGE = "pages/migration_map.py"

@@ -47,6 +47,14 @@ def test_uploaded_migration_rates_change_the_projection(qp):
     (b"parameter,sex,age_group,value\nsurvival,male,0-4,-0.5\n", 2, "value", "survival"),
     (b"parameter,sex,age_group,value,year\ncwr,total,total,0.2,R7\n", 2, "year", "R7"),
     (b"parameter,value\n\x81\x7f,1\n", None, None, "文字コード"),
+    # issue 15: plausibility bounds (projection.tables.check_parameter_table)
+    (b"parameter,sex,age_group,value\nsurvival,male,0-4,5.0\n", 2, "value", "0〜1.2"),
+    (b"parameter,value\ncwr," + b"9" * 300 + b"\n", 2, "value", "10^15"),
+    (b"parameter,value\ncwr,1e300\n", 2, "value", "10^15"),
+    (b"parameter,value\ncwr,inf\n", 2, "value", "inf"),
+    (b"parameter,value,year\ncwr,0.2,20250\n", 2, "year", "20250"),
+    (b"parameter,value,year\ncwr,0.2,2025\ncwr,0.3,2025\n", 3, "value", "2行目と3行目"),
+    (b"parameter,sex,value\ncwr,male,0.2\n", 2, "sex", "女性1人あたり"),
 ])
 def test_bad_parameter_files_name_row_and_column(content, row, column, word):
     with pytest.raises(LoaderError) as err:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import projection as pj
-from queries.db import open_readonly
+from store.official import open_readonly
 from queries.projection_inputs import build_inputs, load_age_sex
 
 KURUME = "40203"

@@ -77,3 +77,32 @@ def test_projection_page_for_kinds_of_area(national_db, monkeypatch, code):
     at = open_page(national_db, monkeypatch, area=code)
     assert len(at.get("vega_lite_chart")) == 4
     assert population_2060(at) > 0
+
+
+@pytest.mark.parametrize("content, ja", [
+    # issue 15: each was applied (1.5·10^11 persons, inf) or raised a traceback (male CWR)
+    ("survival,male,20-24,5.0,\n", ("3行目", "列「value」", "0〜1.2")),
+    ("cwr,,," + "9" * 300 + ",\n", ("3行目", "列「value」", "10^15")),
+    ("cwr,,,0.2,20250\n", ("3行目", "列「year」", "20250")),
+    ("cwr,male,,0.2,\n", ("3行目", "列「sex」", "女性1人あたり")),
+    ("survival,male,0-4,0.99,\n", ("2行目と3行目",)),
+])
+def test_an_implausible_parameter_upload_is_refused_on_the_page(bundled_db, monkeypatch, content, ja):
+    at = open_page(bundled_db, monkeypatch, area="40203")
+    plain = population_2060(at)
+    csv = "parameter,sex,age_group,value,year\nsurvival,male,0-4,0.995,\n" + content
+    at.file_uploader(key="params_file").set_value(("params.csv", csv.encode("utf-8"), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and all(w in errors[0] for w in ("params.csv",) + ja), errors
+    assert not at.success
+    assert population_2060(at) == plain  # nothing of the refused table was applied
+
+
+def test_a_plausible_parameter_upload_is_applied_on_the_page(bundled_db, monkeypatch):
+    at = open_page(bundled_db, monkeypatch, area="40203")
+    plain = population_2060(at)
+    csv = "parameter,sex,age_group,value,year\ncwr,,,0.30,2030\ncwr,,,0.32,2040\n"
+    at.file_uploader(key="params_file").set_value(("params.csv", csv.encode("utf-8"), "text/csv")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success and population_2060(at) > plain

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 import settings
 from loaders import importer
 from loaders import kpi as sheet
+from loaders.errors import LoaderError
 from store import user as user_store
 from store.user import UserStore
 from tests.conftest import REPO
@@ -32,7 +33,8 @@ def user_db(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def known(bundled_db):
-    from queries.db import open_readonly, sql
+    from queries.db import sql
+    from store.official import open_readonly
 
     con = open_readonly(bundled_db)
     try:
@@ -131,18 +133,75 @@ def test_two_processes_writing_at_once_lose_nothing(user_db):
     assert len(cur) == 31 and set(cur["saved_by"]) == {"w1", "w2", settings.default_user_name()}
 
 
-def test_a_postgresql_url_is_refused_with_a_message(monkeypatch):
-    monkeypatch.setenv("POPDASH_USER_DB", "postgresql://user@localhost/popdash")
-    with pytest.raises(Exception) as exc:
-        user_store.default()
-    assert "PostgreSQL" in exc.value.message("ja")
+def test_postgresql_unreachable_is_a_message_not_a_traceback(tmp_path):
+    store = UserStore(f"postgresql://popdash@/nothing?host={tmp_path}&port=1")
+    with pytest.raises(LoaderError) as exc:
+        store.save_kpi(value("k", "FY2025", 1.0))
+    assert "接続できません" in exc.value.message("ja") and "cannot connect" in exc.value.message("en")
+    assert "統計の表示はそのまま使えます" in exc.value.message("ja")
+    assert store.name() == "postgresql://popdash@/nothing"  # shown without password or socket options
+
+
+# ---------------------------------------------------------------- both back ends: the same behaviour
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def any_store(request, tmp_path, monkeypatch) -> UserStore:
+    url = str(tmp_path / "u" / "user.duckdb") if request.param == "duckdb" else request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("POPDASH_USER_DB", url)
+    return UserStore()
+
+
+def test_values_history_and_playlist_on_both_back_ends(any_store):
+    assert any_store.kpi_values().empty and any_store.playlist() == []
+    before = any_store.stamp()
+    assert any_store.save_kpi(value("kama3_k02", "FY2025", 12.0), by="山田") == 1
+    assert any_store.stamp() != before
+    assert any_store.save_kpi(value("kama3_k02", "FY2025", 13.0, "13件"), by="佐藤") == 1
+    assert any_store.save_kpi(pd.DataFrame(columns=sheet.VALUE_FIELDS), clear=[("kama3_k02", "FY2025"), ("x", "FY1")]) == 1
+    h = any_store.kpi_history()
+    assert h["action"].tolist() == ["set", "set", "clear"] and h["saved_by"].tolist()[:2] == ["山田", "佐藤"]
+    assert pd.isna(h["old_value"].iloc[0]) and h["old_value"].tolist()[1:] == [12.0, 13.0]
+    assert any_store.kpi_values().empty
+    any_store.save_playlist([{"title": "人口", "url": "/?area=40203", "spec": {"mark": "bar"}, "notes": "最初に"}])
+    assert any_store.playlist() == [{"title": "人口", "url": "/?area=40203", "spec": {"mark": "bar"}, "caption": "",
+                                     "notes": "最初に"}]
+    bad = pd.concat([value("a", "FY2025", 1.0), value(None, "FY2025", 2.0)], ignore_index=True)
+    with pytest.raises(Exception):
+        any_store.save_kpi(bad)  # the second row breaks NOT NULL: the first is rolled back with it
+    assert any_store.kpi_values().empty and len(any_store.kpi_history()) == 3
+
+
+def test_concurrent_writers_on_both_back_ends(any_store):
+    any_store.save_kpi(value("seed", "FY2020", 0.0))
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def save(i):
+        try:
+            barrier.wait()
+            UserStore(any_store.url).save_kpi(value("same" if i < 2 else f"k{i}", "FY2025", float(i)), by=f"u{i}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    cur = any_store.kpi_values()
+    assert len(cur) == 20
+    hist = any_store.kpi_history()
+    same = hist[hist["kpi_id"] == "same"].sort_values("change_id")
+    assert len(same) == 2 and cur.set_index("kpi_id").loc["same", "value"] == same["value"].iloc[-1]
+    assert same["old_value"].iloc[-1] == same["value"].iloc[0]
 
 
 # ---------------------------------------------------------------- defect 2: an old sheet uploaded after a newer edit
 
 def old_sheet(bundled_db, exported_at: datetime) -> bytes:
     """The kama2 KPI sheet as exported at `exported_at` (published values only: FY2024 婚活イベント is 「—」)."""
-    from queries.db import open_readonly
+    from store.official import open_readonly
 
     con = open_readonly(bundled_db)
     try:

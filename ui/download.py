@@ -1,15 +1,22 @@
 """Downloads that open correctly in Japanese Excel and cannot run formulas.
 
-CSV: UTF-8 with BOM, CRLF, text cells starting with = + - @ prefixed with an apostrophe. xlsx: the data sheet
-plus a second sheet with the filters and the sources (publisher, table, retrieval date); such text cells are
-written as strings with Excel's quote prefix, so they show unchanged but never evaluate. Parquet: typed
-columns, filters and sources in the file's key-value metadata. Numbers stay numbers in every format.
+A text cell "looks like a formula" (is_formula_like) when, after NFKC normalisation (full-width ＝＋－＠ become
+= + - @, the ideographic space U+3000 a space) and after stripping leading whitespace, BOMs (U+FEFF) and
+zero-width characters, it starts with = + - @ — or when it starts with a tab, CR or LF. The same rule covers every
+text cell, every header cell and index names, in every download (explorer, SQL console, KPI sheet, page tables).
+
+CSV: UTF-8 with BOM, CRLF, such cells prefixed with an apostrophe. xlsx: the data sheet plus a second sheet with
+the filters and the sources (publisher, table, retrieval date); such cells (header cells too) are written as
+strings with Excel's quote prefix, so they show unchanged but never evaluate. Parquet: typed columns, filters and
+sources in the file's key-value metadata (no formulas there). Numbers stay numbers in every format (a negative
+number stays a number; only text is ever prefixed).
 """
 from __future__ import annotations
 
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -17,25 +24,67 @@ import streamlit as st
 
 from ui.i18n import t
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = "=+-@"
+_CONTROL_START = ("\t", "\r", "\n")
+#: Stripped before looking at a cell's first character (besides str.isspace(), which covers U+3000 and NBSP):
+#: BOM and zero-width characters, which Excel ignores in front of a formula.
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 #: Names Windows refuses as file names, whatever the extension.
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
 
 
 def _is_text(series: pd.Series) -> bool:
-    return series.dtype == object or pd.api.types.is_string_dtype(series)
+    return series.dtype == object or pd.api.types.is_string_dtype(series) or isinstance(series.dtype, pd.CategoricalDtype)
+
+
+def is_formula_like(value) -> bool:
+    """True if `value` is text a spreadsheet could run as a formula (see the module docstring); False for
+    anything that is not a str (numbers, dates, None)."""
+    if not isinstance(value, str) or not value:
+        return False
+    if value.startswith(_CONTROL_START):
+        return True
+    head = value.lstrip().lstrip(_INVISIBLE).lstrip()[:4]  # NFKC of the first characters only: cheap on long text
+    head = unicodedata.normalize("NFKC", head).lstrip()
+    return bool(head) and head[0] in _FORMULA_CHARS
+
+
+def _neutral(value):
+    return "'" + value if is_formula_like(value) else value
+
+
+def restore(value: str) -> str:
+    """Undo neutralise() on one cell read back from a downloaded file: "'=x" -> "=x", "'＋81" -> "＋81"; any other
+    text (including an apostrophe the user typed before ordinary text) unchanged."""
+    return value[1:] if value.startswith("'") and is_formula_like(value[1:]) else value
+
+
+def _labels(index: pd.Index) -> pd.Index:
+    """`index` (column labels or row index) with formula-like labels and names neutralised; unchanged if none."""
+    values = [v for t in index for v in (t if isinstance(t, tuple) else (t,))]
+    if not any(is_formula_like(v) for v in [*values, *index.names]):
+        return index
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples([tuple(_neutral(v) for v in t) for t in index],
+                                         names=[_neutral(n) for n in index.names])
+    return pd.Index([_neutral(v) for v in index], name=_neutral(index.name), dtype=object)
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells starting with = + - @ (or tab/CR) with an apostrophe so spreadsheets show them as text.
+    """A copy of `frame` in which every formula-like text cell, column label and index label/name is prefixed
+    with an apostrophe (is_formula_like), so spreadsheets show it as text.
 
-    Numeric columns are left as numbers (a negative count stays a number).
+    Only str values change: numeric columns stay numbers (a negative count stays a number), as do dates.
     """
     out = frame.copy()
-    for col in out.columns:
-        if _is_text(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    for j in range(out.shape[1]):
+        col = out.iloc[:, j]
+        if _is_text(col) and any(is_formula_like(v) for v in col.tolist()):
+            out.isetitem(j, col.astype(object).map(_neutral))
+    out.columns = _labels(out.columns)
+    if not pd.api.types.is_numeric_dtype(out.index) or any(n is not None for n in out.index.names):
+        out.index = _labels(out.index)
     return out
 
 
@@ -62,13 +111,24 @@ def _meta_frame(meta: Sequence[tuple[str, str]], sources: pd.DataFrame | None,
     return info, src.reset_index(drop=src.index.name is None)
 
 
+def _naive_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with time-zone-aware timestamp columns as their wall-clock time in that zone (Excel has no zones)."""
+    aware = [j for j in range(frame.shape[1]) if isinstance(frame.iloc[:, j].dtype, pd.DatetimeTZDtype)]
+    if not aware:
+        return frame
+    out = frame.copy()
+    for j in aware:
+        out.isetitem(j, out.iloc[:, j].dt.tz_localize(None))
+    return out
+
+
 def xlsx_bytes(frame: pd.DataFrame, meta: Sequence[tuple[str, str]] = (), sources: pd.DataFrame | None = None,
                sheet: str = "data", meta_sheet: str = "conditions", meta_columns: tuple[str, str] = ("item", "value")) -> bytes:
     """An xlsx workbook: `frame` on the first sheet, then a second sheet listing `meta` (label, value) pairs (the
     filters, row count, database) and the `sources` table (publisher, title, table, url, retrieved, licence).
 
-    Text cells that start with = + - @ are written as text with Excel's quote prefix (shown as typed, never
-    evaluated); numbers are written as numbers, dates as dates. `meta_sheet` and `meta_columns` name the second
+    Formula-like text cells and header cells (is_formula_like) are written as text with Excel's quote prefix
+    (shown as typed, never evaluated); numbers are written as numbers, dates as dates (a time zone dropped). `meta_sheet` and `meta_columns` name the second
     sheet and its two columns (in the user's language). Raises ValueError above Excel's row limit.
     """
     if len(frame) > XLSX_MAX_ROWS:
@@ -80,23 +140,22 @@ def xlsx_bytes(frame: pd.DataFrame, meta: Sequence[tuple[str, str]] = (), source
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
         book = xw.book
         quoted = book.add_format({"quote_prefix": True})
-        for name, df in ((sheet, frame), (meta_sheet, info)):
-            df.to_excel(xw, sheet_name=name, index=False)
+        header = book.add_format({"quote_prefix": True, "bold": True})
+        for name, df, start in ((sheet, frame, 0), (meta_sheet, info, 0), (meta_sheet, src, len(info) + 2)):
+            if df.empty and start:
+                continue
+            df = _naive_times(df)
+            df.to_excel(xw, sheet_name=name, index=False, startrow=start)
             ws = xw.sheets[name]
             for j, col in enumerate(df.columns):
-                if _is_text(df[col]):
-                    for i, v in enumerate(df[col].tolist()):
-                        if isinstance(v, str) and v.startswith(_FORMULA_START):
-                            ws.write_string(i + 1, j, v, quoted)
-                ws.set_column(j, j, min(40, max(10, len(str(col)) + 2)))
-        if not src.empty:
-            start = len(info) + 2
-            src.to_excel(xw, sheet_name=meta_sheet, index=False, startrow=start)
-            ws = xw.sheets[meta_sheet]
-            for j, col in enumerate(src.columns):
-                for i, v in enumerate(src[col].tolist()):
-                    if isinstance(v, str) and v.startswith(_FORMULA_START):
-                        ws.write_string(start + i + 1, j, v, quoted)
+                if is_formula_like(col):
+                    ws.write_string(start, j, col, header)
+                if _is_text(df.iloc[:, j]):
+                    for i, v in enumerate(df.iloc[:, j].tolist()):
+                        if is_formula_like(v):
+                            ws.write_string(start + i + 1, j, v, quoted)
+                if not start:
+                    ws.set_column(j, j, min(40, max(10, len(str(col)) + 2)))
     return buf.getvalue()
 
 

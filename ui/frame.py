@@ -17,6 +17,7 @@ from ui import export, state
 from ui.download import safe_filename
 from ui.presenter import link_popover, playlist_editor, presenter_bar
 from ui.i18n import LANGS, fmt_date, lang, t
+from store import official
 
 ROOT = Path(__file__).resolve().parents[1]
 #: (script path, i18n key of its label, icon). Later pages add themselves here.
@@ -109,7 +110,7 @@ def frame() -> View:
     st.session_state["_main_chart"] = None
     st.session_state["_export_n"] = 0
     state.init()
-    picker = _picker(queries.db.cache_key())
+    picker = _picker(official.cache_key())
     areas, codes, labels = picker.areas, picker.codes, picker.labels
     if state.get("area") not in picker.position:
         fallback = state.DEFAULTS["area"] if state.DEFAULTS["area"] in codes else codes[0]

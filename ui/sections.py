@@ -10,7 +10,7 @@ from queries import dynamics as dyn
 from ui.download import download_csv
 from ui import state
 from ui.frame import View, caption
-from ui.i18n import fmt_period, lang, period_text, t
+from ui.i18n import fmt_period, lang, t
 from ui.show import chart
 
 

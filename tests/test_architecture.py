@@ -1,0 +1,42 @@
+"""The house rules that keep one owner per database and per setting (issue 15): checked on the source itself."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+from tests.conftest import REPO
+
+#: Modules allowed to open DuckDB, and why.
+CONNECTS = {
+    "store/official.py": "the official database (read-only; `create` for the build's new file)",
+    "store/user.py": "the user store",
+    "queries/sandbox.py": "the SQL console's own process and its in-memory parser",
+    "loaders/importer.py": "an in-memory database that parses loaders/schema.sql",
+}
+
+
+def sources() -> dict[str, str]:
+    files = subprocess.check_output(["git", "ls-files", "*.py"], cwd=REPO, text=True).split()
+    return {f: (REPO / f).read_text(encoding="utf-8") for f in files
+            if not f.startswith(("tests/", "benchmarks/")) and (REPO / f).exists()}
+
+
+def test_only_the_database_layer_opens_duckdb():
+    opened = {f for f, text in sources().items() if re.search(r"duckdb\.connect\(", text)}
+    assert opened <= set(CONNECTS), sorted(opened - set(CONNECTS))
+    # the importer's exception only ever opens memory
+    assert re.findall(r"duckdb\.connect\(([^)]*)\)", sources()["loaders/importer.py"]) == ['":memory:"']
+
+
+def test_only_settings_reads_the_environment():
+    readers = {f for f, text in sources().items() if re.search(r"os\.environ|os\.getenv|getenv\(", text)}
+    # the sandbox copies PATH/LANG to its child process and the child reads back its import path: not app settings
+    assert readers <= {"settings.py", "queries/sandbox.py"}, sorted(readers)
+    assert not re.search(r"POPDASH_", sources()["queries/sandbox.py"])
+
+
+def test_the_upload_limit_is_one_setting():
+    from settings import LIMITS
+
+    config = (REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert re.search(r"^maxUploadSize = (\d+)$", config, re.M).group(1) == str(LIMITS.upload_bytes // 2**20)

@@ -1,0 +1,30 @@
+"""UI strings of the IPSS official baseline (社人研 地域別将来推計人口): vintage picker, series labels, notes."""
+
+STRINGS = {
+    "ipss_vintage": {"ja": "社人研推計の版", "en": "IPSS projection vintage"},
+    "ipss_vintage_help": {"ja": "令和5年推計（2023年、2020年基準、2050年まで）が最新の公式推計です。平成30年推計（2018年、2015年基準）は前回の版です。",
+                          "en": "令和5年推計 (2023, base 2020, to 2050) is the latest official projection; 平成30年推計 (2018, base 2015) is the earlier vintage."},
+    "ipss_v_2023": {"ja": "令和5年推計（2023）", "en": "2023 (latest)"},
+    "ipss_v_2018": {"ja": "平成30年推計（2018）", "en": "2018 (earlier)"},
+    "s_ipss_2023": {"ja": "社人研 令和5年推計", "en": "IPSS 2023 projection"},
+    "s_ipss_2018": {"ja": "社人研 平成30年推計", "en": "IPSS 2018 projection"},
+    "s_ipss_group": {"ja": "社人研 令和5年推計（{group}）", "en": "IPSS 2023 projection ({group})"},
+    "ipss_group_note": {"ja": "社人研 令和5年推計は{name}を単独では推計していません。{group}（{n}市町村）を一つの地域として推計しており、その値を示します（{name}だけの値ではありません）。",
+                        "en": "IPSS 2023 did not project {name} on its own: it projected {group} ({n} municipalities) as one area. "
+                              "The figures below are that area's, not {name}'s alone."},
+    "ipss_group_members": {"ja": "{group}の構成市町村: {members}", "en": "Municipalities of {group}: {members}"},
+    "ipss_group_table": {"ja": "{group}の推計人口（社人研 令和5年推計、人）", "en": "{group}: projected population (IPSS 2023, persons)"},
+    "ipss_none": {"ja": "{source}は、この地域については公表されていません。", "en": "{source} publishes no projection for this area."},
+    "ipss_none_2018": {"ja": "（平成30年推計: 福島県は県全体のみ、政令指定都市は市全体のみ、全国は都道府県別のみ）",
+                       "en": "(IPSS 2018: Fukushima only as a whole prefecture, designated cities only as a whole, Japan only by prefecture)"},
+    "ipss_none_2023": {"ja": "（令和5年推計: 全国は都道府県別のみ）", "en": "(IPSS 2023: Japan only by prefecture)"},
+    "ipss_base_note": {"ja": "社人研推計は国勢調査基準（各年10月1日）: 令和5年推計は2020年基準で2050年まで、平成30年推計は2015年基準で2045年まで。",
+                       "en": "IPSS projections are census-based (1 October): the 2023 vintage from 2020 to 2050, the 2018 vintage from 2015 to 2045."},
+    "ipss_5y_note": {"ja": "この項目は男女・5歳階級が必要なため、社人研は平成30年推計（2018年）を使っています（令和5年推計は総数と3区分のみ収録）。",
+                     "en": "This needs sex and 5-year age groups, so IPSS figures here are the 2018 vintage (the 2023 vintage is held only as totals and three age groups)."},
+    "ipss_col_year": {"ja": "年（10月1日）", "en": "Year (1 Oct)"},
+    "ipss_col_total": {"ja": "総人口", "en": "Total"},
+    "ipss_col_0_14": {"ja": "0〜14歳", "en": "0–14"},
+    "ipss_col_15_64": {"ja": "15〜64歳", "en": "15–64"},
+    "ipss_col_65p": {"ja": "65歳以上", "en": "65+"},
+}
