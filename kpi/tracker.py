@@ -99,13 +99,15 @@ def plan_periods(plan: dict, merged: pd.DataFrame) -> list[str]:
 
 
 def default_as_of(plan: dict, options: list[str], merged: pd.DataFrame) -> str:
-    """The plan's evaluated period if it states one, else the latest option holding an actual (else the first)."""
+    """The plan's evaluated period if it states one, else the latest option of the plan period onwards holding
+    an actual, else the plan's first year (a year before the plan grades nothing, so it is never the default)."""
     if isinstance(plan.get("evaluated_as_of"), str) and plan["evaluated_as_of"] in options:
         return plan["evaluated_as_of"]
     have = merged.loc[merged["value"].notna() | merged["value_text"].notna(), "period"]
     ends = [periods.parse(p).end for p in have]
-    best = options[0]
-    for o in options:
+    inside = [o for o in options if not before_plan(plan["plan_start"], o)]
+    best = inside[0] if inside else options[0]
+    for o in inside:
         if any(periods.in_window(str(e), o) for e in ends):
             best = o
     return best

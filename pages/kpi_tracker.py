@@ -14,6 +14,7 @@ from ui import state
 from ui.download import download_csv, safe_filename
 from ui.frame import caption, frame
 from ui.i18n import t
+from ui.kpi_plan import GOTO, plan_form
 from ui.show import chart
 
 view = frame()
@@ -32,20 +33,35 @@ def reset_view() -> None:
         st.query_params.pop(k, None)
 
 
+# The area picker preselects that area's plan — or, for an area without one, the invitation to create it (never
+# another municipality's plan); every plan stays selectable.
+NEW = "new"
 plans = kq.plans()
-ids = plans["plan_id"].tolist()
-names = dict(zip(ids, plans["plan" if lang == "ja" else "plan_en"]))
-# The area picker preselects that area's plan; every plan stays selectable (嘉麻市 is not an area of the demo data).
-if st.session_state.get("_kpi_area") not in (None, view.code) and view.code in set(plans["municipality_code"]):
-    st.session_state["plan"] = kq.default_plan(view.code)
+ids = plans["plan_id"].tolist() + [NEW]
+names = dict(zip(plans["plan_id"], plans["plan" if lang == "ja" else "plan_en"])) | {NEW: t("kpi_plan_new", area=view.name)}
+default = kq.default_plan(view.code) or NEW
+if st.session_state.get("_kpi_area") not in (None, view.code):
+    st.session_state["plan"] = default
+    reset_view()
+if GOTO in st.session_state:  # a plan was just saved or deleted
+    st.session_state["plan"] = st.session_state.pop(GOTO) or default
     reset_view()
 st.session_state["_kpi_area"] = view.code
 plan_id = st.selectbox(t("kpi_plan"), ids, format_func=names.get, on_change=reset_view,
-                       key=state.url_widget("plan", ids, kq.default_plan(view.code)))
+                       key=state.url_widget("plan", ids, default))
+state.write_url("plan")
+if plan_id == NEW:
+    st.info(t("kpi_no_plan", area=view.name))
+    plan_form(view.code, view.name, lang)
+    st.stop()
 plan = kq.plan(plan_id)
 muni = plan["municipality_ja"] if lang == "ja" else plan["municipality_en"]
-st.caption(t("kpi_plan_caption", muni=muni, start=periods.text(plan["plan_start"], lang),
-             end=periods.text(plan["plan_end"], lang), publisher=plan["publisher"], title=plan["title"]))
+if plan["origin"] == "user":
+    st.caption(t("kpi_user_plan_caption", muni=muni, start=periods.text(plan["plan_start"], lang),
+                 end=periods.text(plan["plan_end"], lang), by=plan["saved_by"] or "—", at=kq.saved_at_text(plan["saved_at"])))
+else:
+    st.caption(t("kpi_plan_caption", muni=muni, start=periods.text(plan["plan_start"], lang),
+                 end=periods.text(plan["plan_end"], lang), publisher=plan["publisher"], title=plan["title"]))
 if plan["municipality_code"] != view.code:
     st.caption(t("kpi_other_area", muni=muni, area=view.name))
 
@@ -108,22 +124,15 @@ with st.container(border=True):
                                         "ungraded": t("kpi_grade_none"), "numeric": t("kpi_col_numeric")}),
                  hide_index=True)
         chart(kcharts.grade_counts, v["grade_bars"], rule, lang)
-    targets = table[shown["level"].ne("kpi").to_numpy()]
+    targets = kq.targets_frame(shown, table, lang)
     if not targets.empty:
         st.markdown(f"**{t('kpi_targets_title')}**")
-        sep = "。" if lang == "ja" else ". "
-        why = [f"{r}{sep}{n}" if n else r for r, n in zip(targets["reason"], targets["pending"])]
-        st.table(targets.assign(reason=why)[
-            ["kpi", "baseline", "target", "latest", "latest_origin", "grade", "reason"]].rename(columns={
-                "kpi": t("kpi_col_kpi"), "baseline": t("kpi_col_baseline"), "target": t("kpi_col_target"),
-                "latest": t("kpi_col_latest"), "latest_origin": t("kpi_col_origin"), "grade": t("kpi_col_grade"),
-                "reason": t("kpi_col_reason")}), hide_index=True)
+        st.table(targets, hide_index=True)
     if int(total["n"]):
         st.markdown(f"**{t('kpi_attention')}**")
-        attention = table[(shown["level"].eq("kpi") & shown["grade"].isin(["△", "×"])).to_numpy()]
-        st.markdown("\n".join(f"- **{r.grade}** {r.kpi}（{r.department}）: {r.actual} ／ {r.target} — {r.reason}"
-                              for r in attention.itertuples()) or t("kpi_attention_none"))
-    caption([plan["source_id"]], "kpi_unit_each", "kpi_period_each", t("kpi_origin_legend"))
+        st.markdown(kq.attention_text(shown, table) or t("kpi_attention_none"))
+    caption([plan["source_id"]], "kpi_unit_each", "kpi_period_each",
+            t("kpi_origin_legend") + ("" if plan["origin"] != "user" else "  \n" + t("kpi_user_plan_source")))
     st.download_button(t("kpi_dl_summary"), lambda: sheet.to_xlsx(kq.summary_sheets(counts, table, lang)),
                        file_name=safe_filename(names[plan_id], as_of, "summary", ext="xlsx"), key="dl_kpi_summary",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
@@ -219,3 +228,13 @@ if upload is not None:
                 st.rerun()
     except LoaderError as exc:
         st.error(t("kpi_import_rejected", message=exc.message(lang)))
+
+# ---------------------------------------------------------------- a plan made in the app: edit or delete
+if plan["origin"] == "user":
+    with st.expander(t("kpi_pf_edit")):
+        plan_form(plan["municipality_code"], muni, lang, plan_id)
+        if st.button(t("kpi_pf_delete"), key="kpi_plan_delete", icon=":material/delete:"):
+            kq.delete_plan(plan_id)
+            st.session_state[GOTO] = None
+            st.session_state["_kpi_flash"] = t("kpi_pf_deleted", plan=names[plan_id])
+            st.rerun()

@@ -26,7 +26,7 @@ def plans() -> pd.DataFrame:
     """PLAN_COLUMNS of every plan: the official (seed) plans in display order, then the plans officials created
     in the app (store.user user_kpi_plans; origin 'user', saved_by/saved_at UTC, no source). Official plans have
     origin 'official'. Cached until either database changes."""
-    return _plans(db.cache_key(), _user_stamp()).copy()
+    return _plans(official.cache_key(), _user_stamp()).copy()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -79,7 +79,8 @@ def definitions(plan_id: str) -> pd.DataFrame:
         stamp = _user_stamp()
         d = _user_defs(stamp[0], stamp[1:])
         d = d[d["plan_id"] == plan_id].drop(columns=["saved_at", "saved_by"]).assign(source_id=None)
-        return d.assign(goal_no=d["goal_no"].astype("Int64")).reset_index(drop=True)
+        columns = query("kpi_defs", plan="").columns  # the official layout, so both are read alike
+        return d.assign(goal_no=d["goal_no"].astype("Int64")).reindex(columns=columns).reset_index(drop=True)
     return query("kpi_defs", plan=plan_id)
 
 
@@ -112,7 +113,14 @@ def new_plan_rows(area: str, lang: str) -> pd.DataFrame:
            "baseline_value": None if last is None else f"{int(last['value']):,}",
            "baseline_period": None if last is None else last["period"],
            "basis": choice_label("basis", "juki", lang), "linked_series": choice_label("linked_series", "population_total", lang)}
-    return pd.DataFrame([row], columns=PLAN_EDITOR_COLUMNS)
+    return _editor_types(pd.DataFrame([row], columns=PLAN_EDITOR_COLUMNS))
+
+
+def _editor_types(d: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as strings and the goal number as an integer, so that the editor takes what is typed as text
+    (an empty column would otherwise be offered as a number) and loaders.kpi validates it."""
+    out = d.astype({c: "string" for c in PLAN_EDITOR_COLUMNS if c != "goal_no"})
+    return out.assign(goal_no=pd.array([None if _missing(v) or v is pd.NA else int(v) for v in d["goal_no"]], dtype="Int64"))
 
 
 #: Columns of the plan editor (a subset of loaders.kpi.PLAN_HEADERS; the sheet import takes them all).
@@ -130,8 +138,7 @@ def plan_editor_rows(plan_id: str, lang: str) -> pd.DataFrame:
         d[col] = [choice_label(col, v, lang) for v in d[col]]
     for col in ("baseline_value", "target_value"):
         d[col] = [None if _missing(v) else fmt_value(v, None, "en") for v in d[col]]
-    d["goal_no"] = [None if v is None or pd.isna(v) else int(v) for v in d["goal_no"]]
-    return d.where(d.notna(), None)
+    return _editor_types(d)
 
 
 def published(plan_id: str) -> pd.DataFrame:
@@ -284,8 +291,7 @@ def import_preview(plan_id: str, rows: pd.DataFrame, rule: str, as_of: str, lang
         new = r["value_text"] if isinstance(r.get("value_text"), str) else fmt_value(r.get("value"), units.get(r["kpi_id"]), lang)
         if is_stale:
             s = saved[key]
-            status = _tr("kpi_imp_stale", lang, by=s.get("saved_by") or "—",
-                         at=pd.Timestamp(s["saved_at"]).tz_localize("UTC").tz_convert("Asia/Tokyo").strftime("%Y-%m-%d %H:%M"))
+            status = _tr("kpi_imp_stale", lang, by=s.get("saved_by") or "—", at=saved_at_text(s["saved_at"]))
         else:
             status = _tr("kpi_imp_changed" if has_now else "kpi_imp_new", lang)
         out.append({"kpi": names.get(r["kpi_id"], r["kpi_id"]), "period": periods.text(r["period"], lang),
@@ -550,6 +556,32 @@ def progress_frame(graded: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
                          "reason": table["reason"].tolist()})
 
 
+def targets_frame(graded: pd.DataFrame, table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The summary's table of the target population and numerical targets (graded rows not of level 'kpi' and
+    their display() rows): indicator, baseline, target, latest actual and its origin, grade, why (with the notes
+    of actuals still awaited) — headers in `lang`."""
+    targets = table[graded["level"].ne("kpi").to_numpy()]
+    sep = "。" if lang == "ja" else ". "
+    why = [f"{r}{sep}{n}" if n else r for r, n in zip(targets["reason"], targets["pending"])]
+    cols = {"kpi": "kpi_col_kpi", "baseline": "kpi_col_baseline", "target": "kpi_col_target", "latest": "kpi_col_latest",
+            "latest_origin": "kpi_col_origin", "grade": "kpi_col_grade", "reason": "kpi_col_reason"}
+    return targets.assign(reason=why)[list(cols)].rename(columns={c: _tr(k, lang) for c, k in cols.items()})
+
+
+def attention_text(graded: pd.DataFrame, table: pd.DataFrame) -> str:
+    """Markdown list of the KPIs graded △ or × (for discussion at the council), empty when there are none."""
+    attention = table[(graded["level"].eq("kpi") & graded["grade"].isin(["△", "×"])).to_numpy()]
+    return "\n".join(f"- **{r.grade}** {r.kpi}（{r.department}）: {r.actual} ／ {r.target} — {r.reason}"
+                     for r in attention.itertuples())
+
+
+def saved_at_text(saved_at) -> str:
+    """A saved_at (naive UTC) as Japan time 'YYYY-MM-DD HH:MM' ('—' when missing)."""
+    if saved_at is None or saved_at is pd.NaT or (isinstance(saved_at, float) and math.isnan(saved_at)):
+        return "—"
+    return pd.Timestamp(saved_at).tz_localize("UTC").tz_convert("Asia/Tokyo").strftime("%Y-%m-%d %H:%M")
+
+
 def link_text(row: dict, lang: str) -> str:
     """For a linked KPI: which series filled its actual and how (empty otherwise)."""
     if not isinstance(row.get("linked_series"), str):
@@ -582,8 +614,8 @@ def summary_sheets(counts_frame: pd.DataFrame, table: pd.DataFrame, lang: str) -
 
 
 def definitions_sheet(defs: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The KPI definitions as a reference worksheet of the KPI sheet (read-only; not imported)."""
-    cols = ["kpi_id", "level", "goal_no", "goal", "measure", "project", "kpi", "unit", "direction", "value_kind",
-            "aggregation", "baseline_text", "baseline_value", "baseline_period", "target_text", "target_value",
-            "target_period", "department", "linked_series", "note"]
-    return defs[cols]
+    """The KPI definitions as the KPI一覧 worksheet of the KPI sheet (loaders.kpi.plan_sheet_frame): not imported
+    with the actuals, but the sheet a municipality's own plan can be created from."""
+    from loaders.kpi import plan_sheet_frame
+
+    return plan_sheet_frame(defs, lang)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import threading
 import time
@@ -72,7 +73,7 @@ CREATE TABLE IF NOT EXISTS user_kpi_plans (plan_id VARCHAR PRIMARY KEY, plan VAR
 CREATE TABLE IF NOT EXISTS user_kpi_defs (kpi_id VARCHAR PRIMARY KEY, plan_id VARCHAR NOT NULL, level VARCHAR NOT NULL,
     goal_no INTEGER, goal VARCHAR, goal_en VARCHAR, measure VARCHAR, project VARCHAR, kpi VARCHAR NOT NULL, kpi_en VARCHAR,
     unit VARCHAR, direction VARCHAR NOT NULL, value_kind VARCHAR NOT NULL, aggregation VARCHAR NOT NULL,
-    baseline_value DOUBLE, baseline_text VARCHAR, baseline_period VARCHAR, target_value DOUBLE, target_text VARCHAR,
+    baseline_value DOUBLE PRECISION, baseline_text VARCHAR, baseline_period VARCHAR, target_value DOUBLE PRECISION, target_text VARCHAR,
     target_period VARCHAR, department VARCHAR, linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, note VARCHAR,
     basis VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
 CREATE TABLE IF NOT EXISTS playlist_items (playlist VARCHAR NOT NULL, position INTEGER NOT NULL, title VARCHAR NOT NULL,
@@ -354,18 +355,22 @@ class UserStore:
             plan_id = _clean(plan.get("plan_id"))
             if plan_id is None:
                 code = str(plan["municipality_code"])
-                taken = {r[0] for r in con.execute("SELECT plan_id FROM user_kpi_plans WHERE starts_with(plan_id, ?)",
-                                                   [f"{USER_PLAN_PREFIX}{code}_"]).fetchall()}
+                taken = {r[0] for r in con.execute("SELECT plan_id FROM user_kpi_plans WHERE municipality_code = ?",
+                                                   [code]).fetchall()}
+                # ids of a deleted plan are not reused: its actuals stay in kpi_values and must not join a new plan
+                taken |= {k.rsplit("_", 1)[0] for k in _used_kpi_ids(con, f"{USER_PLAN_PREFIX}{code}_", plans=True)}
                 n = 1
                 while f"{USER_PLAN_PREFIX}{code}_{n}" in taken:
                     n += 1
                 plan_id = f"{USER_PLAN_PREFIX}{code}_{n}"
             row = {**{k: _clean(plan.get(k)) for k in PLAN_FIELDS}, "plan_id": plan_id}
-            con.execute(f"INSERT OR REPLACE INTO user_kpi_plans VALUES ({', '.join(['?'] * len(PLAN_COLUMNS))})",
+            con.execute("DELETE FROM user_kpi_plans WHERE plan_id = ?", [plan_id])  # replace: portable to both back ends
+            con.execute(f"INSERT INTO user_kpi_plans VALUES ({', '.join(['?'] * len(PLAN_COLUMNS))})",
                         [row[k] for k in PLAN_FIELDS] + [now, by])
             records = [{k: _clean(r.get(k)) for k in DEF_FIELDS} for r in defs.reindex(columns=DEF_FIELDS).to_dict("records")]
             own = [r["kpi_id"] for r in records if isinstance(r["kpi_id"], str) and r["kpi_id"].startswith(f"{plan_id}_")]
-            used = {int(k.rsplit("_", 1)[1]) for k in own if k.rsplit("_", 1)[1].isdigit()}
+            used = {int(k.rsplit("_", 1)[1]) for k in own + sorted(_used_kpi_ids(con, f"{plan_id}_"))
+                    if k.rsplit("_", 1)[1].isdigit()}  # a removed KPI's number is not given to another
             keep, seen = [], set()
             nxt = 1
             for i, r in enumerate(records):
@@ -379,10 +384,10 @@ class UserStore:
                 goal_no = r["goal_no"]
                 keep.append({**r, "kpi_id": kid, "plan_id": plan_id, "sort_order": i + 1,
                              "goal_no": None if goal_no is None else int(goal_no)})
-            clash = con.execute("SELECT kpi_id FROM user_kpi_defs WHERE plan_id <> ? AND list_contains(?, kpi_id)",
-                                [plan_id, [r["kpi_id"] for r in keep]]).fetchone()
+            others = {r[0] for r in con.execute("SELECT kpi_id FROM user_kpi_defs WHERE plan_id <> ?", [plan_id]).fetchall()}
+            clash = sorted(others & {r["kpi_id"] for r in keep})
             if clash:  # cannot happen with ids of this plan's prefix; refuse rather than move another plan's KPI
-                raise LoaderError(self.path.name, f"KPI ID「{clash[0]}」は別の計画のものです。",
+                raise LoaderError(self.name(), f"KPI ID「{clash[0]}」は別の計画のものです。",
                                   f"KPI ID {clash[0]!r} belongs to another plan.")
             con.execute("DELETE FROM user_kpi_defs WHERE plan_id = ?", [plan_id])
             if keep:
@@ -427,6 +432,15 @@ class UserStore:
             con.execute("DELETE FROM playlist_items WHERE playlist = ?", [name])
             if rows:
                 con.executemany("INSERT INTO playlist_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _used_kpi_ids(con, prefix: str, plans: bool = False) -> set[str]:
+    """KPI ids that a plan defines or that ever held an actual (kpi_history): '{prefix}{nn}' (a plan's KPIs), or
+    with `plans` '{prefix}{n}_{nn}' (the KPIs of every plan '{prefix}{n}')."""
+    ids = {r[0] for r in con.execute("SELECT kpi_id FROM user_kpi_defs").fetchall()}
+    ids |= {r[0] for r in con.execute("SELECT DISTINCT kpi_id FROM kpi_history").fetchall()}
+    shape = re.compile(re.escape(prefix) + (r"\d+_\d+" if plans else r"\d+"))
+    return {k for k in ids if shape.fullmatch(k)}
 
 
 def _has_table(con, name: str) -> bool:

@@ -196,4 +196,52 @@ STRINGS = {
     "kpi_imp_stale_ok": {"ja": "出力後に変更された {n} 行も上書きする", "en": "Also overwrite the {n} row(s) changed since the export"},
     "kpi_imp_saved": {"ja": "{n} 件を保存しました。出力後に変更されていた {skipped} 行は保存していません。",
                       "en": "Saved {n} value(s); {skipped} row(s) changed since the export were not saved."},
+    # a municipality's own plan
+    "kpi_plan_new": {"ja": "＋ {area}の計画を作成", "en": "+ Create a plan for {area}"},
+    "kpi_no_plan": {"ja": "{area}の総合戦略（KPI）の計画はまだ登録されていません。下の表に目標人口・数値目標・KPI を入力するか、"
+                          "KPI一覧シート（xlsx・CSV。どの計画の「KPI シート」にも含まれる形式）を取り込んで、{area}の計画を作成してください。"
+                          "作成した計画は利用者データベースに保存され、公表データは変わりません。",
+                    "en": "No strategy plan of {area} is registered yet. Type its target population, numerical targets and KPIs "
+                          "in the table below, or import a KPI list sheet (xlsx/CSV, the format inside any plan's KPI sheet), "
+                          "to create {area}'s plan. It is kept in the user database; published data are never changed."},
+    "kpi_user_plan_caption": {"ja": "{muni}｜計画期間 {start}〜{end}｜このアプリで作成した計画（{by}、{at} 保存）",
+                              "en": "{muni} | plan period {start}–{end} | a plan created in this app (saved by {by}, {at})"},
+    "kpi_user_plan_source": {"ja": "出典: 利用者が作成した計画（利用者データベース）", "en": "Source: a plan created by a user (user database)"},
+    "kpi_pf_edit": {"ja": "この計画を編集（名称・期間・判定ルール・KPI）", "en": "Edit this plan (name, period, rule, KPIs)"},
+    "kpi_pf_delete": {"ja": "この計画を削除", "en": "Delete this plan"},
+    "kpi_pf_deleted": {"ja": "計画「{plan}」を削除しました（入力済みの実績は履歴に残ります）。",
+                       "en": "Deleted the plan {plan} (entered actuals stay in the history)."},
+    "kpi_pf_name": {"ja": "計画名", "en": "Plan name"},
+    "kpi_pf_name_default": {"ja": "{area}総合戦略", "en": "{area} strategy"},
+    "kpi_pf_start": {"ja": "計画期間（開始年度）", "en": "Plan period: first fiscal year"},
+    "kpi_pf_end": {"ja": "計画期間（終了年度）", "en": "Plan period: last fiscal year"},
+    "kpi_pf_table_help": {"ja": "1行に1指標。区分・方向・集計は一覧から選びます。時点は FY2030、2030年度、令和12年度、2031-03-31、令和13年3月31日 などで入力できます。"
+                                "目標人口は基準値から目標値までの経路で判定します（目標が今より少ないときも実績÷目標にはしません）。",
+                          "en": "One indicator per row; choose kind, direction and aggregation from the lists. Periods: FY2030, "
+                                "2031-03-31 …. A target population is graded along the path from its baseline to its target "
+                                "(never actual ÷ target when the target is below today)."},
+    "kpi_pf_upload": {"ja": "または KPI一覧シートを取り込む（xlsx・CSV。取り込むと上の表の代わりに使います）",
+                      "en": "Or import a KPI list sheet (xlsx/CSV; used instead of the table above)"},
+    "kpi_pf_save": {"ja": "計画を保存", "en": "Save the plan"},
+    "kpi_pf_saved": {"ja": "計画「{plan}」（指標 {n} 件）を保存しました（利用者データベース）。",
+                     "en": "Saved the plan {plan} ({n} indicators) to the user database."},
+    "kpi_pf_rejected": {"ja": "計画を保存できませんでした（何も保存していません）。{message}",
+                        "en": "The plan was not saved; nothing was changed. {message}"},
+    "kpi_pf_form_name": {"ja": "計画の入力欄", "en": "plan form"},
+    "kpi_pf_table_name": {"ja": "指標の表", "en": "indicator table"},
+    "kpi_pf_level": {"ja": "区分", "en": "Kind"},
+    "kpi_pf_goal_no": {"ja": "基本目標番号", "en": "Goal no."},
+    "kpi_pf_goal": {"ja": "基本目標", "en": "Basic goal"},
+    "kpi_pf_kpi": {"ja": "指標", "en": "Indicator"},
+    "kpi_pf_unit": {"ja": "単位", "en": "Unit"},
+    "kpi_pf_direction": {"ja": "方向", "en": "Direction"},
+    "kpi_pf_value_kind": {"ja": "値の種類", "en": "Value kind"},
+    "kpi_pf_aggregation": {"ja": "集計", "en": "Aggregation"},
+    "kpi_pf_baseline_value": {"ja": "基準値", "en": "Baseline"},
+    "kpi_pf_baseline_period": {"ja": "基準時点", "en": "Baseline period"},
+    "kpi_pf_target_value": {"ja": "目標値", "en": "Target"},
+    "kpi_pf_target_period": {"ja": "目標時点", "en": "Target period"},
+    "kpi_pf_department": {"ja": "担当課", "en": "Department"},
+    "kpi_pf_basis": {"ja": "人口の基準", "en": "Population basis"},
+    "kpi_pf_linked_series": {"ja": "自動補完", "en": "Linked series"},
 }
