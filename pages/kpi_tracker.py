@@ -7,14 +7,12 @@ from kpi import periods
 from kpi.rules import RULES
 from kpi.tracker import detail as kpi_detail
 from loaders import kpi as sheet
-from loaders.errors import LoaderError
 from queries import kpi as kq
-from settings import default_user_name
 from ui import state
 from ui.download import download_csv, safe_filename
 from ui.frame import caption, frame
 from ui.i18n import t
-from ui.kpi_plan import GOTO, plan_form
+from ui.kpi_forms import GOTO, actuals_editor, plan_form, sheet_section
 from ui.show import chart
 
 view = frame()
@@ -56,12 +54,7 @@ if plan_id == NEW:
     st.stop()
 plan = kq.plan(plan_id)
 muni = plan["municipality_ja"] if lang == "ja" else plan["municipality_en"]
-if plan["origin"] == "user":
-    st.caption(t("kpi_user_plan_caption", muni=muni, start=periods.text(plan["plan_start"], lang),
-                 end=periods.text(plan["plan_end"], lang), by=plan["saved_by"] or "—", at=kq.saved_at_text(plan["saved_at"])))
-else:
-    st.caption(t("kpi_plan_caption", muni=muni, start=periods.text(plan["plan_start"], lang),
-                 end=periods.text(plan["plan_end"], lang), publisher=plan["publisher"], title=plan["title"]))
+st.caption(kq.plan_caption(plan, lang))
 if plan["municipality_code"] != view.code:
     st.caption(t("kpi_other_area", muni=muni, area=view.name))
 
@@ -158,76 +151,9 @@ chart(kcharts.detail, series["actual"], series["path"], series["projection"],
       t("kpi_chart_detail", kpi=table.loc[table["kpi_id"] == pick, "kpi"].iat[0], unit=unit), lang)
 st.caption(t("kpi_detail_note", link=kq.link_text(row, lang)))
 
-# ---------------------------------------------------------------- entering actuals
-st.subheader(t("kpi_edit_title"))
-st.caption(t("kpi_edit_help"))
-origins = kq.origin_labels(lang)
-base = sheet.editor_frame(defs[defs["kpi_id"].isin(kpis)], values, kq.published(plan_id), as_of,
-                          dict(zip(table["kpi_id"], table["goal"])), origins)
-cols = {"kpi_id": None, "goal": t("kpi_col_goal"), "kpi": t("kpi_col_kpi"), "unit": t("kpi_col_unit"),
-        "period": st.column_config.TextColumn(t("kpi_col_period")), "published": t("kpi_col_published"),
-        "value": st.column_config.TextColumn(t("kpi_col_value")), "note": st.column_config.TextColumn(t("kpi_col_note")),
-        "judgement": st.column_config.SelectboxColumn(t("kpi_col_judgement"), options=["○", "△", "×"]),
-        "origin": t("kpi_col_origin")}
-if not st.session_state.get("saved_by"):
-    st.session_state["saved_by"] = default_user_name()
-st.text_input(t("kpi_saved_by"), key="saved_by", max_chars=80)
-with st.form("kpi_form", border=False):
-    edited = st.data_editor(base, key="kpi_edit", hide_index=True, width="stretch", num_rows="fixed", placeholder="",
-                            disabled=["kpi_id", "goal", "kpi", "unit", "published", "origin"], column_config=cols)
-    submitted = st.form_submit_button(t("kpi_save"), type="primary", icon=":material/save:")
-if submitted:
-    labels_ed = {k: t(f"kpi_col_{k}") for k in ("period", "value", "note", "judgement")} | {"kpi_id": "KPI ID"}
-    try:
-        rows, clear = sheet.editor_changes(base, edited, defs, t("kpi_editor_name"), labels_ed, values,
-                                           origins["user"])
-        n = kq.save(rows, clear, by=st.session_state.get("saved_by"))
-        st.session_state["_kpi_flash"] = t("kpi_saved", n=n) if n else t("kpi_nothing")
-        st.session_state.pop("kpi_edit", None)
-        st.rerun()
-    except LoaderError as exc:
-        st.error(t("kpi_save_rejected", message=exc.message(lang)))
-user = kq.user_values()
-st.caption(t("kpi_userdb", path=kq.store_name(), n=len(user)))
-
-# ---------------------------------------------------------------- the KPI sheet
-st.subheader(t("kpi_io_title"))
-st.caption(t("kpi_io_help"))
-out = kq.sheet(plan_id, as_of, lang)
-d1, d2, d3 = st.columns(3)
-with d1:
-    sheets = {sheet.SHEET_NAME[lang]: out, t("kpi_sheet_list"): kq.definitions_sheet(defs, lang)}
-    st.download_button(t("kpi_dl_xlsx"), lambda: sheet.to_xlsx(sheets),
-                       file_name=safe_filename(plan_id, "kpi_sheet", ext="xlsx"), key="dl_kpi_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
-with d2:
-    download_csv(out, plan_id, "kpi_sheet", key="dl_kpi_csv")
-with d3:
-    if not user.empty:
-        download_csv(kq.history(), "kpi_history", key="dl_kpi_history")
-upload = st.file_uploader(t("kpi_upload"), type=["xlsx", "csv"], key="kpi_file")
-if upload is not None:
-    try:
-        raw, file_labels, sheet_name = sheet.read_sheet(upload.name, upload.getvalue())
-        rows = sheet.validate_rows(raw, defs, upload.name, file_labels, sheet_name, current=values)
-        st.info(t("kpi_import_preview", n=len(rows)))
-        if not rows.empty:
-            preview = kq.import_preview(plan_id, rows, rule, as_of, lang)
-            st.dataframe(preview.drop(columns=["stale"]), hide_index=True, width="stretch",
-                         column_config={c: t(f"kpi_imp_col_{c.strip('_')}") for c in preview.columns if c != "stale"})
-            stale = preview["stale"].to_numpy()
-            overwrite = False
-            if stale.any():
-                st.warning(t("kpi_imp_stale_warn", n=int(stale.sum())))
-                overwrite = st.checkbox(t("kpi_imp_stale_ok", n=int(stale.sum())), key="kpi_import_overwrite")
-            if st.button(t("kpi_import_save"), key="kpi_import_save", type="primary", icon=":material/save:"):
-                keep = rows if overwrite else rows[~stale]
-                n = kq.save(keep, by=st.session_state.get("saved_by"))
-                skipped = len(rows) - len(keep)
-                st.session_state["_kpi_flash"] = t("kpi_imp_saved", n=n, skipped=skipped) if skipped else t("kpi_saved", n=n)
-                st.rerun()
-    except LoaderError as exc:
-        st.error(t("kpi_import_rejected", message=exc.message(lang)))
+# ---------------------------------------------------------------- entering actuals, the KPI sheet
+actuals_editor(plan_id, defs[defs["kpi_id"].isin(kpis)], defs, values, table, as_of, lang)
+sheet_section(plan_id, defs, values, rule, as_of, lang)
 
 # ---------------------------------------------------------------- a plan made in the app: edit or delete
 if plan["origin"] == "user":

@@ -575,6 +575,16 @@ def attention_text(graded: pd.DataFrame, table: pd.DataFrame) -> str:
                      for r in attention.itertuples())
 
 
+def plan_caption(p: dict, lang: str) -> str:
+    """The line under the plan selector: municipality, plan period and the source — the publishing document of an
+    official plan, or who saved a plan made in the app and when."""
+    muni = p["municipality_ja"] if lang == "ja" else p["municipality_en"]
+    span = {"muni": muni, "start": periods.text(p["plan_start"], lang), "end": periods.text(p["plan_end"], lang)}
+    if p["origin"] == "user":
+        return _tr("kpi_user_plan_caption", lang, by=p["saved_by"] or "—", at=saved_at_text(p["saved_at"]), **span)
+    return _tr("kpi_plan_caption", lang, publisher=p["publisher"], title=p["title"], **span)
+
+
 def saved_at_text(saved_at) -> str:
     """A saved_at (naive UTC) as Japan time 'YYYY-MM-DD HH:MM' ('—' when missing)."""
     if saved_at is None or saved_at is pd.NaT or (isinstance(saved_at, float) and math.isnan(saved_at)):

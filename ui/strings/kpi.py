@@ -67,8 +67,11 @@ STRINGS = {
     "kpi_col_pending": {"ja": "記入予定の実績", "en": "Actuals awaited"},
     "kpi_col_origin": {"ja": "実績の出所", "en": "Actual from"},
     "kpi_col_progress": {"ja": "達成度", "en": "Progress"},
-    "kpi_col_progress_help": {"ja": "判定ルールの尺度（実績/目標、または経路の進捗割合）。100%で目標どおり、表示は150%まで。",
-                              "en": "The rule's measure (actual/target or share of the path); 100% = on target; bars stop at 150%."},
+    "kpi_col_progress_help": {"ja": "判定ルールの尺度（実績/目標、経路の進捗割合、目標人口は経路上の許容減少÷実際の減少）。100%で目標どおり。"
+                                    "数値は上限なしで「判定の根拠」と同じ値（バーは100%で満杯）。",
+                              "en": "The rule's measure (actual/target, share of the path; for a target population the decline the path "
+                                    "allowed ÷ the decline); 100% = on target. The number is not capped and matches the reason "
+                                    "(the bar is full at 100%)."},
     "kpi_col_grade": {"ja": "評価", "en": "Grade"},
     "kpi_col_reason": {"ja": "判定の根拠", "en": "Why"},
     "kpi_col_trend": {"ja": "推移", "en": "Trend"},
