@@ -247,3 +247,22 @@ def test_a_plan_imported_from_another_plans_sheet(bundled_db, user_db, monkeypat
     defs = UserStore(user_db).kpi_defs()
     assert len(defs) == 18 and defs["kpi_id"].str.startswith("u40212_1_").all()
     assert metrics(at)["KPI 設定数"] == "16"
+
+
+def test_edit_and_delete_a_plan_made_in_the_app(bundled_db, user_db, monkeypatch):
+    from tests.test_kpi_plans_store import META, defs
+
+    pid = UserStore(user_db).save_plan(META, defs("A", "B"), by="山田")
+    at = open_page(bundled_db, monkeypatch, area="40212")
+    assert at.selectbox(key="plan").value == pid and metrics(at)["KPI 設定数"] == "2"
+    rows = [e for e in at.data_editor if e.key == f"kpi_pf_rows_{pid}"][0].value
+    assert rows["kpi"].tolist() == ["A", "B"] and rows["target_value"].tolist() == ["10", "10"]
+    at.text_input(key=f"kpi_pf_name_{pid}").set_value("改訂版")
+    at.session_state[f"kpi_pf_rows_{pid}"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
+    [b for b in at.button if b.label == "計画を保存"][0].click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert UserStore(user_db).kpi_defs(pid)[["kpi_id", "kpi"]].values.tolist() == [[f"{pid}_02", "B"]]
+    assert metrics(at)["KPI 設定数"] == "1" and at.selectbox(key="plan").value == pid
+    at.button(key="kpi_plan_delete").click().run()
+    assert UserStore(user_db).kpi_plans().empty
+    assert at.selectbox(key="plan").value == "new" and any("計画「改訂版」を削除しました" in s.value for s in at.success)

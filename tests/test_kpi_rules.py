@@ -325,8 +325,15 @@ def test_an_actual_after_the_evaluation_years_extends_them():
     mine = defs[defs["plan_id"] == "kama2"]
     at24 = tracker.table(mine, merged, "kama_ratio", "FY2024", "FY2020").set_index("kpi_id")
     assert at24.loc["kama2_g1_employed", "later"] == ("2025-10-01",)
+    from queries.kpi import display
+
+    shown = display(at24.reset_index(), "kama_ratio", "ja", "FY2024").set_index("kpi_id")
+    assert shown.loc["kama2_g1_employed", "reason"] == (
+        "実績なし。2025年10月1日の実績は評価年度の後のため判定に含めない（評価年度を2025年度にすると判定します）")
     at25 = tracker.table(mine, merged, "kama_ratio", "FY2025", "FY2020").set_index("kpi_id")
     assert at25.loc["kama2_g1_employed", ["grade", "actual"]].tolist() == ["○", 12500]
     assert at25.loc["kama2_g1_employed", "ratio"] == pytest.approx(12500 / 11913)
     kpis = at25[at25["level"] == "kpi"]
     assert kpis["grade"].to_dict() == REPORT_GRADES and set(kpis["graded_at"]) == {"FY2024"}
+    shown = display(at25.reset_index(), "kama_ratio", "ja", "FY2025").set_index("kpi_id")
+    assert shown.loc["kama2_k13", "reason"] == "実績/目標 89%。目標年度（2024年度）の実績で判定"
