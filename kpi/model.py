@@ -122,7 +122,8 @@ class Grade:
     grade: '○', '△', '×', or None when no rule can decide (a text actual nobody has judged, no target).
     reason: a code (see kpi.rules.REASONS) saying why. actual/actual_text/actual_period/origin: the actual compared
     (for 'sum' KPIs the total of the years reported and the span they cover). target: the target compared with.
-    ratio: the rule's measure (実績/目標 for kama_ratio; share of the path reached for trajectory), 1.0 = met.
+    ratio: the rule's measure (実績/目標 for kama_ratio; share of the path reached for trajectory; for a target
+    population the decline the path allowed / the decline that happened), 1.0 = met.
     expected: trajectory only, the value on the path at the actual's date. stale: the actual is older than the
     evaluation period. missing: years of a cumulative KPI due by then with no reported value.
     """

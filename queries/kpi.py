@@ -1,5 +1,6 @@
-"""Read side of the strategy KPI tracker: plans, KPI definitions, published values, linked population series and
-the values officials entered (user database, see loaders.kpi), merged and graded by kpi.tracker.
+"""Read side of the strategy KPI tracker: plans (the official ones of the database and those officials created in
+the app, kept in the user store), KPI definitions, published values, linked population series and the values
+officials entered (user store, see loaders.kpi), merged and graded by kpi.tracker — both kinds of plan alike.
 
 Units are each KPI's own (kpi_defs.unit). Periods are kpi.periods labels.
 """
