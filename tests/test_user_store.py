@@ -228,7 +228,7 @@ def test_old_sheet_cannot_silently_revert_a_newer_edit(bundled_db, user_db, monk
     preview = [d.value for d in at.dataframe if "status" in d.value.columns][0]
     row = preview[preview["kpi"] == "婚活イベントにおけるカップル成立数"].iloc[0]
     assert (row["period"], row["current"], row["new"]) == ("2024年度", "3組（利用者入力）", "—")
-    assert "出力後にアプリで変更済み" in row["status"] and "山田" in row["status"]
+    assert "出力後にアプリで変更済み" in row["status"] and "山田" in row["status"] and row["_row"] > 1
     assert " → " in row["grade"]
     assert any("上書きしてよいか確認" in w.value for w in at.warning)
     at.button(key="kpi_import_save").click().run()  # saved without confirming: the newer edit stays
