@@ -60,13 +60,10 @@ def decode_text(name: str, raw: bytes, *, allow_private_use: bool = False) -> st
     """
     if not raw or not raw.strip():
         raise LoaderError(name, "ファイルが空です。", "the file is empty.")
-    first_error = None
     for enc in ENCODINGS:
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError as exc:
-            if first_error is None:
-                first_error = exc
             if enc == "utf-8-sig" and exc.end == len(raw) and not raw[:exc.start].isascii():
                 # UTF-8 up to a character cut in two at the very end: a half-written file, not another encoding.
                 raise LoaderError(name, "ファイルが文字の途中で終わっています（UTF-8）。途中までしか保存されていません。再ダウンロードして"
@@ -79,15 +76,15 @@ def decode_text(name: str, raw: bytes, *, allow_private_use: bool = False) -> st
             code = f"U+{ord(bad.group()):04X}"
             kind_ja = "制御文字" if _CONTROL.match(bad.group()) else "私用領域の文字（外字）"
             kind_en = "a control character" if _CONTROL.match(bad.group()) else "a private-use character (外字)"
-            raise LoaderError(name, f"{kind_ja} {code} があります（{enc.upper()} として読んだ場合）。文字コード表にない"
+            label = "UTF-8" if enc.startswith("utf-8") else "CP932"
+            raise LoaderError(name, f"{kind_ja} {code} があります（{label} として読んだ場合）。文字コード表にない"
                               "バイトか壊れたファイルです。UTF-8 または Shift_JIS(CP932) の正しいファイルを用意してください。",
-                              f"{kind_en} {code} (reading the file as {enc.upper()}): bytes that are not text in "
+                              f"{kind_en} {code} (reading the file as {label}): bytes that are not text in "
                               "that encoding, or a damaged file; supply a proper UTF-8 or Shift_JIS (CP932) file.",
                               row=line)
         return text
     raise LoaderError(name, "文字コードを判別できません（UTF-8 または Shift_JIS(CP932) で保存してください）。",
-                      "unknown text encoding (expected UTF-8 or Shift_JIS/CP932).",
-                      row=raw.count(b"\n", 0, first_error.start) + 1)
+                      "unknown text encoding (expected UTF-8 or Shift_JIS/CP932).")
 
 
 def csv_rows(name: str, text: str) -> list[list[str]]:
