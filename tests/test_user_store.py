@@ -16,7 +16,6 @@ import settings
 from loaders import importer
 from loaders import kpi as sheet
 from loaders.errors import LoaderError
-from store import user as user_store
 from store.user import UserStore
 from tests.conftest import REPO
 from tests.test_import import check, estat, row
