@@ -20,7 +20,7 @@ The workers share one cookie secret (generated per start) so that an XSRF token 
 others. Ctrl-C or SIGTERM stops nginx first (no new requests to dying workers), then every worker; if this
 script is killed outright, the kernel sends SIGTERM to its children (PR_SET_PDEATHSIG).
 
-The run directory holds state.json ({"url", "nginx_pid", "workers": [{"index", "port", "pid", "up"}], "ready"}),
+The run directory holds state.json ({"url", "pid", "nginx_pid", "workers": [{"index", "port", "pid", "up"}], "ready"}),
 which benchmarks/bench_load.py and tests/e2e/test_serve.py read to find the workers' processes.
 """
 from __future__ import annotations
@@ -97,6 +97,7 @@ def render_config(ports: list[int], *, port: int, host: str, run_dir: Path, dead
     fields = {
         "USER": f"user {user};\n" if user else "",
         "RUN": str(run_dir),
+        "DEPLOY": str(TEMPLATE.parent),
         "BODY_MAX": f"{LIMITS.upload_bytes // 2**20 + 1}m",
         "SERVED_BY": "".join(f'        "~(^|, )127\\.0\\.0\\.1:{p}$" {COOKIE_PREFIX}{i};\n'
                              for i, p in enumerate(ports)),
@@ -258,7 +259,7 @@ class Balancer:
         tmp.replace(self.conf)
 
     def write_state(self) -> None:
-        state = {"url": self.url, "ready": self.ready, "run_dir": str(self.run_dir),
+        state = {"url": self.url, "ready": self.ready, "run_dir": str(self.run_dir), "pid": os.getpid(),
                  "nginx_pid": self.nginx_proc.pid if self.nginx_proc else None,
                  "workers": [{"index": w.index, "port": w.port, "pid": w.proc.pid if w.proc else None,
                               "up": w.up, "dead": w.dead, "draining": w.draining, "restarts": w.restarts}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -72,6 +73,17 @@ def test_websocket_location_upgrades_and_outlives_streamlit_pings(tmp_path):
     assert "add_header Set-Cookie $popdash_cookie always;" in stream  # the 101 names the session's worker
     plain = location(conf(tmp_path), "/")
     assert "Upgrade" not in plain and 'proxy_set_header Connection "";' in plain
+
+
+def test_every_page_loads_the_reconnect_script(tmp_path):
+    text = conf(tmp_path)
+    plain = location(text, "/")
+    assert 'sub_filter "<head>" "<head><script src=\\"/_popdash/reconnect.js\\"></script>";' in plain
+    script = re.search(r"alias (\S+);", location(text, "= /_popdash/reconnect.js")).group(1)
+    assert Path(script).is_file() and "popdash_worker" in Path(script).read_text()
+    # The script reads the cookie, so it is not HttpOnly (a routing hint; unknown values are first visits).
+    cookie = re.search(r'default "(popdash_worker=[^"]+)";', text).group(1)
+    assert "HttpOnly" not in cookie and "Path=/" in cookie
 
 
 def test_gzip_by_nginx_not_by_the_workers(tmp_path):
