@@ -160,6 +160,19 @@ def free_ports(n: int) -> list[int]:
             s.close()
 
 
+def port_free_or_raise(host: str, port: int) -> None:
+    """Raise ServeError when `host`:`port` is taken (before any worker starts, rather than nginx failing later)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx binds: TIME_WAIT does not count
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ServeError(f"ポート {host}:{port} は使用中です ({exc.strerror})。PORT=… で別のポートを指定してください",
+                             f"port {host}:{port} is not available ({exc.strerror}); choose another with PORT=…") \
+                from None
+
+
 def _die_with_parent() -> None:
     """In the child before exec: SIGTERM when this script dies, and no terminal Ctrl-C of its own (the script
     stops its children in order)."""
@@ -269,6 +282,7 @@ class Balancer:
         tmp.replace(self.state_file)
 
     def start(self) -> None:
+        port_free_or_raise(self.a.host, self.a.port)
         for w in self.workers:
             w.start(self.env)
         deadline = time.monotonic() + START_SECONDS
@@ -292,7 +306,8 @@ class Balancer:
         deadline = time.monotonic() + 15
         while health(self.a.port, 2.0, self.local_host) != "ok":
             if self.nginx_proc.poll() is not None or time.monotonic() > deadline:
-                log = (self.run_dir / "error.log").read_text(errors="replace")[-1500:]
+                lines = (self.run_dir / "error.log").read_text(errors="replace").splitlines()
+                log = "\n".join(dict.fromkeys(line.split("] ", 1)[-1] for line in lines[-6:]))
                 raise ServeError(f"nginx が起動しませんでした: {log}", f"nginx did not start: {log}")
             time.sleep(0.2)
         self.ready = True

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.serve import ServeError, find_nginx, health, render_config, validate
+from scripts.serve import ServeError, find_nginx, health, port_free_or_raise, render_config, validate
 from settings import LIMITS
 
 PORTS = [41001, 41002, 41003]
@@ -150,3 +150,12 @@ def test_health_tells_a_closed_port_from_a_silent_one():
         assert health(port, 1.0) == "refused"  # bound, not listening: nothing accepts
         s.listen()  # accepts (kernel backlog) but never answers
         assert health(port, 0.5) == "unhealthy"
+
+
+def test_a_taken_public_port_is_refused_before_any_worker_starts():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        with pytest.raises(ServeError) as err:
+            port_free_or_raise("127.0.0.1", s.getsockname()[1])
+    assert "PORT=" in err.value.en and "使用中" in err.value.ja
