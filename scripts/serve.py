@@ -350,10 +350,11 @@ class Balancer:
             elif w.up and w.fails >= self.a.fails_to_drain and not w.draining:
                 log(f"worker {w.index} (port {w.port}) does not answer /_stcore/health: no new sessions")
                 w.draining, changed = True, True
-            if w.up and not exited and w.fails > 1 and now - w.unhealthy_since > self.a.hung_seconds:
-                log(f"worker {w.index} unhealthy for {self.a.hung_seconds:.0f} s: killed")
+            hung = w.up and w.fails > 1 and now - w.unhealthy_since > self.a.hung_seconds
+            if not exited and (hung or (not w.up and not starting)):
+                log(f"worker {w.index} {'unhealthy' if w.up else 'not started'} for too long: killed")
                 w.proc.kill()
-                w.proc.wait(timeout=10)
+                w.proc.wait(timeout=10)  # the next round restarts it
         if changed:
             self.reload()
 

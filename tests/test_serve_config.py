@@ -159,3 +159,78 @@ def test_a_taken_public_port_is_refused_before_any_worker_starts():
         with pytest.raises(ServeError) as err:
             port_free_or_raise("127.0.0.1", s.getsockname()[1])
     assert "PORT=" in err.value.en and "使用中" in err.value.ja
+
+
+class FakeProc:
+    """A worker process as the watcher sees it: poll() is None while it runs."""
+
+    def __init__(self):
+        self.code = None
+        self.pid = 4242
+
+    def poll(self):
+        return self.code
+
+    def kill(self):
+        self.code = -9
+
+    def wait(self, timeout=None):
+        return self.code
+
+
+def watcher(tmp_path, monkeypatch, statuses: dict[int, str]):
+    """A Balancer of two fake workers whose health answers come from `statuses`; reloads are counted."""
+    from scripts import serve
+
+    bal = serve.Balancer(serve.parse_args(["--workers", "2", "--check-seconds", "1"]), "nginx", tmp_path)
+    bal.nginx_proc = FakeProc()
+    bal.reloads = []
+    monkeypatch.setattr(bal, "reload", lambda: bal.reloads.append(
+        render_config([w.port for w in bal.workers], port=1, host="127.0.0.1", run_dir=tmp_path,
+                      dead=frozenset(w.index for w in bal.workers if w.dead),
+                      draining=frozenset(w.index for w in bal.workers if w.draining or not w.up))))
+    monkeypatch.setattr(serve, "health", lambda port, timeout, host="127.0.0.1": statuses[port])
+    started = []
+    monkeypatch.setattr(serve.Worker, "start", lambda w, env: (started.append(w.index), setattr(w, "proc", FakeProc()),
+                                                               setattr(w, "up", False), setattr(w, "fails", 0),
+                                                               setattr(w, "started", serve.time.monotonic())))
+    for w in bal.workers:
+        w.proc, w.up, w.started = FakeProc(), True, serve.time.monotonic() - 100
+    return bal, started
+
+
+def test_watcher_marks_an_exited_worker_down_restarts_it_and_routes_to_it_when_healthy(tmp_path, monkeypatch):
+    statuses = {}
+    bal, started = watcher(tmp_path, monkeypatch, statuses)
+    w0, w1 = bal.workers
+    statuses.update({w0.port: "ok", w1.port: "ok"})
+    bal.check()
+    assert bal.reloads == [] and started == []
+    w1.proc.code = -9  # killed
+    statuses[w1.port] = "refused"
+    bal.check()
+    assert w1.dead and started == [1] and len(bal.reloads) == 1
+    assert f"127.0.0.1:{w1.port} max_fails=1 fail_timeout=5s down" in bal.reloads[-1]  # out of every group
+    bal.check()  # restarted, not listening yet: no second restart, no reload
+    assert started == [1] and len(bal.reloads) == 1
+    statuses[w1.port] = "ok"
+    bal.check()
+    assert w1.up and not w1.dead and len(bal.reloads) == 2 and " down" not in bal.reloads[-1]
+
+
+def test_watcher_drains_a_silent_worker_but_keeps_its_sessions(tmp_path, monkeypatch):
+    statuses = {}
+    bal, started = watcher(tmp_path, monkeypatch, statuses)
+    w0, w1 = bal.workers
+    statuses.update({w0.port: "ok", w1.port: "unhealthy"})
+    for _ in range(bal.a.fails_to_drain):
+        bal.check()
+    assert w1.draining and not w1.dead and len(bal.reloads) == 1 and started == []
+    ups = upstreams(bal.reloads[-1])
+    assert f"127.0.0.1:{w1.port} max_fails=1 fail_timeout=5s down" in ups["popdash_new"]
+    assert ups["popdash_w1"][0] == f"127.0.0.1:{w1.port} max_fails=1 fail_timeout=5s"  # pinned clients stay
+    w1.unhealthy_since -= bal.a.hung_seconds + 1  # silent for longer than --hung-seconds
+    bal.check()
+    assert w1.proc.code == -9  # killed; the next round restarts it
+    bal.check()
+    assert started == [1]
