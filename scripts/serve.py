@@ -71,7 +71,8 @@ def render_config(ports: list[int], *, port: int, host: str, run_dir: Path, dead
     """The nginx configuration for workers on 127.0.0.1:`ports[i]`, listening on `host`:`port`.
 
     `dead`: indexes of workers marked `down` in every group (their process is gone); `draining`: indexes that get
-    no new sessions but keep their pinned clients (alive, health check failing). `fail_timeout` in seconds (the
+    no new sessions but keep their pinned clients (alive, health check failing; ignored when it would leave new
+    sessions no worker at all, e.g. the only worker slow under load). `fail_timeout` in seconds (the
     passive check: one failed attempt takes the worker out of that group for this long). `user`: the `user`
     directive's "name group", written only when nginx starts as root (it then drops to that user).
     Returns the text of the configuration file.
@@ -84,6 +85,8 @@ def render_config(ports: list[int], *, port: int, host: str, run_dir: Path, dead
         down = " down" if i in dead else ""
         return f"127.0.0.1:{ports[i]} max_fails=1 fail_timeout={fail_timeout}s{extra}{down}"
 
+    if not set(range(len(ports))) - dead - draining:
+        draining = frozenset()  # every live worker slow: new sessions still go somewhere (not a 502)
     new = "".join(f"        server {server(i, ' down' if i in draining and i not in dead else '')};\n"
                   for i in range(len(ports)))
     pinned = []

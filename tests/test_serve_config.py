@@ -118,6 +118,13 @@ def test_dead_worker_down_everywhere_draining_only_for_new_sessions(tmp_path):
     assert ups["popdash_w2"][0] == "127.0.0.1:41003 max_fails=1 fail_timeout=5s"
 
 
+def test_when_every_live_worker_is_draining_new_sessions_still_have_somewhere_to_go(tmp_path):
+    ups = upstreams(conf(tmp_path, dead=frozenset({0}), draining=frozenset({1, 2})))
+    assert [line.endswith(" down") for line in ups["popdash_new"]] == [True, False, False]
+    one = upstreams(render_config([41001], port=1, host="127.0.0.1", run_dir=tmp_path, draining=frozenset({0})))
+    assert one["popdash_new"] == ["127.0.0.1:41001 max_fails=1 fail_timeout=5s"]
+
+
 def test_unfilled_field_is_refused(tmp_path):
     with pytest.raises(ValueError):
         render_config(PORTS, port=1, host="127.0.0.1", run_dir=tmp_path, template="listen @NOPE@;")
