@@ -57,7 +57,7 @@ system-deps:
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
-test: $(VENV)/.installed-dev data/bundled.duckdb system-deps
+test: $(VENV)/.installed-dev data/bundled.duckdb system-deps nginx
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev
