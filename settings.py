@@ -57,6 +57,8 @@ class Limits:
 
     upload_bytes: int = 200 * 2**20          # an uploaded file as sent (= server.maxUploadSize in MB)
     decompressed_bytes: int = 400 * 2**20    # a .gz or .xlsx member after decompression
+    decompress_ratio: int = 200              # … or more than this many times its compressed size (checked past 32 MB)
+    archive_members: int = 10_000            # members of a .gz, entries of an .xlsx (zip) directory
     upload_rows: int = 2_000_000             # rows of an uploaded table
     upload_cells: int = 20_000_000           # cells (rows × columns, or values of a long layout)
     cell_chars: int = 32_767                 # characters in one cell (Excel's own cell limit)

@@ -10,14 +10,14 @@ import altair as alt
 import pandas as pd
 
 from charts import ACCENT, FOREIGN, GREY, JAPANESE, style, tr
-from ui.i18n import period_text
+import formats
 
 POS, NEG, NET = "#0072B2", "#D55E00", "#222222"
 
 
 def _periods(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
     f = frame.sort_values("period_end").copy()
-    f["label"] = f["period"].map(lambda p: period_text(p, lang))
+    f["label"] = f["period"].map(lambda p: formats.period(p, lang))
     f["kind_label"] = f["period_kind"].map({"FY": tr("period_fy", lang), "CY": tr("period_cy", lang)})
     return f, list(dict.fromkeys(f["label"]))
 
@@ -198,7 +198,7 @@ def youth_bars(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:
 
     frame: queries.dynamics.youth_net rows (sex 'total', age groups without the '15-29' sum). Unit: persons.
     """
-    f = frame.assign(label=frame["period"].map(lambda p: period_text(p, lang)))
+    f = frame.assign(label=frame["period"].map(lambda p: formats.period(p, lang)))
     order = list(dict.fromkeys(f.sort_values("year")["label"]))
     ages = ["15-19", "20-24", "25-29"]
     chart = alt.Chart(f).mark_bar().encode(

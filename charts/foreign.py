@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from charts import FOREIGN, GREY, JAPANESE, style, tr
-from ui.i18n import period_text
+import formats
 
 IN_DOM, IN_ABR, BIRTH = "#0072B2", "#56B4E9", "#009E73"
 OUT_DOM, OUT_ABR, DEATH = "#D55E00", "#E69F00", "#777777"
@@ -116,7 +116,7 @@ def flows(frame: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
     frame: queries.foreign.flows output.
     """
     f = frame.sort_values("period_end").copy()
-    f["label"] = f["period"].map(lambda p: period_text(p, lang))
+    f["label"] = f["period"].map(lambda p: formats.period(p, lang))
     f["kind_label"] = f["period_kind"].map({"FY": tr("period_fy", lang), "CY": tr("period_cy", lang)})
     f["balance"] = f["in_total"] + f["births"] - f["out_total"] - f["deaths"]
     order = list(dict.fromkeys(f["label"]))
@@ -196,13 +196,8 @@ def breakdown(frame: pd.DataFrame, lang: str, title: str, subtitle: list[str], p
                 scale=alt.Scale(domain=[0, float(long["persons"].max()) * 1.6])),
         color=alt.Color("when:N", title=None, sort=when, scale=alt.Scale(domain=when, range=[PREV, FOREIGN])),
         tooltip=tip)
-    minus = "△" if lang == "ja" else "−"  # the publications' sign for decreases
-
-    def signed(v: float, fmt: str) -> str:
-        return (minus + format(-v, fmt)) if v < 0 else ("+" + format(v, fmt))
-
-    f["text"] = [f"{int(v):,}" + ("" if pd.isna(c) else f"（{signed(int(c), ',')}"
-                                  + ("" if pd.isna(p) else f", {signed(p, '.1f')}%") + "）")
+    f["text"] = [f"{int(v):,}" + ("" if pd.isna(c) else f"（{formats.number(c, lang, signed=True)}"
+                                  + ("" if pd.isna(p) else f", {formats.percent(p, lang, signed=True)}") + "）")
                  for v, c, p in zip(f["latest"], f["change"], f["change_pct"])]
     text = alt.Chart(f[["label", "latest", "text"]]).mark_text(align="left", dx=4, fontSize=13, color="#333").encode(
         y=y, x=alt.X("latest:Q"), text=alt.Text("text:N"))
@@ -219,7 +214,7 @@ def net_share(frame: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
     frame: queries.foreign.net_share output (period, period_end, net, japanese_net, total_net, share_pct, status).
     """
     f = frame.sort_values("period_end").copy()
-    year = f["period"].map(lambda p: period_text(p, lang))
+    year = f["period"].map(lambda p: formats.period(p, lang))
     share = [f"{v:.0f}%" if s == "ok" else tr("fr_share_" + s, lang) for v, s in zip(f["share_pct"], f["status"])]
     f["label"] = [f"{y}|{v}" for y, v in zip(year, share)]  # two-line axis label: year, then the share
     f["year_label"], f["share_label"] = year, share

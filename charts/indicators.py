@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
+import formats
 from charts import ACCENT, GREY, JAPANESE, style, tr
 from charts import maps as m
 
@@ -100,9 +101,7 @@ def _klass(value: float, breaks) -> int:
 
 
 def _fmt(value, decimals: int, lang: str) -> str:
-    if value is None or pd.isna(value):
-        return tr("unavailable", lang)
-    return (("△" if lang == "ja" else "−") + f"{-value:,.{decimals}f}") if value < 0 else f"{value:,.{decimals}f}"
+    return formats.number(value, lang, decimals, none=tr("unavailable", lang))
 
 
 def choropleth_deck(frame: pd.DataFrame, selected: str, breaks: tuple[float, ...], diverging: bool, decimals: int,
@@ -167,7 +166,7 @@ def choropleth_deck(frame: pd.DataFrame, selected: str, breaks: tuple[float, ...
 
 def legend(breaks: tuple[float, ...], diverging: bool, title: str, note: str, lang: str, centre: float = 0.0) -> str:
     """Legend of the choropleth as HTML: one swatch per class with its range, and 'no figure'."""
-    minus = "△" if lang == "ja" else "−"
+    minus = formats.minus(lang)
     f = lambda v: (minus if v < 0 else "") + f"{abs(v):g}"  # noqa: E731
     b = breaks
     labels = [f"{f(b[0])}未満" if lang == "ja" else f"below {f(b[0])}"]

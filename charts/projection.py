@@ -19,9 +19,10 @@ SERIES_COLOURS = {"actual": "#000000", "app_baseline": GREY, "app_scenario": ACC
 
 
 def totals_chart(frame: pd.DataFrame, labels: tuple[tuple[str, str], ...], lang: str, title: str) -> alt.LayerChart:
-    """Total population over years: one line per series, and the scenario's migration-uncertainty band.
+    """Total population over years: one line per series, and the empirical prediction intervals (fan chart).
 
-    frame: year, persons, series (keys of SERIES_COLOURS, or 'band' for band rows), low, high (band rows);
+    frame: year, persons, series (keys of SERIES_COLOURS, or a band key), low, high (band rows). Band keys:
+    'band80' (or 'band') = the 80 % interval, drawn light; 'band50' = the 50 % interval, drawn darker on top.
     labels: (series key, legend label) pairs in legend order. Unit: persons.
     """
     keys = [k for k, _ in labels]
@@ -29,19 +30,22 @@ def totals_chart(frame: pd.DataFrame, labels: tuple[tuple[str, str], ...], lang:
     label_expr = " : ".join(f"datum.series == {json.dumps(k)} ? {json.dumps(n)}" for k, n in labels) + " : ''"
     base = alt.Chart(frame).transform_calculate(label=label_expr)
     x = alt.X("year:Q", title=tr("year_cy", lang), axis=alt.Axis(format="d"))
-    area = base.transform_filter("datum.series == 'band'").mark_area(opacity=0.18, color=ACCENT).encode(
-        x=x, y=alt.Y("low:Q", title=tr("persons", lang), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d")),
-        y2=alt.Y2("high:Q"), tooltip=[alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
-                              alt.Tooltip("low:Q", format=",.0f", title=tr("band_low", lang)),
-                              alt.Tooltip("high:Q", format=",.0f", title=tr("band_high", lang))])
-    line = base.transform_filter("datum.series != 'band'").mark_line(point=True, strokeWidth=3).encode(
+    tip = [alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
+           alt.Tooltip("low:Q", format=",.0f", title=tr("band_low", lang)),
+           alt.Tooltip("high:Q", format=",.0f", title=tr("band_high", lang))]
+    y = alt.Y("low:Q", title=tr("persons", lang), scale=alt.Scale(zero=False), axis=alt.Axis(format=",d"))
+    area = base.transform_filter("datum.series == 'band' || datum.series == 'band80'").mark_area(
+        opacity=0.14, color=ACCENT).encode(x=x, y=y, y2=alt.Y2("high:Q"), tooltip=tip)
+    inner = base.transform_filter("datum.series == 'band50'").mark_area(opacity=0.26, color=ACCENT).encode(
+        x=x, y=y, y2=alt.Y2("high:Q"), tooltip=tip)
+    line = base.transform_filter("indexof(['band', 'band50', 'band80'], datum.series) < 0").mark_line(point=True, strokeWidth=3).encode(
         x=x, y=alt.Y("persons:Q"),
         color=alt.Color("label:N", title=None, sort=names,
                         scale=alt.Scale(domain=names, range=[SERIES_COLOURS[k] for k in keys])),
         strokeDash=alt.StrokeDashValue([6, 3], condition={"test": alt.datum.series == "app_scenario", "value": [1, 0]}),
         tooltip=[alt.Tooltip("label:N", title=tr("series", lang)), alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
                  alt.Tooltip("persons:Q", format=",.0f", title=tr("persons", lang))])
-    return style((area + line).properties(height=460, title=title), lang)
+    return style((area + inner + line).properties(height=460, title=title), lang)
 
 
 def age3_chart(summary: pd.DataFrame, lang: str, title: str) -> alt.Chart:

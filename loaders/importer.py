@@ -20,6 +20,7 @@ transaction: any error rolls it back and earlier imports are untouched. A key al
 """
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from store.user import UserStore
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).with_name("schema.sql")
 MAX_COUNT = 1_000_000_000  # persons/events: far above Japan's population; larger is a unit or typing error
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- project tables a file can be mapped to
@@ -76,6 +78,17 @@ for _name, _t in TARGETS.items():  # the importer's keys are the build's keys wi
 CODE_COLUMNS = ("area_code", "origin_code", "dest_code", "partner_code")
 PERIOD_TABLES = ("vital_events", "migration_totals", "migration_flows", "migration_net_flows", "youth_net_migration")
 STOCK_TABLES = ("population", "households")
+YEAR_TABLES = ("fertility", "projections")  # keyed by calendar year
+
+#: Allowed values of enumerated text columns, as the official loaders write them: population.basis ('juki'
+#: loaders/juki.py, 'census'/'city_register' the bundled seed, 'estimate'/'other' the import's Options) with the
+#: Japanese names a file may print; projections.source ('ipss_2018' loaders/ipss.py, 'kurume_vision_2025' the seed,
+#: 'user' this importer's default); period_kind of the period tables.
+BASIS = {"estimate": "estimate", "census": "census", "juki": "juki", "city_register": "city_register", "other": "other",
+         "人口推計": "estimate", "推計人口": "estimate", "国勢調査": "census", "住民基本台帳": "juki", "住基": "juki"}
+PROJECTION_SOURCES = ("ipss_2018", "kurume_vision_2025", "user")
+PERIOD_KINDS = ("FY", "CY")
+MAX_AGE = 120  # an age (group bound) above this is a typing error
 
 SEX = {"total": "total", "男女計": "total", "総数": "total", "計": "total", "男女総数": "total",
        "male": "male", "男": "male", "男性": "male", "female": "female", "女": "female", "女性": "female"}
@@ -146,7 +159,8 @@ _tidy_columns()
 class Options:
     """Choices the user confirms on the mapping step.
 
-    basis: population basis for population rows ('estimate' 人口推計, 'census' 国勢調査, 'juki' 住民基本台帳, 'other');
+    basis: population basis for population rows ('estimate' 人口推計, 'census' 国勢調査, 'juki' 住民基本台帳,
+    'city_register' the city's own count, 'other'; see BASIS);
     ref_day: 'MM-DD' used when a population's time is a bare year (10-01 for 人口推計/国勢調査, 01-01 for 住基).
     """
 
@@ -177,6 +191,30 @@ def _fail(parsed_or_file, ja: str, en: str, row=None, column=None) -> LoaderErro
     file = parsed_or_file if isinstance(parsed_or_file, str) else parsed_or_file.file
     sheet = None if isinstance(parsed_or_file, str) else parsed_or_file.sheet
     return LoaderError(file, ja, en, row=row, column=column, sheet=sheet)
+
+
+def _option_basis(parsed: Parsed, opt: Options) -> str:
+    """The population basis chosen on the mapping step, checked against BASIS."""
+    if opt.basis not in BASIS.values():
+        allowed = ", ".join(dict.fromkeys(BASIS.values()))
+        raise _fail(parsed, f"人口の基礎「{opt.basis}」が不明です（{allowed}）。", f"unknown population basis {opt.basis!r} "
+                    f"(expected {allowed}).", column="basis")
+    return opt.basis
+
+
+class _WrongKind(ValueError):
+    """A time of the wrong kind for its table: args (table kind 'stock' | 'year', time kind 'fy' | 'cy')."""
+
+
+def _wrong_kind_text(label: str, table_kind: str, time_kind: str) -> tuple[str, str]:
+    what_ja, what_en = ("年度", "fiscal year") if time_kind == "fy" else ("期間", "period")
+    if table_kind == "stock":
+        return (f"人口・世帯数は基準日の数です。{what_ja}「{label}」は基準日になりません。基準日（例: 2021-10-01、令和3年10月1日現在）"
+                "か年を書いてください。",
+                f"population and households are counts at a reference date; the {what_en} {label!r} is a span, not a "
+                "date: give the date (e.g. 2021-10-01) or a year.")
+    return (f"この表は暦年の値です。年度「{label}」は使えません（例: 2021、令和3年）。",
+            f"this table is by calendar year; the fiscal year {label!r} cannot be used (e.g. 2021).")
 
 
 def suggest_options(parsed: Parsed) -> Options:
@@ -278,20 +316,20 @@ def parse_time(label: str) -> tuple[str, object]:
 
 def parse_age(label: str) -> str:
     """An age category as printed -> project age group: '総数' -> 'total', '0～4歳' -> '0-4', '90歳以上' -> '90+',
-    '15歳' -> '15', '年齢不詳' -> 'unknown'. Raises ValueError otherwise."""
+    '15歳' -> '15', '年齢不詳' -> 'unknown'. Raises ValueError otherwise (also for ages over MAX_AGE, '999+')."""
     t = norm(label).replace(" ", "")
     if t.lower() in ("total", "総数", "計", "年齢計", "総計", "年齢総数"):
         return "total"
     if t in ("不詳", "年齢不詳") or t.lower() == "unknown":
         return "unknown"
     m = re.fullmatch(r"(\d{1,3})歳?[～~〜\-－ー](\d{1,3})歳?", t)
-    if m and int(m.group(1)) <= int(m.group(2)):
+    if m and int(m.group(1)) <= int(m.group(2)) <= MAX_AGE:
         return f"{int(m.group(1))}-{int(m.group(2))}"
     m = re.fullmatch(r"(\d{1,3})(?:歳以上|\+)", t)
-    if m:
+    if m and int(m.group(1)) <= MAX_AGE:
         return f"{int(m.group(1))}+"
     m = re.fullmatch(r"(\d{1,3})歳?", t)
-    if m:
+    if m and int(m.group(1)) <= MAX_AGE:
         return str(int(m.group(1)))
     raise ValueError(label)
 
@@ -680,7 +718,7 @@ def _assemble(parsed: Parsed, table: str, grp: pd.DataFrame, opt: Options, notes
                         "population and households need a reference date or a year, not a fiscal year or span.",
                         row=int(g.at[i, "_row"]), column=g.at[i, "_col"])
         if table == "population":
-            g["basis"] = opt.basis
+            g["basis"] = _option_basis(parsed, opt)
             used.add("basis")
     elif table in PERIOD_TABLES:
         g["period"] = g["_time"].map(_period)
@@ -691,6 +729,11 @@ def _assemble(parsed: Parsed, table: str, grp: pd.DataFrame, opt: Options, notes
                         "births, deaths and moves need a period (a year or fiscal year), not a date.",
                         row=int(g.at[i, "_row"]), column=g.at[i, "_col"])
     else:
+        bad = g["_time"].map(lambda tv: tv[0] == "fy")
+        if bad.any():
+            i = bad.idxmax()
+            ja, en = _wrong_kind_text(f"FY{g.at[i, '_time'][1]}", "year", "fy")
+            raise _fail(parsed, ja, en, row=int(g.at[i, "_row"]), column=g.at[i, "_col"])
         g["year"] = g["_time"].map(lambda tv: int(str(tv[1])[:4]))
     g["_value"] = g["_value"] * g["_factor"]
     _check_measure(parsed, table, g, "_value", g["_column"])
@@ -850,18 +893,39 @@ def _tidy(parsed: Parsed, areas: AreaIndex, opt: Options) -> Prepared:
             out["age_group"] = "total"
     used = set()
     for c in ("basis", "source", "scenario"):
-        if c in cols:
-            if c == "basis" and c not in present:
+        if c not in cols:
+            continue
+        if c not in present:
+            if c == "basis":
                 used.add("basis")
-            raw = col_text(c) if c in present else pd.Series(opt.basis if c == "basis" else "user", index=f.index)
-            if (raw == "").any():
-                i = (raw == "").idxmax()
-                raise bad(i, c, f"列「{c}」が空です。", f"column {c!r} is empty.")
+            out[c] = _option_basis(parsed, opt) if c == "basis" else "user"
+            continue
+        raw = col_text(c)
+        if (raw == "").any():
+            i = (raw == "").idxmax()
+            raise bad(i, c, f"列「{c}」が空です。", f"column {c!r} is empty.")
+        if c == "basis":
+            out[c] = raw.map(lambda x: BASIS.get(x, BASIS.get(x.lower())))
+        elif c == "source":
+            out[c] = raw.where(raw.isin(PROJECTION_SOURCES))
+        else:
             out[c] = raw
+        if out[c].isna().any():
+            i = out[c].isna().idxmax()
+            allowed = ", ".join(dict.fromkeys(BASIS.values()) if c == "basis" else PROJECTION_SOURCES)
+            label_ja = "人口の基礎" if c == "basis" else "推計の出典"
+            label_en = "population basis" if c == "basis" else "projection source"
+            raise bad(i, c, f"{label_ja}「{raw[i]}」が不明です（{allowed}）。", f"unknown {label_en} {raw[i]!r} (expected {allowed}).")
     if "ref_date" in cols:
         src_col = "ref_date" if "ref_date" in present else "year"
         raw = col_text(src_col)
-        out["ref_date"] = _times(parsed, raw, f, where[src_col], lambda tv: _stock_date(tv, opt), "date")
+
+        def stock(tv):
+            if tv[0] in ("fy", "cy"):
+                raise _WrongKind("stock", tv[0])
+            return _stock_date(tv, opt)
+
+        out["ref_date"] = _times(parsed, raw, f, where[src_col], stock, "date")
         if any(_ok(parse_time, x) and parse_time(x)[0] != "date" for x in dict.fromkeys(raw)):
             used.add("ref_day")
     if "period" in cols:
@@ -875,9 +939,24 @@ def _tidy(parsed: Parsed, areas: AreaIndex, opt: Options) -> Prepared:
         else:
             raw = col_text("year")
             out["period"] = _times(parsed, raw, f, where["year"], _period, "period")
+    if "period_kind" in present and "period" in cols:
+        raw = col_text("period_kind")
+        kind = raw.str.upper()
+        for i in kind.index[~kind.isin(PERIOD_KINDS)][:1]:
+            raise bad(i, "period_kind", f"期間区分「{raw[i]}」が不明です（FY 年度、CY 暦年）。",
+                      f"unknown period kind {raw[i]!r} (FY fiscal year, CY calendar year).")
+        for i in kind.index[kind != out["period"].str[:2]][:1]:
+            raise bad(i, "period_kind", f"期間区分「{raw[i]}」が期間「{out.at[i, 'period']}」と合いません。",
+                      f"period kind {raw[i]!r} does not match the period {out.at[i, 'period']!r}.")
     if "year" in cols and "period" not in cols:
         raw = col_text("year")
-        out["year"] = _times(parsed, raw, f, where["year"], lambda tv: int(str(tv[1])[:4]), "year")
+
+        def calendar_year(tv):
+            if tv[0] == "fy":
+                raise _WrongKind("year", "fy")
+            return int(str(tv[1])[:4])
+
+        out["year"] = _times(parsed, raw, f, where["year"], calendar_year, "year")
     out["orig_source_id"] = col_text("source_id") if "source_id" in present else None
     out["_col"] = ""
     long = []
@@ -914,7 +993,9 @@ def _times(parsed, raw: pd.Series, f, column: str, conv, what: str) -> pd.Series
         except (ValueError, TypeError) as exc:
             i = raw[raw == x].index[0]
             msg = str(exc)
-            if msg.startswith("era:"):
+            if isinstance(exc, _WrongKind):
+                ja, en = _wrong_kind_text(x, *exc.args)
+            elif msg.startswith("era:"):
                 ja, en = f"和暦「{x}」は存在しない日付・年です（{msg[4:]}）。", f"Japanese-era date {x!r} does not exist ({msg[4:]})."
             else:
                 ja = f"時点「{x}」を読めません（{ {'date': '例: 2022-01-01、令和4年1月1日', 'period': '例: FY2024、CY2021、2021年、令和3年度', 'year': '例: 2020、令和2年'}[what]}）。"
@@ -1015,6 +1096,17 @@ def read_and_prepare(name: str, data: bytes, known: pd.DataFrame, options: Optio
     return parsed, prepare(parsed, known, options)
 
 
+def unexpected(file: str, exc: BaseException) -> LoaderError:
+    """The LoaderError to show for a failure no check foresaw (a bug, or memory exhausted): the exception is logged
+    with its traceback (logger 'loaders.importer'); the user sees a generic message in ja/en naming its type only."""
+    log.error("import of %r failed unexpectedly", file, exc_info=exc)
+    kind = type(exc).__name__
+    return LoaderError(file, f"予期しないエラーのため取り込めませんでした（{kind}）。プログラムの不具合の可能性があります。"
+                       "管理者に連絡してください（詳細はサーバーのログにあります）。",
+                       f"the file could not be imported because of an unexpected error ({kind}); this may be a bug: "
+                       "tell the administrator (details are in the server log).")
+
+
 # ---------------------------------------------------------------- the user store (store.user owns the file)
 
 def _store(path: Path | None = None) -> UserStore:
@@ -1027,7 +1119,7 @@ def _ensure_schema(con) -> None:
         title VARCHAR, table_id VARCHAR, url VARCHAR, retrieved VARCHAR, licence VARCHAR, note VARCHAR)""")
     for table, cols in table_columns().items():
         # identifiers from schema.sql, never from an upload
-        defs = ", ".join(f'"{c}" {typ}' + ("" if nullable else " NOT NULL") for c, typ, nullable in cols)
+        defs = ", ".join(f'"{c}" {_sql_type(typ)}' + ("" if nullable else " NOT NULL") for c, typ, nullable in cols)
         con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({defs}, orig_source_id VARCHAR, import_id INTEGER NOT NULL)')
 
 
@@ -1056,13 +1148,20 @@ def append(prepared: Prepared, source: dict[str, str], path: Path | None = None)
     return int(import_id)
 
 
+def _sql_type(typ: str) -> str:
+    """A column type of schema.sql written so both user-store back ends accept it (DuckDB and PostgreSQL)."""
+    return "DOUBLE PRECISION" if typ == "DOUBLE" else typ
+
+
 def _insert(con, table: str, frame: pd.DataFrame, import_id: int, file: str) -> None:
+    types = {c: _sql_type(typ) for c, typ, _ in table_columns()[table]} | {"orig_source_id": "VARCHAR", "import_id": "INTEGER"}
     cols = [c for c, _, _ in table_columns()[table]]
     keys = list(TARGETS[table].keys)
     data = frame.assign(source_id=f"user_{import_id}", import_id=import_id)
     con.register("incoming", data)
     try:
-        on = " AND ".join(f'e."{k}" IS NOT DISTINCT FROM i."{k}"' for k in [*keys, "orig_source_id"])
+        # incoming's types come from the values (an all-empty column has none): cast to the table's
+        on = " AND ".join(f'e."{k}" IS NOT DISTINCT FROM CAST(i."{k}" AS {types[k]})' for k in [*keys, "orig_source_id"])
         hit = con.execute(f'SELECT i._row, e.import_id, m.file_name FROM incoming i JOIN "{table}" e ON {on} '
                           f"LEFT JOIN imports m ON m.import_id = e.import_id ORDER BY i._row LIMIT 1").fetchall()
         hit = hit[0] if hit else None
@@ -1071,7 +1170,8 @@ def _insert(con, table: str, frame: pd.DataFrame, import_id: int, file: str) -> 
                               f"this row is already imported (same key as import #{hit[1]} {hit[2]!r}); delete that import first.",
                               row=int(hit[0]) if hit[0] is not None else None)
         col_list = ", ".join(f'"{c}"' for c in [*cols, "orig_source_id", "import_id"])
-        con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM incoming')
+        casts = ", ".join(f'CAST("{c}" AS {types[c]})' for c in [*cols, "orig_source_id", "import_id"])
+        con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {casts} FROM incoming')
     finally:
         con.unregister("incoming")
 

@@ -71,3 +71,7 @@ CREATE TABLE kpi_defs (kpi_id VARCHAR PRIMARY KEY, plan_id VARCHAR NOT NULL, lev
                        linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, source_id VARCHAR, note VARCHAR,
                        basis VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+-- What the build covers: one row per table, series (e.g. 'juki_age/foreign' = source_id/nationality, see
+-- loaders.validate.COVERAGE), area and period ('' for tables without one). The next build refuses to cover less.
+CREATE TABLE build_coverage (table_name VARCHAR NOT NULL, series VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                             period VARCHAR NOT NULL);

@@ -16,7 +16,7 @@ view = frame()
 lang = view.lang
 st.title(t("imp_title"))
 st.caption(t("imp_intro"))
-st.caption(t("imp_db_path", path=user_store.default().path))
+st.caption(t("imp_db_path", path=user_store.default().name()))
 
 upload = st.file_uploader(t("imp_upload"), type=["csv", "txt", "gz", "xlsx", "xlsm", "xls"], key="imp_file")
 if upload is not None:
@@ -85,20 +85,25 @@ if upload is not None:
                 new_id = importer.append(prepared, dict(publisher=publisher, title=title, table_id=table_id, url=url,
                                                         retrieved=retrieved.isoformat(), licence=licence, note=note))
                 st.success(t("imp_done", id=new_id, n=fmt_int(prepared.rows)))
-    except LoaderError as exc:
-        st.error(f"**{t('imp_rejected')}** — {exc.message(lang)}  \n{t('imp_nothing_saved')}", icon=":material/block:")
+    except Exception as exc:  # noqa: BLE001 - every failure is a message, never a traceback
+        err = exc if isinstance(exc, LoaderError) else importer.unexpected(upload.name, exc)
+        st.error(f"**{t('imp_rejected')}** — {err.message(lang)}  \n{t('imp_nothing_saved')}", icon=":material/block:")
 
 st.subheader(t("imp_history"))
-history = importer.list_imports()
-if history.empty:
-    st.caption(t("imp_history_none"))
-else:
-    st.dataframe(history, hide_index=True, column_config={c: t(f"imp_h_{c}") for c in history.columns})
-    with st.expander(t("imp_delete")):
-        victim = st.selectbox(t("imp_delete_pick"), history["import_id"].tolist(), key="imp_victim",
-                              format_func=lambda i: f"#{i} {history.loc[history['import_id'] == i, 'file_name'].iat[0]}")
-        sure = st.checkbox(t("imp_delete_confirm"), key="imp_sure")
-        if st.button(t("imp_delete"), disabled=not sure, icon=":material/delete:"):
-            removed = importer.delete_import(victim)
-            st.toast(t("imp_deleted", id=victim, n=fmt_int(removed)))
-            st.rerun()
+try:
+    history = importer.list_imports()
+    if history.empty:
+        st.caption(t("imp_history_none"))
+    else:
+        st.dataframe(history, hide_index=True, column_config={c: t(f"imp_h_{c}") for c in history.columns})
+        with st.expander(t("imp_delete")):
+            victim = st.selectbox(t("imp_delete_pick"), history["import_id"].tolist(), key="imp_victim",
+                                  format_func=lambda i: f"#{i} {history.loc[history['import_id'] == i, 'file_name'].iat[0]}")
+            sure = st.checkbox(t("imp_delete_confirm"), key="imp_sure")
+            if st.button(t("imp_delete"), disabled=not sure, icon=":material/delete:"):
+                removed = importer.delete_import(victim)
+                st.toast(t("imp_deleted", id=victim, n=fmt_int(removed)))
+                st.rerun()
+except Exception as exc:  # noqa: BLE001 - st.rerun's control flow is a BaseException and passes through
+    err = exc if isinstance(exc, LoaderError) else importer.unexpected(user_store.default().name(), exc)
+    st.error(err.message(lang), icon=":material/error:")

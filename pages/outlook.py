@@ -12,6 +12,7 @@ from queries import outlook as qo
 from queries import projections as qp
 from ui import state
 from ui.download import download_csv
+import formats
 from ui.frame import caption, frame
 from ui.i18n import fmt_int, t
 from ui.ipss import series_label, vintage_picker
@@ -22,7 +23,7 @@ code, lang = view.code, view.lang
 
 
 def signed(pct: float) -> str:
-    return (("△" if lang == "ja" else "−") + f"{-pct:.1f}%") if pct < 0 else f"+{pct:.1f}%"
+    return formats.percent(pct, lang, signed=True)
 
 
 def change(pct: float) -> str:

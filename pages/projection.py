@@ -10,6 +10,7 @@ from queries import projections as qp
 from ui import state
 from ui.download import download_csv
 from ui.frame import caption, frame
+from indicators.glossary import size_band_labels
 from ui.i18n import fmt_int, t
 from ui.ipss import series_label, vintage_picker
 from ui.show import chart_data
@@ -17,8 +18,8 @@ from ui.show import chart_data
 view = frame()
 code, lang = view.code, view.lang
 st.title(t("projection_title", name=view.name))
-BASE = 2020
-inputs = qp.inputs(code, BASE)
+BASE = qp.base_year_or_none()
+inputs = qp.inputs(code, BASE) if BASE is not None else None
 if inputs is None:
     st.info(t("projection_unavailable", dates="2015–2022"))
     st.stop()
@@ -59,9 +60,13 @@ def scenario_panel() -> None:
         tfr = st.slider(t("sl_tfr"), 0.8, 2.5, round(base_tfr, 2), 0.01, key="tfr", bind="query-params",
                         help=t("sl_tfr_help", base=f"{base_tfr:.2f}", source=tfr_source))
         tfr_year = st.slider(t("sl_tfr_year"), 2030, 2070, 2060, 5, key="tfry", bind="query-params")
+        births = st.segmented_control(t("sl_births"), ["cwr", "asfr"], format_func=lambda m: t("bm_" + m),
+                                      key=state.url_widget("bm", ["cwr", "asfr"], "cwr"), required=True) or "cwr"
+        state.write_url("bm")
     with c2:
         mig = st.slider(t("sl_mig"), -3.0, 3.0, 0.0, 0.1, key="mig", bind="query-params", help=t("sl_mig_help"))
         ages = st.slider(t("sl_ages"), 0, 90, (10, 30), 5, key="ages", bind="query-params")
+        st.caption(t("mig_reading"))
     with c3:
         fshare = st.slider(t("sl_fshare"), 0.0, 20.0, 10.8, 0.1, key="fshare", bind="query-params", help=t("sl_fshare_help"))
         fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], format_func=lambda m: t("fm_" + m),
@@ -72,7 +77,7 @@ def scenario_panel() -> None:
     vintage = vintage_picker(b2)
     scenario = pj.Scenario(steps=8, tfr_target=tfr, tfr_year=tfr_year, migration_points=mig,
                            migration_ages=(float(ages[0]), float(ages[1])),
-                           foreign_share=fshare / 100 if fshare > 0 else None, foreign_method=fmethod)
+                           foreign_share=fshare / 100 if fshare > 0 else None, foreign_method=fmethod, births=births)
     result = qp.run(code, BASE, scenario, st.session_state.get("_params"))
     summary = result["summary"]
     last = summary.iloc[-1]
@@ -83,15 +88,23 @@ def scenario_panel() -> None:
     m3.metric(t("m_foreign_year", year=int(last["year"])), f"{100 * last['foreign'] / last['total']:.1f}%", border=True)
 
     lines = qp.comparison_lines(code, summary, vintage)
-    band = summary[["year", "band_low", "band_high"]].rename(columns={"band_low": "low", "band_high": "high"})
+    bands = [summary[["year", f"band{q}_low", f"band{q}_high"]].set_axis(["year", "low", "high"], axis=1).assign(
+        series=f"band{q}") for q in (80, 50)]
     labels = tuple((k, series_label(vintage, None, lang) if k == "ipss" else t("s_" + k))
                    for k in pcharts.SERIES_COLOURS if k in set(lines["series"]))
-    chart_data(pcharts.totals_chart, pd.concat([lines, band.assign(series="band")], ignore_index=True), labels, lang,
+    chart_data(pcharts.totals_chart, pd.concat([lines, *bands], ignore_index=True), labels, lang,
                t("chart_proj_total"), main=True)
-    notes = inputs.notes
+    notes, plan, fan = inputs.notes, qp.base_plan(), qp.fan_info(summary)
+    birth_note = t("bm_note_" + births, cwr_year=plan["cwr_year"], bs=inputs.birth_survival or 1.0)
     caption(lines["source_id"].unique(), "unit_persons", "period_date",
-            t("proj_note", windows=notes["windows"], cwr_year=2022, fmethod=t("fm_" + fmethod)) + "  \n" + t("ipss_base_note"))
+            t("proj_method", base=BASE, windows=notes["windows"], fmethod=t("fm_" + fmethod), births=birth_note) + " "
+            + t("fan_note", band=size_band_labels(lang)[fan["size_class"]], w50=fan["w50"], w80=fan["w80"])
+            + "  \n" + t("ipss_base_note"))
     ipss_unit_panel(vintage)
+    compare = qp.improvement_comparison(code, BASE)
+    if not compare.empty:
+        st.caption(t("city_diff_title") + ": " + " · ".join(t("city_diff_row", year=int(r.year), city=r.city, ours=r.ours)
+                                                           for r in compare.itertuples()) + " " + t("city_diff_why", base=BASE))
     if view.presenter:  # presenter mode: sliders, headline and the main chart only
         return
     left, right = st.columns(2)
@@ -117,7 +130,7 @@ def scenario_panel() -> None:
     st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, width="stretch", column_config=config)
     params = {"param_base_year": BASE, "param_tfr_base": base_tfr, "param_tfr_target": tfr, "param_tfr_year": tfr_year,
               "param_migration_points": mig, "param_migration_ages": f"{ages[0]}-{ages[1]}",
-              "param_foreign_share_2070_pct": fshare, "param_foreign_method": fmethod}
+              "param_foreign_share_2070_pct": fshare, "param_foreign_method": fmethod, "param_births": births}
     download_csv(summary.assign(**params), code, view.area["name_ja"], "projection", key="dl_projection")
 
     st.session_state["_scenario"] = scenario

@@ -101,8 +101,28 @@ class Fertility:
                                    _lead_shape(self.birth_survival, 1 if np.ndim(_at(self.birth_survival, 0)) else 0))
 
 
+@dataclass(frozen=True)
+class Components:
+    """Result of :func:`project_components`.
+
+    population: persons ``[..., T+1, 2, n]`` (as :func:`project` returns).
+    births: ``[..., T, 2]`` births during step k by sex of the child (male, female). With ASFR fertility these
+        are births (before survival to the end of the step); with the child-woman ratio the method has no
+        births, only survivors, so they are the children aged 0–4 at the end of the step (``births_kind``).
+    births_by_age: ``[..., T, n]`` the same (both sexes of the child) by the mother's age group: ASFR
+        ``5·asfr(a)·(W(t,a) + W(t+5,a))/2``; CWR ``cwr·W(t+5,a)`` for the fertile groups (the ratio treats every
+        woman 15–49 alike). Sums over the last axis equal ``births.sum(-1)``.
+    births_kind: ``'births'`` (ASFR), ``'children_0_4'`` (CWR) or ``'none'`` (no fertility).
+    """
+
+    population: np.ndarray
+    births: np.ndarray
+    births_by_age: np.ndarray
+    births_kind: str
+
+
 def project(base: np.ndarray, survival: Param, steps: int, *, migration: Param = None,
-            migration_counts: Param = None, fertility: Fertility | None = None,
+            migration_counts: Param = None, migration_timing: str = "end", fertility: Fertility | None = None,
             clip: bool = True) -> np.ndarray:
     """Cohort-component projection of a population over ``steps`` 5-year steps (see module doc for conventions).
 
@@ -113,13 +133,40 @@ def project(base: np.ndarray, survival: Param, steps: int, *, migration: Param =
             ``S[..., n-1]`` keeps the open group.
         migration: M, 5-year net migration *rates* (net migrants of the cohort over the step / cohort at the
             start), same shape rules as S; added to S. None = 0.
-        migration_counts: net migrants (persons) of the cohort aged a at the start, added to the cohort at
-            the end of the step (arrives at age a+1; the last two go to the open group). None = 0.
-        fertility: how the 0–4 group is filled (:class:`Fertility`); None = no births (0–4 becomes 0).
-        clip: clip negative cells at 0 after every step (default True; see module doc).
+        migration_counts: net migrants (persons per 5-year step) ``[..., 2, n]``; how they enter is set by
+            ``migration_timing``. None = 0.
+        migration_timing: ``'end'`` (default): ``migration_counts[a]`` are the net migrants of the cohort aged a
+            at the start, added at the end of the step (they arrive aged a+1; the last two go to the open
+            group); they are not exposed to mortality or fertility during the step, and 0–4 comes from births
+            only. ``'even'`` (Preston, Heuveline & Guillot 2001, ch. 6: ``N(t+5) = L·(N(t) + M/2) + M/2``):
+            ``migration_counts[a]`` are the net migrants of age group a during the step; half join group a at
+            the start (they survive, age and are exposed to fertility like residents), half join group a at
+            the end — so migrants may enter 0–4. Births are counted before the end half arrives.
+        fertility: how the 0–4 group is filled (:class:`Fertility`); None = no births (0–4 becomes 0, plus the
+            end half of 0–4 migrants under ``'even'``).
+        clip: clip negative cells at 0 after every step (default True; see module doc); under ``'even'`` also
+            after adding the start half.
     Output
         persons, ``[..., steps+1, 2, n]`` (float64); index 0 on axis -3 is ``base``.
     """
+    return _project(base, survival, steps, migration, migration_counts, migration_timing, fertility, clip,
+                    record=False).population
+
+
+def project_components(base: np.ndarray, survival: Param, steps: int, *, migration: Param = None,
+                       migration_counts: Param = None, migration_timing: str = "end",
+                       fertility: Fertility | None = None, clip: bool = True) -> Components:
+    """:func:`project` that also returns the births of every step, total and by the mother's age group.
+
+    Same inputs as :func:`project`. Output: :class:`Components` (persons; births per 5-year step).
+    """
+    return _project(base, survival, steps, migration, migration_counts, migration_timing, fertility, clip,
+                    record=True)
+
+
+def _project(base, survival, steps, migration, migration_counts, timing, fertility, clip, record) -> Components:
+    if timing not in ("end", "even"):
+        raise ValueError(f"unknown migration_timing {timing!r} (use 'end' or 'even')")
     base = np.asarray(base, dtype=float)
     n = base.shape[-1]
     if base.shape[-2] != 2 or n < 3:
@@ -129,6 +176,8 @@ def project(base: np.ndarray, survival: Param, steps: int, *, migration: Param =
                                fertility.lead_shape() if fertility is not None else ())
     out = np.empty(lead + (steps + 1, 2, n))
     out[..., 0, :, :] = base
+    births = np.zeros(lead + (steps, 2)) if record else None
+    by_age = np.zeros(lead + (steps, n)) if record else None
     fert = fertility
     for k in range(steps):
         prev = out[..., k, :, :]
@@ -137,39 +186,65 @@ def project(base: np.ndarray, survival: Param, steps: int, *, migration: Param =
         m = _at(migration, k)
         if m is not None:
             rate = rate + m
-        moved = prev * rate
-        new[..., 1:] = moved[..., :-1]
-        new[..., -1] += moved[..., -1]
         c = _at(migration_counts, k)
         if c is not None:
             c = np.broadcast_to(np.asarray(c, dtype=float), lead + (2, n))
+        start = prev
+        if c is not None and timing == "even":
+            start = prev + 0.5 * c
+            if clip:
+                np.maximum(start, 0.0, out=start)
+        moved = start * rate
+        new[..., 1:] = moved[..., :-1]
+        new[..., -1] += moved[..., -1]
+        if c is not None and timing == "end":
             new[..., 1:] += c[..., :-1]
             new[..., -1] += c[..., -1]
         new[..., 0] = 0.0
         if clip:
             np.maximum(new, 0.0, out=new)
         if fert is not None:
-            _births(prev, new, fert, k)
-    return out
+            got = _births(start, new, fert, k)
+            if record:
+                births[..., k, :], by_age[..., k, :] = got
+        if c is not None and timing == "even":
+            new += 0.5 * c
+            if clip:
+                np.maximum(new, 0.0, out=new)
+    if not record:
+        return Components(population=out, births=None, births_by_age=None, births_kind="")
+    kind = "none" if fert is None else ("births" if fert.method == "asfr" else "children_0_4")
+    return Components(population=out, births=births, births_by_age=by_age, births_kind=kind)
 
 
-def _births(prev: np.ndarray, new: np.ndarray, fert: Fertility, k: int) -> None:
-    """Fill new[..., :, 0] (the 0–4 group at the end of step k) in place."""
+def _births(prev: np.ndarray, new: np.ndarray, fert: Fertility, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fill new[..., :, 0] (the 0–4 group at the end of step k) in place.
+
+    Returns (births by sex of the child ``[..., 2]``, births by mother's age ``[..., n]``), see :class:`Components`.
+    """
     if fert.method == "cwr":
-        women = new[..., FEMALE, fert.fertile[0]:fert.fertile[1]].sum(axis=-1)
-        children = np.asarray(_at(fert.cwr, k), dtype=float) * women
+        lo, hi = fert.fertile
+        cwr = np.asarray(_at(fert.cwr, k), dtype=float)
+        women = new[..., FEMALE, lo:hi]
+        children = cwr * women.sum(axis=-1)
         r = np.asarray(_at(fert.sex_ratio_0_4, k), dtype=float)
         new[..., MALE, 0] = children * r / (1.0 + r)
         new[..., FEMALE, 0] = children / (1.0 + r)
+        by_age = np.zeros(new.shape[:-2] + new.shape[-1:])
+        by_age[..., lo:hi] = cwr[..., None] * women
+        by_sex = np.stack([new[..., MALE, 0], new[..., FEMALE, 0]], axis=-1)
     elif fert.method == "asfr":
         asfr = np.asarray(_at(fert.asfr, k), dtype=float)
-        women = 0.5 * (prev[..., FEMALE, :] + new[..., FEMALE, :])
-        births = 5.0 * (asfr * women).sum(axis=-1)
+        by_age = 5.0 * asfr * 0.5 * (prev[..., FEMALE, :] + new[..., FEMALE, :])
+        births = by_age.sum(axis=-1)
         srb = np.asarray(_at(fert.srb, k), dtype=float)
         bs = np.asarray(_at(fert.birth_survival, k), dtype=float)
         bs_m, bs_f = (bs[..., MALE], bs[..., FEMALE]) if bs.ndim else (bs, bs)
-        new[..., MALE, 0] = births * srb / (1.0 + srb) * bs_m
-        new[..., FEMALE, 0] = births / (1.0 + srb) * bs_f
+        boys, girls = births * srb / (1.0 + srb), births / (1.0 + srb)
+        new[..., MALE, 0] = boys * bs_m
+        new[..., FEMALE, 0] = girls * bs_f
+        by_sex = np.stack(np.broadcast_arrays(boys, girls), axis=-1)
     else:
         raise ValueError(f"unknown fertility method {fert.method!r} (use 'cwr' or 'asfr')")
     np.maximum(new[..., 0], 0.0, out=new[..., 0])
+    return by_sex, by_age

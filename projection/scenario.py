@@ -15,6 +15,17 @@ cohort change ratios, optionally held to a target share):
   rate: +0.5 points means 5 more net in-migrants per 1,000 of the cohort over five years. The change is
   phased in linearly over ``migration_phase_in_years`` from ``migration_start_year`` (default base year),
   evaluated at the middle of each step (0 years = full change from the first step).
+* **Births** (``births``): ``'cwr'`` (default, the municipal method of IPSS) — the 0–4 group from the
+  child-woman ratio scaled by the TFR path; ``'asfr'`` — births from age-specific fertility rates
+  ``TFR(mid-step) · shape(a) / 5`` (shape: ``inputs.asfr_shape``, by default the published national breakdown
+  of the TFR by mother's age, :func:`projection.schedules.fertility_shape`), survived to 0–4 with
+  ``inputs.birth_survival``. Both report births per step (:attr:`Projection.births`).
+* **Net migration** (``migration_method``): ``'rates'`` (default) — the residual 5-year rates of the cohorts
+  plus the points above; ``'schedule'`` — net migrant *counts* ``level × shape`` by age and sex
+  (``inputs.migration_shape``, persons per 5 years; ``migration_level`` None = the observed mean level
+  ``inputs.migration_level``) entering with the **even** convention (half at the start of the step, exposed
+  to mortality and fertility, half at the end; migrants may enter 0–4). The points scenario still adds its
+  rate change on top.
 * **Foreign share target**: see :mod:`projection.foreign` (``foreign_share``, ``foreign_share_year``).
 
 Scenario fields ``tfr_target``, ``tfr_delta`` and ``migration_points`` may be arrays shaped like the areas
@@ -25,9 +36,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import numpy as np
 
-from projection.core import FEMALE, MALE, N_AGES, STEP_YEARS, Fertility, _at, age_mask, project
+from projection.core import FEMALE, MALE, N_AGES, STEP_YEARS, Fertility, _at, age_mask, project_components
 from projection.estimate import MigrationEstimate
 from projection.foreign import ShareSolution, project_foreign_counts, project_hamilton_perry, solve_share_factor
+from projection.schedules import asfr_from_tfr, fertility_shape, migration_schedule
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,11 @@ class ModelInputs:
         (persons, cohort change ratios, CWR, 0–4 sex ratio); ``foreign=None`` projects Japanese only.
     foreign_net_counts: net migrant persons per 5-year step of foreign residents by age at the start
         (for ``Scenario.foreign_method="counts"``); foreign_survival: their survival (None = ``survival``).
+    asfr_shape: share of the TFR by mother's age ``[n]`` or ``[..., n]`` (sums to 1) for ``births='asfr'``;
+        None = :func:`projection.schedules.fertility_shape` (MHLW 2018). birth_survival: share of births
+        alive aged 0–4 at the end of the step, scalar or ``[..., 2]`` (None = 1). srb: boys per girl at birth.
+    migration_shape: net-migration shape by sex and age group ``[..., 2, n]`` (sums to 1) and
+        migration_level: net migrants per 5-year step ``[...]`` (persons), for ``migration_method='schedule'``.
     area_codes: labels of the leading (area) axis, optional.
     notes: free-text provenance of each input (e.g. ``{"tfr_base": "published 2023"}``).
     """
@@ -62,6 +79,11 @@ class ModelInputs:
     foreign_sex_ratio_0_4: np.ndarray | None = None
     foreign_net_counts: np.ndarray | None = None
     foreign_survival: object = None
+    asfr_shape: np.ndarray | None = None
+    birth_survival: object = None
+    srb: float = 1.05
+    migration_shape: np.ndarray | None = None
+    migration_level: np.ndarray | None = None
     area_codes: tuple[str, ...] | None = None
     notes: dict = field(default_factory=dict)
 
@@ -104,7 +126,12 @@ class ModelInputs:
                        foreign_ccr=sel(self.foreign_ccr, 2), foreign_cwr=sel(self.foreign_cwr, 0),
                        foreign_sex_ratio_0_4=sel(self.foreign_sex_ratio_0_4, 0),
                        foreign_net_counts=sel(self.foreign_net_counts, 2),
-                       foreign_survival=sel(self.foreign_survival, 2), area_codes=codes)
+                       foreign_survival=sel(self.foreign_survival, 2),
+                       asfr_shape=sel(self.asfr_shape, 1) if np.ndim(self.asfr_shape) > 1 else self.asfr_shape,
+                       birth_survival=sel(self.birth_survival, 1) if np.ndim(self.birth_survival) > 1
+                       else self.birth_survival,
+                       migration_shape=sel(self.migration_shape, 2), migration_level=sel(self.migration_level, 0),
+                       area_codes=codes)
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,8 @@ class Scenario:
     foreign_share: target foreign share of the total (0–1) in foreign_share_year, or None (observed ratios).
     foreign_method: 'ccr' (Hamilton–Perry, default) or 'counts' (survival + constant net migrant counts);
         see :mod:`projection.foreign`.
+    births: 'cwr' (default) or 'asfr'; migration_method: 'rates' (default) or 'schedule'; migration_level:
+        net migrants per 5-year step for the schedule (None = observed). See the module doc.
     """
 
     steps: int = 8
@@ -135,6 +164,9 @@ class Scenario:
     foreign_share: float | None = None
     foreign_share_year: int = 2070
     foreign_method: str = "ccr"
+    births: str = "cwr"
+    migration_method: str = "rates"
+    migration_level: object = None
 
 
 @dataclass(frozen=True)
@@ -142,13 +174,18 @@ class Projection:
     """Result of :func:`run`: years ``[T+1]``; japanese and foreign persons ``[..., T+1, 2, n]``.
 
     foreign is None when the inputs have no foreign residents; share is the foreign-share solution when a
-    target share was asked for (else None).
+    target share was asked for (else None). births ``[..., T, 2]`` (by sex of the child) and births_by_age
+    ``[..., T, n]`` (by mother's age) of the Japanese population per 5-year step, births_kind as in
+    :class:`projection.core.Components` ('births' for ASFR, 'children_0_4' for CWR).
     """
 
     years: np.ndarray
     japanese: np.ndarray
     foreign: np.ndarray | None
     share: ShareSolution | None = None
+    births: np.ndarray | None = None
+    births_by_age: np.ndarray | None = None
+    births_kind: str = ""
 
     @property
     def total(self) -> np.ndarray:
@@ -203,7 +240,8 @@ def migration_shift_path(inputs: ModelInputs, scenario: Scenario, n: int = N_AGE
 
 
 def run(inputs: ModelInputs, scenario: Scenario = Scenario(), *, migration=None) -> Projection:
-    """Project Japanese (cohort-component, CWR births) and foreign residents (``scenario.foreign_method``:
+    """Project Japanese (cohort-component; births by CWR or ASFR, ``scenario.births``; migration as rates or a
+    schedule of counts, ``scenario.migration_method``) and foreign residents (``scenario.foreign_method``:
     Hamilton–Perry by default, or constant net counts) for a scenario.
 
     Inputs: :class:`ModelInputs`; :class:`Scenario`; ``migration`` optional override of the base 5-year net
@@ -213,18 +251,21 @@ def run(inputs: ModelInputs, scenario: Scenario = Scenario(), *, migration=None)
     steps = scenario.steps
     n = np.shape(inputs.japanese)[-1]
     base_m = inputs.migration_rates if migration is None else migration
+    if scenario.migration_method == "schedule":
+        base_m = None  # the schedule's counts replace the residual rates
     shift = migration_shift_path(inputs, scenario, n)
     if shift is None:
         mig = base_m
     else:
         mig = [(_at(base_m, k) if base_m is not None else 0.0) + shift[k] for k in range(steps)]
-    ratio = tfr_ratio_path(inputs, scenario)
-    cwr = inputs.cwr if ratio is None else [np.asarray(_at(inputs.cwr, k)) * r for k, r in enumerate(ratio)]
-    jp = project(inputs.japanese, inputs.survival, steps, migration=mig,
-                 fertility=Fertility(method="cwr", cwr=cwr, sex_ratio_0_4=inputs.sex_ratio_0_4))
+    comp = project_components(inputs.japanese, inputs.survival, steps, migration=mig,
+                              migration_counts=_schedule_counts(inputs, scenario),
+                              migration_timing="even", fertility=_fertility(inputs, scenario))
+    jp = comp.population
     years = step_years(inputs.base_year, steps)
+    births = dict(births=comp.births, births_by_age=comp.births_by_age, births_kind=comp.births_kind)
     if inputs.foreign is None:
-        return Projection(years=years, japanese=jp, foreign=None)
+        return Projection(years=years, japanese=jp, foreign=None, **births)
     if scenario.foreign_method == "ccr":
         def foreign(k, n_steps):
             return project_hamilton_perry(inputs.foreign, inputs.foreign_ccr, n_steps, cwr=inputs.foreign_cwr,
@@ -257,7 +298,35 @@ def run(inputs: ModelInputs, scenario: Scenario = Scenario(), *, migration=None)
     fo = foreign(factor, steps)
     lead = np.broadcast_shapes(jp.shape[:-3], fo.shape[:-3])
     return Projection(years=years, japanese=np.broadcast_to(jp, lead + jp.shape[-3:]),
-                      foreign=np.broadcast_to(fo, lead + fo.shape[-3:]), share=sol)
+                      foreign=np.broadcast_to(fo, lead + fo.shape[-3:]), share=sol, **births)
+
+
+def _fertility(inputs: ModelInputs, scenario: Scenario) -> Fertility:
+    """The Japanese births of a scenario: CWR scaled by the TFR path, or ASFR = TFR path × shape / 5."""
+    ratio = tfr_ratio_path(inputs, scenario)
+    if scenario.births == "cwr":
+        cwr = inputs.cwr if ratio is None else [np.asarray(_at(inputs.cwr, k)) * r for k, r in enumerate(ratio)]
+        return Fertility(method="cwr", cwr=cwr, sex_ratio_0_4=inputs.sex_ratio_0_4)
+    if scenario.births != "asfr":
+        raise ValueError(f"unknown births method {scenario.births!r} (use 'cwr' or 'asfr')")
+    shape = fertility_shape() if inputs.asfr_shape is None else np.asarray(inputs.asfr_shape, dtype=float)
+    tfr0 = np.asarray(inputs.tfr_base, dtype=float)
+    asfr = (asfr_from_tfr(tfr0, shape) if ratio is None
+            else [asfr_from_tfr(tfr0 * r, shape) for r in ratio])
+    bs = 1.0 if inputs.birth_survival is None else inputs.birth_survival
+    return Fertility(method="asfr", asfr=asfr, srb=inputs.srb, birth_survival=bs)
+
+
+def _schedule_counts(inputs: ModelInputs, scenario: Scenario):
+    """Net migrant counts ``level × shape`` for ``migration_method='schedule'`` (None for 'rates')."""
+    if scenario.migration_method == "rates":
+        return None
+    if scenario.migration_method != "schedule":
+        raise ValueError(f"unknown migration_method {scenario.migration_method!r} (use 'rates' or 'schedule')")
+    if inputs.migration_shape is None:
+        raise ValueError("migration_method='schedule' needs inputs.migration_shape (and migration_level)")
+    level = inputs.migration_level if scenario.migration_level is None else scenario.migration_level
+    return migration_schedule(inputs.migration_shape, 0.0 if level is None else level)
 
 
 @dataclass(frozen=True)

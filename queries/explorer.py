@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import importer
+from loaders.errors import LoaderError
 from store import user as user_store
 from queries import db
 from store import official
@@ -89,10 +90,13 @@ def _execute(database: str, text: str, params: dict) -> pd.DataFrame:
             return cur.execute(text, params).df()
         finally:
             cur.close()
-    with user_store.default().reading() as con:
-        if con is None:
-            return pd.DataFrame()
-        return con.execute(text, params).df()
+    try:
+        with user_store.default().analytics() as con:
+            if con is None:
+                return pd.DataFrame()
+            return con.execute(text, params).df()
+    except LoaderError:  # user store unreachable (the frame says so): the official tables stay available
+        return pd.DataFrame()
 
 
 def _user_key() -> tuple:

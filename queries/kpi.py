@@ -13,6 +13,7 @@ import streamlit as st
 
 from kpi import periods, tracker
 from kpi.link import linked_rows
+from loaders.errors import LoaderError
 from store import user as user_store
 from queries import query
 from store import official
@@ -154,15 +155,18 @@ def linked(area: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _user_values(path: str, stamp: tuple) -> pd.DataFrame:
-    return user_store.UserStore(path).kpi_values()
+def _user_values(url: str, stamp: tuple) -> pd.DataFrame:
+    return user_store.UserStore(url).kpi_values()
 
 
 def user_values() -> pd.DataFrame:
     """Values entered by officials (store.user kpi_values: kpi_id, period, value, value_text, note, judgement,
     saved_at UTC, saved_by), cached until the user store changes."""
     stamp = _user_stamp()
-    return _user_values(stamp[0], stamp[1:]).copy()
+    try:
+        return _user_values(stamp[0], stamp[1:]).copy()
+    except LoaderError:  # user store unreachable (the frame says so): published values and grades still show
+        return pd.DataFrame(columns=user_store.KPI_COLUMNS)
 
 
 def history() -> pd.DataFrame:
@@ -177,7 +181,7 @@ def save(rows: pd.DataFrame, clear: list[tuple[str, str]] | None = None, by: str
 
 def store_name() -> str:
     """Where the user store is, for the page to say (a file path)."""
-    return str(user_store.default().path)
+    return user_store.default().name()
 
 
 def _user_stamp() -> tuple:

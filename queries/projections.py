@@ -12,22 +12,96 @@ import pandas as pd
 import streamlit as st
 
 import projection as pj
+from indicators.compute import size_band
+from indicators.definitions import SIZE_BANDS
 from queries import query
 from store import official
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _plan(key: tuple) -> dict:
+    dates = [pd.Timestamp(d).date() for d in query("projection_base_dates")["ref_date"]]
+    return estimation_plan(dates)
+
+
+def estimation_plan(dates) -> dict:
+    """Base year and estimation windows that follow the data.
+
+    Input: the 1 January dates with full national age tables (any order). Output: {'base_year': the latest
+    year on the 5-year grid (2020, 2025, …) among them, 'windows': the (up to) three latest 5-year pairs of
+    available years ending by the latest date, 'cwr_year': the latest year, 'latest': the latest year}.
+    Raises ValueError when no base on the grid exists.
+    """
+    years = sorted({d.year for d in dates})
+    grid = [y for y in years if y % 5 == 0]
+    if not grid:
+        raise ValueError("no 1 January age table on the 5-year grid (2015, 2020, 2025, …)")
+    have = set(years)
+    windows = tuple((b - 5, b) for b in sorted(have, reverse=True) if b - 5 in have)[:3]
+    return {"base_year": grid[-1], "windows": tuple(sorted(windows)), "cwr_year": years[-1], "latest": years[-1]}
+
+
+def base_plan() -> dict:
+    """:func:`estimation_plan` of the open database (cached per database)."""
+    return _plan(official.cache_key())
+
+
+def base_year() -> int:
+    """Projection base year of the open database: the latest 1 January on the 5-year grid with age × sex data."""
+    return int(base_plan()["base_year"])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _inputs(key: tuple, area: str, base_year: int) -> pj.ModelInputs:
     from queries.projection_inputs import build_inputs
 
-    return build_inputs(official.connection(), base_year=base_year, areas=[area])
+    plan = _plan(key)
+    inp = build_inputs(official.connection(), base_year=base_year, areas=[area], windows=plan["windows"],
+                       cwr_year=plan["cwr_year"])
+    return _with_schedules(inp, key)
 
 
-def inputs(area: str, base_year: int = 2020) -> pj.ModelInputs | None:
-    """Projection inputs of one area (see queries.projection_inputs.build_inputs), or None when the register
-    has no age table for it on the dates needed (e.g. a municipality that did not exist yet)."""
+def _with_schedules(inp: pj.ModelInputs, key: tuple) -> pj.ModelInputs:
+    """Add the ASFR-path and migration-schedule inputs: national fertility shape (MHLW 2018), births' survival
+    to 0–4 from the register, and the area's residual net-migrant counts as shape and level."""
+    from dataclasses import replace
+
+    counts = pj.cohort_to_period(_japanese_counts(inp))
+    return replace(inp, asfr_shape=pj.fertility_shape(2018), birth_survival=_birth_survival(key),
+                   migration_shape=pj.migration_shape(counts), migration_level=counts.sum(axis=(-1, -2)),
+                   notes={**inp.notes, "asfr": "TFR × 厚生労働省 人口動態統計 2018 breakdown of the TFR by mother's "
+                                                 "age (national shape)",
+                          "migration_schedule": "level × shape of the area's residual net migrant counts, even "
+                                                "convention"})
+
+
+def _japanese_counts(inp: pj.ModelInputs) -> np.ndarray:
+    """Residual net migrant counts of Japanese per 5 years by age at the start: rate × cohort at the base."""
+    return np.asarray(inp.migration_rates, dtype=float) * np.asarray(inp.japanese, dtype=float)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _birth_survival(key: tuple) -> float:
+    row = query("projection_birth_survival").iloc[0]
+    return float(row["ratio"]) if pd.notna(row["ratio"]) else 1.0
+
+
+def inputs(area: str, base_year: int | None = None) -> pj.ModelInputs | None:
+    """Projection inputs of one area (see queries.projection_inputs.build_inputs) for ``base_year`` (None = the
+    data's base, :func:`base_year`), or None when the register has no age table for it on the dates needed."""
+    base_year = base_year if base_year is not None else base_year_or_none()
+    if base_year is None:
+        return None
     try:
         return _inputs(official.cache_key(), area, base_year).area(0)
+    except ValueError:
+        return None
+
+
+def base_year_or_none() -> int | None:
+    """:func:`base_year`, or None when the database has no usable age tables."""
+    try:
+        return base_year()
     except ValueError:
         return None
 
@@ -46,13 +120,17 @@ def _run(key: tuple, area: str, base_year: int, scenario: tuple, params: pd.Data
     inp = _with_table(_inputs(key, area, base_year).area(0), params, sc.steps)
     res = pj.run(inp, sc)
     base = pj.run(inp, pj.Scenario(steps=sc.steps, foreign_share=sc.foreign_share,
-                                   foreign_share_year=sc.foreign_share_year, foreign_method=sc.foreign_method))
+                                   foreign_share_year=sc.foreign_share_year, foreign_method=sc.foreign_method,
+                                   births=sc.births, migration_method=sc.migration_method,
+                                   migration_level=sc.migration_level))
     summary = pj.summary_frame(res, base)
-    if isinstance(inp.migration, pj.MigrationEstimate):
-        band = pj.migration_band(inp, sc)
-        summary["band_low"], summary["band_high"] = band.low, band.high
-    else:  # a user table replaced the estimated migration rates: no per-window spread to show
-        summary["band_low"] = summary["band_high"] = summary["total"]
+    errors = _errors(key)
+    size = int(size_band(summary["total"].iloc[:1]).iloc[0])
+    fan = pj.empirical_band(summary["total"].to_numpy(), res.years, base_year, size, errors)
+    for q, level in enumerate(errors.levels.astype(int)):
+        summary[f"band{level}_low"], summary[f"band{level}_high"] = fan.low[:, q], fan.high[:, q]
+    summary["band_low"], summary["band_high"] = summary["band80_low"], summary["band80_high"]
+    summary["births"] = np.concatenate([[np.nan], res.births.sum(axis=-1)])
     pyramid = pj.long_frame(res.total, res.years)
     return {"summary": summary, "pyramid": pyramid,
             "share_factor": None if res.share is None else float(np.asarray(res.share.factor)),
@@ -61,9 +139,90 @@ def _run(key: tuple, area: str, base_year: int, scenario: tuple, params: pd.Data
 
 def run(area: str, base_year: int, scenario: pj.Scenario, params: pd.DataFrame | None = None) -> dict:
     """Scenario vs baseline for one area: {'summary': per-year DataFrame (projection.summary_frame with
-    baseline_total, diff_total, band_low, band_high), 'pyramid': persons by year/sex/age, share facts}.
+    baseline_total, diff_total; band50_low/high and band80_low/high = empirical prediction intervals from the
+    back-test errors of the area's size class (band_low/high = the 80 % one); births = Japanese births of the
+    5 years up to that year (children 0–4 for the CWR method)), 'pyramid': persons by year/sex/age, share facts}.
     `params`: an uploaded parameter table (loaders.parameters) overriding the estimated inputs."""
     return _run(official.cache_key(), area, base_year, tuple(sorted(asdict(scenario).items())), params)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _backtest(key: tuple) -> pd.DataFrame:
+    from queries.projection_backtest import backtest as run_backtest
+
+    return run_backtest(official.connection())
+
+
+def backtest() -> pd.DataFrame:
+    """Back-test of every area (queries.projection_backtest.backtest), cached per database."""
+    return _backtest(official.cache_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _errors(key: tuple) -> pj.EmpiricalErrors:
+    from queries.projection_backtest import municipal
+
+    m = municipal(_backtest(key))
+    return pj.empirical_errors({5: m["pe_app_2020"].to_numpy(), 7: m["pe_app_2022"].to_numpy()},
+                               m["size_class"].to_numpy(), len(SIZE_BANDS))
+
+
+def accuracy_table() -> pd.DataFrame:
+    """National back-test table: one row per size class and a last row for all municipalities (size_class -1):
+    n and median / mean / 80th / 90th percentile APE and mean PE (percent) of this app (2020, 2022) and IPSS
+    2018 (2020); columns prefixed app5_, app7_, ipss5_."""
+    from queries.projection_backtest import municipal
+
+    m = municipal(backtest())
+    parts = []
+    for col, prefix in (("pe_app_2020", "app5_"), ("pe_app_2022", "app7_"), ("pe_ipss_2020", "ipss5_")):
+        t = pj.error_summary(m[col].to_numpy(), m["size_class"].to_numpy(), len(SIZE_BANDS))
+        parts.append(t.set_index("size_class").add_prefix(prefix))
+    return pd.concat(parts, axis=1).reset_index()
+
+
+def area_accuracy(area: str) -> dict | None:
+    """The area's own back-test row (dict of queries.projection_backtest.backtest columns), None if absent."""
+    bt = backtest()
+    row = bt[bt["area_code"] == area]
+    return None if row.empty else row.iloc[0].to_dict()
+
+
+def fan_info(summary: pd.DataFrame) -> dict:
+    """For the fan-chart caption: {'size_class': index of SIZE_BANDS of the base total, 'w50', 'w80': half-widths
+    in percent of the 50 % / 80 % intervals 5 years after the base}."""
+    row = summary.iloc[1]
+    return {"size_class": int(size_band(summary["total"].iloc[:1]).iloc[0]),
+            "w50": 100 * (row["band50_high"] / row["total"] - 1), "w80": 100 * (row["band80_high"] / row["total"] - 1)}
+
+
+#: The city's 改善 scenario read literally (IPSS convention): TFR +0.1 by 2060, +0.5 points on the 5-year net
+#: migration rate of the cohorts aged 10–29 at the start of each step.
+CITY_IMPROVED = pj.Scenario(steps=8, tfr_delta=0.1, tfr_year=2060, migration_points=0.5, migration_ages=(10, 30))
+
+
+def improvement_comparison(area: str, base_year: int, years=(2030, 2035, 2060)) -> pd.DataFrame:
+    """City's published improvement (improved − baseline, total) beside this app's :data:`CITY_IMPROVED` −
+    baseline for ``years``: columns year, city, ours (persons); empty when the city publishes no improved
+    scenario."""
+    city = city_improvement(area)
+    if city.empty:
+        return pd.DataFrame(columns=["year", "city", "ours"])
+    ours = run(area, base_year, CITY_IMPROVED)["summary"].set_index("year")["diff_total"]
+    out = city[city["year"].isin(years) & city["year"].isin(ours.index)].rename(columns={"city_diff": "city"})
+    return out.assign(ours=out["year"].map(ours)).reset_index(drop=True)
+
+
+def city_improvement(area: str) -> pd.DataFrame:
+    """The city's published 改善 − 将来推計 difference of the total population: year, city_diff (persons);
+    empty when the area publishes no improved scenario."""
+    pub = published(area)
+    pub = pub[(pub["age_group"] == "total") & (pub["nationality"] == "total")]
+    pub = pub[pub["source"].isin(pub.loc[pub["scenario"] == "improved", "source"])]
+    wide = pub.pivot_table(index="year", columns="scenario", values="persons")
+    if not {"baseline", "improved"} <= set(wide.columns):
+        return pd.DataFrame(columns=["year", "city_diff"])
+    return (wide["improved"] - wide["baseline"]).rename("city_diff").reset_index()
 
 
 def parameter_table(area: str, base_year: int = 2020) -> pd.DataFrame:

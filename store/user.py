@@ -28,7 +28,7 @@ import shutil
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -111,7 +111,8 @@ class _PgResult:
 
     def __init__(self, cur):
         self.columns = [d.name for d in cur.description] if cur.description else []
-        self.rows = cur.fetchall() if cur.description else []
+        # a statement without rows (INSERT, DELETE …) answers its row count, as DuckDB does
+        self.rows = cur.fetchall() if cur.description else [(max(cur.rowcount, 0),)]
 
     def fetchone(self):
         return self.rows[0] if self.rows else None
@@ -147,9 +148,46 @@ class _PgConnection:
         with self.con.cursor() as cur:
             cur.executemany(self._sql(sql), rows)
 
-    def register(self, *_args, **_kwargs):
-        raise LoaderError("POPDASH_USER_DB", "PostgreSQL の利用者データベースには、まだファイルを取り込めません（DuckDB の利用者データベースを使ってください）。",
-                          "files cannot be imported into a PostgreSQL user store yet (use the DuckDB user store).")
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Like DuckDB's register: `frame` as a table `name` for this transaction (a temporary table, bulk-loaded
+        with COPY; column types from the values)."""
+        cols = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in frame.columns)
+        with self.con.cursor() as cur:
+            cur.execute(f'CREATE TEMP TABLE "{name}" ({cols}) ON COMMIT DROP')
+            with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                for row in frame.itertuples(index=False, name=None):
+                    copy.write_row([_clean(v) for v in row])
+
+    def unregister(self, name: str) -> None:
+        self.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def _pg_type(series: pd.Series) -> str:
+    kind = series.dtype.kind
+    if kind in "iu":
+        return "BIGINT"
+    if kind == "f":
+        return "DOUBLE PRECISION"
+    if kind == "b":
+        return "BOOLEAN"
+    if kind == "M":
+        return "TIMESTAMP"
+    first = next((v for v in series if not missing_value(v)), None)
+    if isinstance(first, datetime):
+        return "TIMESTAMP"
+    if isinstance(first, date):
+        return "DATE"
+    if isinstance(first, bool):
+        return "BOOLEAN"
+    if isinstance(first, int):
+        return "BIGINT"
+    if isinstance(first, float):
+        return "DOUBLE PRECISION"
+    return "VARCHAR"
+
+
+def missing_value(v) -> bool:
+    return _clean(v) is None
 
 
 class UserStore:
@@ -223,6 +261,16 @@ class UserStore:
                               "統計の表示はそのまま使えます。", f"cannot connect to the user database (PostgreSQL); nothing can be "
                               f"saved ({reason}). The statistics pages keep working.") from None
 
+    def problem(self) -> LoaderError | None:
+        """Why the store cannot be used right now (PostgreSQL unreachable or refusing the login), else None."""
+        if not self.postgres:
+            return None
+        try:
+            self._open_pg().con.close()
+        except LoaderError as exc:
+            return exc
+        return None
+
     def _exists(self) -> bool:
         return self.postgres or self.path.exists()
 
@@ -271,6 +319,52 @@ class UserStore:
                     raise
             finally:
                 con.con.close() if self.postgres else con.close()
+
+    @contextmanager
+    def analytics(self) -> Iterator:
+        """A DuckDB connection over the user tables for analytical SQL (the explorer's queries): the store itself
+        when it is a DuckDB file, else an in-memory copy of every user table (PostgreSQL). None when empty."""
+        if not self.postgres:
+            with self.reading() as con:
+                yield con
+            return
+        copy = duckdb.connect(":memory:", config=dict(_CONFIG))
+        try:
+            with self.reading() as con:
+                names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                                   "WHERE table_schema = 'public' ORDER BY table_name", []).fetchall()]
+                for name in names:
+                    frame = con.execute(f'SELECT * FROM "{name}"', []).df()
+                    copy.register("frame_view", frame)
+                    copy.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
+                    copy.unregister("frame_view")
+            yield copy if names else None
+        finally:
+            copy.close()
+
+    def duckdb_file(self, folder: Path) -> Path | None:
+        """A DuckDB file the SQL console's sandbox can attach read-only: the store itself, or for PostgreSQL a copy
+        written to `folder` (rewritten whenever the store changed). None while the store is empty."""
+        if not self.postgres:
+            return self.path if self.path.exists() else None
+        import hashlib
+
+        target = folder / f"user-{hashlib.sha1(repr(self.stamp()).encode()).hexdigest()[:16]}.duckdb"
+        if target.exists():
+            return target
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        with self.analytics() as con:
+            if con is None:
+                return None
+            con.execute(f"ATTACH '{str(tmp).replace(chr(39), chr(39) * 2)}' AS out")
+            con.execute("COPY FROM DATABASE memory TO out")
+            con.execute("DETACH out")
+        for old in folder.glob("user-*.duckdb"):
+            old.unlink(missing_ok=True)
+        tmp.rename(target)
+        return target
 
     def _frame(self, table: str, sql: str, columns: list[str], params: list | None = None) -> pd.DataFrame:
         with self.reading() as con:

@@ -89,11 +89,10 @@ def test_bounds_are_inclusive_and_the_grid_follows_the_base_year():
 
 @pytest.fixture(scope="module")
 def national_inputs(national_db):
-    import duckdb
-
     from queries.projection_inputs import build_inputs
+    from store.official import open_readonly
 
-    con = duckdb.connect(str(national_db), read_only=True)
+    con = open_readonly(national_db)
     try:
         return build_inputs(con, base_year=2020)
     finally:

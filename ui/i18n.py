@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+import formats
+
 LANGS = ("ja", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -400,8 +402,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "male": {"ja": "男", "en": "Male"},
     "female": {"ja": "女", "en": "Female"},
     "diff_baseline": {"ja": "基準推計との差", "en": "Difference to baseline"},
-    "proj_note": {"ja": "本アプリの推計: 日本人はコーホート要因法（生残率＝全国の日本人コーホート変化率、純移動率＝{windows} の残差法の平均、子ども女性比は{cwr_year}年）、外国人は{fmethod}。帯は推定期間ごとの純移動率で推計した幅（確率区間ではありません）。社人研推計は総人口（日本人＋外国人、国勢調査ベース）で2045年まで。",
-                  "en": "This app: Japanese by cohort-component (survival = national Japanese cohort change ratios; net migration = residual rates averaged over {windows}; child-woman ratio of {cwr_year}); foreign residents by {fmethod}. The band uses each estimation window's migration rates (a spread of recent experience, not a probability interval). IPSS: all residents, census-based, to 2045."},
     "results_table": {"ja": "5年ごとの推計結果", "en": "Results every 5 years"},
     "inverse_title": {"ja": "逆算: 目標人口に必要な条件", "en": "Inverse question: what reaches a target?"},
     "params_title": {"ja": "推計パラメータ表（ダウンロード・アップロード）", "en": "Projection parameters (download / upload)"},
@@ -478,28 +478,17 @@ def t(key: str, **fmt) -> str:
 
 def fmt_int(value, signed: bool = False) -> str:
     """A count with thousands separators; negatives as '△1,825' in Japanese, '−1,825' in English."""
-    if value is None:
-        return t("unavailable")
-    v = int(value)
-    if v < 0:
-        return ("△" if lang() == "ja" else "−") + f"{-v:,}"
-    return (f"+{v:,}" if signed and v > 0 else f"{v:,}")
+    return formats.number(value, lang(), signed=signed, none=t("unavailable"))
 
 
 def fmt_date(iso) -> str:
     """A reference date as '2025年1月1日' (ja) or '1 Jan 2025' (en)."""
-    d = str(iso)[:10]
-    y, m, day = int(d[:4]), int(d[5:7]), int(d[8:10])
-    if lang() == "ja":
-        return f"{y}年{m}月{day}日"
-    return f"{day} {['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'][m - 1]} {y}"
+    return formats.date(iso, lang())
 
 
 def period_text(period: str, language: str) -> str:
     """'FY2024' -> '2024年度' (ja) / 'FY2024' (en); 'CY2021' -> '2021年' / 'CY2021'; spans keep both ends."""
-    if language == "en":
-        return period
-    return "〜".join(f"{p[2:]}年度" if p.startswith("FY") else f"{p[2:]}年" for p in period.split("-"))
+    return formats.period(period, language)
 
 
 def fmt_period(period: str) -> str:

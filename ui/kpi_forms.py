@@ -145,7 +145,8 @@ def sheet_section(plan_id: str, defs: pd.DataFrame, values: pd.DataFrame, rule: 
             st.info(t("kpi_import_preview", n=len(rows)))
             if not rows.empty:
                 preview = kq.import_preview(plan_id, rows, rule, as_of, lang)
-                st.dataframe(preview.drop(columns=["stale"]), hide_index=True, width="stretch",
+                st.dataframe(preview, hide_index=True, width="stretch",
+                             column_order=["_row", "kpi", "period", "current", "new", "grade", "status"],
                              column_config={c: t(f"kpi_imp_col_{c.strip('_')}") for c in preview.columns if c != "stale"})
                 stale = preview["stale"].to_numpy()
                 overwrite = False

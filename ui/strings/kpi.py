@@ -185,7 +185,7 @@ STRINGS = {
     "kpi_saved_by": {"ja": "保存者名（履歴に記録）", "en": "Your name (kept in the history)"},
     "kpi_imp_new": {"ja": "新規", "en": "new"},
     "kpi_imp_changed": {"ja": "変更", "en": "changed"},
-    "kpi_imp_stale": {"ja": "⚠ シートの出力後にアプリで変更済み（{by}、{at}）", "en": "⚠ changed in the app after this sheet was exported ({by}, {at})"},
+    "kpi_imp_stale": {"ja": "⚠ 出力後にアプリで変更済み（{by}・{at}）", "en": "⚠ changed in the app after the export ({by}, {at})"},
     "kpi_imp_col_kpi": {"ja": "KPI", "en": "KPI"},
     "kpi_imp_col_period": {"ja": "期間", "en": "period"},
     "kpi_imp_col_current": {"ja": "現在値", "en": "current value"},
