@@ -27,15 +27,15 @@ PLAN_COLUMNS = ["plan_id", "plan", "plan_en", "municipality_code", "municipality
 def plans() -> pd.DataFrame:
     """PLAN_COLUMNS of every plan: the official (seed) plans in display order, then the plans officials created
     in the app (store.user user_kpi_plans; origin 'user', saved_by/saved_at UTC, no source). Official plans have
-    origin 'official'. Cached until either database changes."""
-    return _plans(official.cache_key(), _user_stamp()).copy()
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _plans(db_key: tuple, user_key: tuple) -> pd.DataFrame:
-    official = query("kpi_plans").assign(origin="official", saved_by=None, saved_at=None)
-    mine = _user_plans(user_key[0], user_key[1:]).assign(source_id=None, publisher=None, title=None, origin="user")
-    return pd.concat([official.reindex(columns=PLAN_COLUMNS), mine.reindex(columns=PLAN_COLUMNS)], ignore_index=True)
+    origin 'official'. When the user store cannot be reached (the frame says so) only the official plans."""
+    stamp = _user_stamp()
+    try:
+        mine = _user_plans(stamp[0], stamp[1:])
+    except LoaderError:
+        mine = pd.DataFrame(columns=user_store.PLAN_COLUMNS)
+    mine = mine.assign(source_id=None, publisher=None, title=None, origin="user").reindex(columns=PLAN_COLUMNS)
+    return pd.concat([query("kpi_plans").assign(origin="official", saved_by=None, saved_at=None).reindex(columns=PLAN_COLUMNS),
+                      mine], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
