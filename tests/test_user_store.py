@@ -32,7 +32,7 @@ def user_db(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def known(bundled_db):
-    from queries.db import sql
+    from store.sqlfiles import text as sql
     from store.official import open_readonly
 
     con = open_readonly(bundled_db)
