@@ -2,7 +2,7 @@
 
 Tables and columns come only from `TABLES` (intersected with what the database file really has); filter values
 go in as DuckDB list parameters. The SQL text lives in queries/sql/explorer_*.sql with {placeholders} that only
-this module fills, from the allow-list. Two databases: 'official' (the app's read-only database, queries.db)
+this module fills, from the allow-list. Two databases: 'official' (the app's read-only database, store.sqlfiles)
 and 'user' (imports kept apart in the user store, store.user; loaders.importer). Counts are persons / events /
 households as in the tables; tfr is a rate.
 """
@@ -16,8 +16,9 @@ import streamlit as st
 from indicators.compute import size_band
 from queries.columns import chronological, period_key
 from loaders import importer
+from loaders.errors import LoaderError
 from store import user as user_store
-from queries import db
+from store import sqlfiles
 from store import official
 
 PREVIEW_ROWS = 1_000
@@ -91,10 +92,13 @@ def _execute(database: str, text: str, params: dict) -> pd.DataFrame:
             return cur.execute(text, params).df()
         finally:
             cur.close()
-    with user_store.default().reading() as con:
-        if con is None:
-            return pd.DataFrame()
-        return con.execute(text, params).df()
+    try:
+        with user_store.default().analytics() as con:
+            if con is None:
+                return pd.DataFrame()
+            return con.execute(text, params).df()
+    except LoaderError:  # user store unreachable (the frame says so): the official tables stay available
+        return pd.DataFrame()
 
 
 def _user_key() -> tuple:
@@ -107,7 +111,7 @@ def _key(database: str) -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _columns(database: str, key: tuple) -> dict[str, set[str]]:
-    frame = _execute(database, db.sql("explorer_columns"), {})
+    frame = _execute(database, sqlfiles.text("explorer_columns"), {})
     out: dict[str, set[str]] = {}
     for table, col in zip(frame.get("table_name", []), frame.get("column_name", [])):
         out.setdefault(table, set()).add(col)
@@ -156,7 +160,7 @@ def _where(table: str, filters: tuple) -> tuple[str, dict]:
 @st.cache_data(show_spinner=False, max_entries=512)
 def _count(database: str, key: tuple, table: str, filters: tuple) -> int:
     where, params = _where(table, filters)
-    frame = _execute(database, db.sql("explorer_count").format(table=table, where=where), params)
+    frame = _execute(database, sqlfiles.text("explorer_count").format(table=table, where=where), params)
     return int(frame["n"].iat[0]) if not frame.empty else 0
 
 
@@ -172,7 +176,7 @@ def _values(database: str, key: tuple, table: str, column: str, filters: tuple) 
     if col not in spec.columns:
         raise ValueError(f"column {column!r} is not in {table!r}")
     where, params = _where(table, filters)
-    frame = _execute(database, db.sql("explorer_values").format(table=table, column=col, where=where), params)
+    frame = _execute(database, sqlfiles.text("explorer_values").format(table=table, column=col, where=where), params)
     return frame["value"].tolist() if not frame.empty else []
 
 
@@ -186,7 +190,7 @@ def _fetch(database: str, key: tuple, table: str, filters: tuple, limit: int) ->
     spec = _spec(table)
     where, params = _where(table, filters)
     cols = list(spec.columns) + (["import_id"] if database == "user" else [])
-    text = db.sql("explorer_rows").format(columns=", ".join(cols), table=table, where=where, order=", ".join(spec.order))
+    text = sqlfiles.text("explorer_rows").format(columns=", ".join(cols), table=table, where=where, order=", ".join(spec.order))
     return _execute(database, text, {**params, "limit": int(limit)})
 
 
@@ -216,7 +220,7 @@ def known_codes() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _known(key: tuple) -> pd.DataFrame:
-    return _execute("official", db.sql("explorer_names"), {})
+    return _execute("official", sqlfiles.text("explorer_names"), {})
 
 
 def code_names(lang: str = "ja") -> dict[str, str]:
@@ -235,7 +239,7 @@ def area_groups() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _groups(key: tuple) -> pd.DataFrame:
-    return _execute("official", db.sql("explorer_groups"), {})
+    return _execute("official", sqlfiles.text("explorer_groups"), {})
 
 
 def sources(database: str, source_ids) -> pd.DataFrame:
@@ -297,7 +301,7 @@ def console_schema(lang: str, imports: bool) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _schema(database: str, key: tuple) -> pd.DataFrame:
-    return _execute(database, db.sql("explorer_columns"), {})
+    return _execute(database, sqlfiles.text("explorer_columns"), {})
 
 
 def file_parts(table: str, areas: tuple[str, ...], names: dict[str, str], periods: list[str],
@@ -332,7 +336,7 @@ def municipal_areas() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _municipal(key: tuple) -> pd.DataFrame:
-    return _execute("official", db.sql("explorer_areas"), {})
+    return _execute("official", sqlfiles.text("explorer_areas"), {})
 
 
 def band_of(persons) -> int | None:
@@ -397,7 +401,7 @@ def _coverage(database: str, key: tuple, table: str, areas: tuple[str, ...]) -> 
     spec = _spec(table)
     where, params = _where(table, (("area", areas),))
     kind = "period_kind" if "period_kind" in spec.columns else "''"
-    text = db.sql("explorer_coverage").format(kind=kind, period=spec.period, area=spec.area[0], table=table, where=where)
+    text = sqlfiles.text("explorer_coverage").format(kind=kind, period=spec.period, area=spec.area[0], table=table, where=where)
     frame = _execute(database, text, params)
     if frame.empty:
         return frame
