@@ -69,3 +69,13 @@ CREATE TABLE kpi_defs (kpi_id VARCHAR PRIMARY KEY, plan_id VARCHAR NOT NULL, lev
                        target_value DOUBLE, target_text VARCHAR, target_period VARCHAR, department VARCHAR,
                        linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, source_id VARCHAR, note VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+-- <<succession schema>>
+-- Municipal code changes read from the register (loaders/succession.py): one row per predecessor; kind rename |
+-- merger | absorption | unresolved; last_seen / first_seen = register dates either side of the change.
+CREATE TABLE area_succession (change_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, old_code VARCHAR, old_name VARCHAR,
+                              new_code VARCHAR, new_name VARCHAR, pref_code VARCHAR, last_seen DATE, first_seen DATE,
+                              source_id VARCHAR NOT NULL);
+-- How today's territory is made of codes over time: figures with a register (file) date in [era_from, era_to)
+-- are the sum of the n_members member codes; complete = false where the predecessors are not known.
+CREATE TABLE area_lineage (area_code VARCHAR NOT NULL, era_from DATE, era_to DATE, member_code VARCHAR NOT NULL,
+                           n_members INTEGER NOT NULL, complete BOOLEAN NOT NULL, change_id VARCHAR);
