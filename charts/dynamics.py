@@ -22,7 +22,7 @@ def _periods(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
     return f, list(dict.fromkeys(f["label"]))
 
 
-def break_marks(marks: pd.DataFrame | None, order: list[str], lang: str, field: str = "label") -> alt.LayerChart | None:
+def _break_marks(marks: pd.DataFrame | None, order: list[str], lang: str, field: str = "label") -> alt.LayerChart | None:
     """A dashed rule with its text at each municipal code change inside a period axis (or None when there is none).
 
     marks: queries.succession.marks output (period, label, status); order: the axis' labels. A change across which
@@ -69,7 +69,7 @@ def flow_bars(frame: pd.DataFrame, pos: str, neg: str, net: str, names: dict[str
         tooltip=tooltip + [alt.Tooltip(f"{net}:Q", title=names[net], format=",d")])
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y=alt.Y("y:Q"))
     layers = bar + zero + line
-    extra = break_marks(marks, order, lang)
+    extra = _break_marks(marks, order, lang)
     return style((layers + extra if extra is not None else layers).properties(height=440, title=title), lang)
 
 
@@ -89,7 +89,7 @@ def rate_lines(frame: pd.DataFrame, measures: dict[str, str], lang: str, title: 
         detail=alt.Detail("period_kind:N"),
         tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("measure:N", title=tr("measure", lang)),
                  alt.Tooltip("rate:Q", title=tr("per_1000", lang), format=".2f")])
-    extra = break_marks(marks, order, lang)
+    extra = _break_marks(marks, order, lang)
     return style((chart + extra if extra is not None else chart).properties(height=400, title=title), lang)
 
 
