@@ -31,7 +31,8 @@ def successor(code: str) -> dict | None:
 
 def joins(area: str, start: date | str | None = None, end: date | str | None = None) -> pd.DataFrame:
     """The code changes that matter for `area`'s figures between two dates (register or period-end dates; None =
-    open): those whose first register date under the new code falls in (start, end].
+    open): those whose first register date under the new code falls in [start, end] (a change on the first date
+    of a series is where it begins: a code formed then whose predecessors are not joined).
 
     Returns changes() rows plus `status`: 'joined' (the series continues: figures before the change are the
     predecessor codes' — summed for a merger) or 'break' (the predecessors are unknown or not all in the data:
@@ -42,7 +43,7 @@ def joins(area: str, start: date | str | None = None, end: date | str | None = N
     first = pd.to_datetime(c["first_seen"])
     keep = pd.Series(True, index=c.index)
     if start is not None:
-        keep &= first > pd.Timestamp(start)
+        keep &= first >= pd.Timestamp(start)
     if end is not None:
         keep &= first <= pd.Timestamp(end) + pd.Timedelta(days=1)  # a CY period ending 12-31 is filed on 1 January
     out = c[keep].copy()
@@ -102,3 +103,9 @@ def change_label(change: dict, lang: str) -> str:
     if names and isinstance(names, str):
         return f"{names}を{kind}（{tail}）" if ja else f"{kind} of {change['old_codes']} ({tail})"
     return f"{kind}（{tail}）" if ja else f"{kind} ({tail})"
+
+
+def summary() -> dict:
+    """dict(joined, unresolved): how many code changes the series are joined across and how many are breaks."""
+    frame = query("succession_summary")
+    return {k: int(frame[k].iat[0]) for k in ("joined", "unresolved")}

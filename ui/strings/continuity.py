@@ -17,6 +17,7 @@ STRINGS = {
     "cov_migration": {"ja": "人口動態（転入・転出）", "en": "Migration"},
     "cov_population": {"ja": "人口（住民基本台帳）", "en": "Population (register)"},
     "cov_foreign": {"ja": "外国人住民（住民基本台帳）", "en": "Foreign residents (register)"},
+    "cov_foreign_flows": {"ja": "外国人住民の動態", "en": "Foreign residents' flows"},
     "cov_kind_FY": {"ja": "年度", "en": "fiscal year"},
     "cov_kind_CY": {"ja": "暦年", "en": "calendar year"},
     "cov_period": {"ja": "{period}（{kind}）", "en": "{period} ({kind})"},
