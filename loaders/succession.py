@@ -273,32 +273,31 @@ def infer_changes(pres: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
                 break
         n += 1
         cid = f"{pref}-{d1}-{n}"
-        if solution is None and gone and exact_ok:
-            for mode in ("exact",):  # forced parts only where the identity holds exactly
-                targets = _targets(ev["new"], span, pref, d0, d1, pop, start, mode, True)
-                forced = _forced(gone, targets)
-                for k, codes in forced.items():
-                    t = targets[k]
-                    kind_k = "absorption" if not t["new"] else ("rename" if len(codes) == 1 else "merger")
-                    rows.extend(dict(change_id=f"{cid}-{k}", kind=kind_k, old_code=c, new_code=t["code"], last_seen=d0,
-                                     first_seen=d1) for c in codes)
-                done = {c for codes in forced.values() for c in codes}
-                gone = [g for g in gone if g[0] not in done]
-                ev = dict(ev, new=[c for c in ev["new"] if c not in {targets[k]["code"] for k in forced}])
-                resolved = {targets[k]["code"] for k in forced}
-                if not gone:
-                    break
+        if solution is None and gone and exact_ok:  # the clear parts of a large change, where the identity holds
+            targets = _targets(ev["new"], span, pref, d0, d1, pop, start, "exact", True)
+            forced = _forced(gone, targets)
+            for k, codes in forced.items():
+                t = targets[k]
+                kind_k = "absorption" if not t["new"] else ("rename" if len(codes) == 1 else "merger")
+                rows.extend(dict(change_id=f"{cid}-{k}", kind=kind_k, old_code=c, new_code=t["code"], last_seen=d0,
+                                 first_seen=d1) for c in codes)
+            taken = {c for codes in forced.values() for c in codes}
+            gone = [g for g in gone if g[0] not in taken]
+            ev = dict(ev, new=[c for c in ev["new"] if c not in {targets[k]["code"] for k in forced}])
             if not gone and not ev["new"]:
                 continue
-            targets = [t for t in _targets(ev["new"], span, pref, d0, d1, pop, start, "approx", True)
-                       if t["code"] not in resolved]
         if solution is None:
             for c, _ in gone:
                 rows.append(dict(change_id=cid, kind="unresolved", old_code=c, new_code=None, last_seen=d0, first_seen=d1))
-            for t in targets:
-                if t["new"] or gone:
+            # Successors whose predecessors are not known: every new code, and codes that jumped (took someone in).
+            done = {r["new_code"] for r in rows if r["change_id"].startswith(cid + "-")}
+            for t in _targets(ev["new"], span, pref, d0, d1, pop, start, "approx", bool(gone)):
+                if t["code"] not in done:
                     rows.append(dict(change_id=cid, kind="unresolved", old_code=None, new_code=t["code"], last_seen=d0,
                                      first_seen=d1))
+            missing = [c for c in ev["new"] if c not in done and (c, d1) not in pop]
+            rows.extend(dict(change_id=cid, kind="unresolved", old_code=None, new_code=c, last_seen=d0, first_seen=d1)
+                        for c in missing)
             continue
         for k, t in enumerate(targets):
             members = [c for (c, _), j in zip(sorted(gone), solution) if j == k]
