@@ -1,7 +1,10 @@
 """概要 / Overview: headline figures, population and age structure trends, progress toward the target."""
 import streamlit as st
 
+import formats
 import queries
+from queries import notes
+from queries import succession
 from charts import overview as charts
 from queries import projections as qp
 from ui.download import offer
@@ -9,11 +12,13 @@ from ui.frame import caption, frame
 from ui.show import chart
 from ui.i18n import fmt_date, fmt_int, fmt_period, t
 from ui.ipss import vintage_picker
+from ui import coverage as cov
 
 view = frame()
 code, lang = view.code, view.lang
 st.title(t("overview_title", name=view.name))
 st.caption(f"{t('kind_' + view.area['kind'])}　{view.pref_name}　{code}")
+cov.evacuated_note(code, view.name)
 
 h = queries.headline(code)
 sources = queries.sources()
@@ -22,7 +27,7 @@ with cols[0]:
     p = h["population"]
     if p:
         st.metric(t("card_population", date=fmt_date(p["date"])), fmt_int(p["total"]),
-                  delta=None if p["prev_total"] is None else f"{p['total'] - p['prev_total']:+,}",
+                  delta=None if p["prev_total"] is None else formats.metric_delta(p["total"] - p["prev_total"]),
                   delta_description=t("vs_prev_date", date=fmt_date(p["prev_date"])) if p["prev_total"] is not None else None,
                   help=t("card_population_help", jp=fmt_int(p["japanese"]), fr=fmt_int(p["foreign"]),
                          share="—" if p["foreign_share"] is None else f"{p['foreign_share']:.1f}%"),
@@ -35,7 +40,7 @@ for col, key, card in ((cols[1], "natural", "card_natural"), (cols[2], "social",
         f = h[key]
         if f:
             st.metric(t(card, period=fmt_period(f["period"])), fmt_int(f["value"]),
-                      delta=None if f["prev_value"] is None else f"{f['value'] - f['prev_value']:+,}",
+                      delta=None if f["prev_value"] is None else formats.metric_delta(f["value"] - f["prev_value"]),
                       delta_description=None if f["prev_value"] is None else t("vs_prev_period", period=fmt_period(f["prev_period"])),
                       help=t("card_social_help") if key == "social" else None, border=True)
             st.caption(t("card_source", source=sources.loc[f["source_id"], "publisher"])
@@ -46,20 +51,23 @@ with cols[3]:
     a = h["aging"]
     if a:
         st.metric(t("card_aging", date=fmt_date(a["date"])), f"{a['share']:.1f}%",
-                  delta=None if a["prev_share"] is None else f"{a['share'] - a['prev_share']:+.1f}pt",
+                  delta=None if a["prev_share"] is None else formats.metric_delta(a["share"] - a["prev_share"], 1, "pt"),
                   delta_description=None if a["prev_share"] is None else t("vs_prev_date", date=fmt_date(a["prev_date"])),
                   delta_color="off", help=t("card_aging_help"), border=True)
     else:
         st.metric(t("card_aging", date="—"), t("unavailable"), border=True)
 
+cov.coverage([("cov_population", notes.latest_date(queries.population_trend(code))),
+              ("cov_vital", h["natural"]), ("cov_migration", h["social"])])
 left, right = st.columns(2) if not view.presenter else (st.container(), None)
 with left:
     trend = queries.population_trend(code)
     if trend.empty:
         st.info(t("unavailable_long", what=t("what_population")))
     else:
-        chart(charts.population_trend, trend, lang)
-        caption(trend["source_id"].unique(), "unit_persons", "period_date", t("chart_population_note"))
+        chart(charts.population_trend, trend, lang, succession.date_marks(code, trend["ref_date"], lang))
+        caption(trend["source_id"].unique(), "unit_persons", "period_date", "  \n".join(filter(None, [
+            t("chart_population_note"), cov.succession_note(code, trend["ref_date"].min(), trend["ref_date"].max())])))
         offer(trend, t("chart_population"), "dl_pop", area=view.area)
 if view.presenter:  # presenter mode: one main chart per screen
     st.stop()

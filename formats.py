@@ -60,3 +60,22 @@ def period(label: str, lang: str) -> str:
     if lang == "en":
         return label
     return "〜".join(f"{p[2:]}年度" if p.startswith("FY") else f"{p[2:]}年" for p in label.split("-"))
+
+
+def metric_delta(value, decimals: int = 0, unit: str = "") -> str | None:
+    """A change for st.metric's `delta`: '0' (no sign, no arrow, grey) when it rounds to zero at the shown
+    precision, else '+1,234' / '-1,234' with `unit` (an ASCII minus: Streamlit reads the arrow from it);
+    None when missing. metric_delta(-0.3) -> '0'; metric_delta(-1825) -> '-1,825'; metric_delta(0.46, 1, 'pt') -> '+0.5pt'.
+    """
+    if missing(value):
+        return None
+    v = round(float(value), decimals)
+    if v == 0:
+        return "0"
+    return f"{'+' if v > 0 else '-'}{abs(v):,.{decimals}f}{unit}"
+
+
+def axis_label_expr(fmt: str) -> str:
+    """A Vega labelExpr writing axis values with d3 format `fmt` (e.g. '+,d') but 0 — and anything that rounds to
+    0 — as a plain '0', so a near-flat axis never reads '+0 −0'."""
+    return f"abs(datum.value) < 0.5 ? '0' : format(datum.value, '{fmt}')"

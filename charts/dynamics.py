@@ -22,13 +22,32 @@ def _periods(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
     return f, list(dict.fromkeys(f["label"]))
 
 
+def _break_marks(marks: pd.DataFrame | None, order: list[str], lang: str, field: str = "label") -> alt.LayerChart | None:
+    """A dashed rule with its text at each municipal code change inside a period axis (or None when there is none).
+
+    marks: queries.succession.marks output (period, label, status); order: the axis' labels. A change across which
+    the series is joined is drawn grey, a break (predecessors unknown or missing) in the outflow colour."""
+    if marks is None or marks.empty:
+        return None
+    m = marks.assign(axis=marks["period"].map(lambda p: formats.period(p, lang)))
+    m = m[m["axis"].isin(order)].rename(columns={"label": "text"}).rename(columns={"axis": field})
+    if m.empty:
+        return None
+    colour = alt.ColorValue(GREY, condition={"test": "datum.status === 'break'", "value": NEG})
+    rule = alt.Chart(m).mark_rule(strokeDash=[5, 4], strokeWidth=1.5).encode(
+        x=alt.X(f"{field}:O", sort=order), color=colour, tooltip=[alt.Tooltip("text:N", title=tr("code_change", lang))])
+    text = alt.Chart(m).mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12, angle=0).encode(
+        x=alt.X(f"{field}:O", sort=order), y=alt.YValue(0), text=alt.Text("text:N"), color=colour)
+    return rule + text
+
+
 def flow_bars(frame: pd.DataFrame, pos: str, neg: str, net: str, names: dict[str, str], lang: str,
-              title: str) -> alt.LayerChart:
+              title: str, marks: pd.DataFrame | None = None) -> alt.LayerChart:
     """Bars of an inflow (up) and an outflow (down) per period with their balance as a line.
 
     frame: queries.dynamics.select_series output; pos/neg/net: column names (e.g. births, deaths,
-    natural_change); names: legend labels for pos/neg/net. Japanese-only periods are drawn lighter and named
-    in the tooltip. Unit: persons.
+    natural_change); names: legend labels for pos/neg/net; marks: code changes to mark (queries.succession.marks).
+    Japanese-only periods are drawn lighter and named in the tooltip. Unit: persons.
     """
     f, order = _periods(frame, lang)
     f["scope_label"] = f["scope"].map({"all": tr("scope_all", lang), "japanese_only": tr("scope_japanese_only", lang),
@@ -49,11 +68,15 @@ def flow_bars(frame: pd.DataFrame, pos: str, neg: str, net: str, names: dict[str
         x=x, y=alt.Y(f"{net}:Q"), detail=alt.Detail("period_kind:N"), color=alt.Color("measure:N"),
         tooltip=tooltip + [alt.Tooltip(f"{net}:Q", title=names[net], format=",d")])
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y=alt.Y("y:Q"))
-    return style((bar + zero + line).properties(height=440, title=title), lang)
+    layers = bar + zero + line
+    extra = _break_marks(marks, order, lang)
+    return style((layers + extra if extra is not None else layers).properties(height=440, title=title), lang)
 
 
-def rate_lines(frame: pd.DataFrame, measures: dict[str, str], lang: str, title: str) -> alt.Chart:
-    """Lines of rates per 1,000 residents per period (one line per measure and period kind)."""
+def rate_lines(frame: pd.DataFrame, measures: dict[str, str], lang: str, title: str,
+               marks: pd.DataFrame | None = None) -> alt.Chart:
+    """Lines of rates per 1,000 residents per period (one line per measure and period kind); marks: code
+    changes to mark (queries.succession.marks)."""
     f, order = _periods(frame, lang)
     long = f.melt(id_vars=["label", "period_kind", "kind_label"], value_vars=list(measures), var_name="m", value_name="rate")
     long["measure"] = long["m"].map(measures)
@@ -66,7 +89,8 @@ def rate_lines(frame: pd.DataFrame, measures: dict[str, str], lang: str, title: 
         detail=alt.Detail("period_kind:N"),
         tooltip=[alt.Tooltip("label:O", title=tr("period", lang)), alt.Tooltip("measure:N", title=tr("measure", lang)),
                  alt.Tooltip("rate:Q", title=tr("per_1000", lang), format=".2f")])
-    return style(chart.properties(height=400, title=title), lang)
+    extra = _break_marks(marks, order, lang)
+    return style((chart + extra if extra is not None else chart).properties(height=400, title=title), lang)
 
 
 def tfr_lines(frame: pd.DataFrame, lang: str) -> alt.LayerChart:

@@ -7,11 +7,12 @@ import pandas as pd
 from charts import ACCENT, AGE_COLOURS, FOREIGN, GREY, JAPANESE, style, tr
 
 
-def population_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
+def population_trend(frame: pd.DataFrame, lang: str, marks: pd.DataFrame | None = None) -> alt.Chart:
     """Stacked bars of Japanese and foreign residents on each reference date.
 
     frame: queries.population_trend output (ref_date, nationality, persons). Dates where only the total is
-    published are not drawn as a split. Unit: persons.
+    published are not drawn as a split. marks: code changes (queries.succession.date_marks: ref_date, label,
+    status), drawn as a dashed rule at the first date under the new code. Unit: persons.
     """
     f = frame[frame["nationality"].isin(["japanese", "foreign"])].copy()
     f["date"] = pd.to_datetime(f["ref_date"]).dt.strftime("%Y-%m-%d")
@@ -25,8 +26,19 @@ def population_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
         order=alt.Order("nationality:N", sort="descending"),
         tooltip=[alt.Tooltip("date:O", title=tr("ref_date", lang)), alt.Tooltip("label:N", title=tr("nationality", lang)),
                  alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
-    ).properties(height=420, title=tr("chart_population", lang))
-    return style(chart, lang)
+    )
+    if marks is not None and not marks.empty:
+        order = sorted(f["date"].unique())
+        m = marks.assign(date=pd.to_datetime(marks["ref_date"]).dt.strftime("%Y-%m-%d"))
+        m = m[m["date"].isin(order)].rename(columns={"label": "text"})
+        if not m.empty:
+            colour = alt.ColorValue(GREY, condition={"test": "datum.status === 'break'", "value": ACCENT})
+            rule = alt.Chart(m).mark_rule(strokeDash=[5, 4], strokeWidth=1.5).encode(
+                x=alt.X("date:O"), color=colour, tooltip=[alt.Tooltip("text:N", title=tr("code_change", lang))])
+            text = alt.Chart(m).mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12).encode(
+                x=alt.X("date:O"), y=alt.YValue(0), text=alt.Text("text:N"), color=colour)
+            chart = chart + rule + text
+    return style(chart.properties(height=420, title=tr("chart_population", lang)), lang)
 
 
 def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:

@@ -12,6 +12,7 @@ import json
 import altair as alt
 import pandas as pd
 
+import formats
 from charts import ACCENT, FOREIGN, GREY, JAPANESE, style, tr
 
 SERIES_COLOURS = {"actual": "#000000", "app_baseline": GREY, "app_scenario": ACCENT, "ipss": JAPANESE,
@@ -90,13 +91,15 @@ def pyramid(frame: pd.DataFrame, year: int, base_year: int, lang: str, title: st
 
 
 def diff_bars(summary: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
-    """Scenario minus baseline total population by year (persons; summary_frame column diff_total)."""
-    chart = alt.Chart(summary).mark_bar(size=28).encode(
+    """Scenario minus baseline total population by year (persons; summary_frame column diff_total). A difference
+    under 0.5 persons is rounding noise: drawn and written as 0, with no sign (formats.axis_label_expr)."""
+    chart = alt.Chart(summary).transform_calculate(
+        shown="abs(datum.diff_total) < 0.5 ? 0 : round(datum.diff_total)",
+        label="abs(datum.diff_total) < 0.5 ? '0' : format(datum.diff_total, '+,.0f')").mark_bar(size=28).encode(
         x=alt.X("year:O", title=tr("year_cy", lang)),
-        y=alt.Y("diff_total:Q", title=tr("persons", lang), axis=alt.Axis(format="+,d")),
-        color=alt.ColorValue("#D55E00", condition={"test": alt.datum.diff_total >= 0, "value": JAPANESE}),
+        y=alt.Y("shown:Q", title=tr("persons", lang), axis=alt.Axis(labelExpr=formats.axis_label_expr("+,d"), tickMinStep=1)),
+        color=alt.ColorValue("#D55E00", condition={"test": "datum.shown >= 0", "value": JAPANESE}),
         tooltip=[alt.Tooltip("year:O", title=tr("year_cy", lang)),
-                 alt.Tooltip("diff_total:Q", format="+,.0f", title=tr("diff_baseline", lang))])
-    text = chart.mark_text(dy=-8, fontSize=13).encode(text=alt.Text("diff_total:Q", format="+,.0f"),
-                                                      color=alt.ColorValue("#333"))
+                 alt.Tooltip("label:N", title=tr("diff_baseline", lang))])
+    text = chart.mark_text(dy=-8, fontSize=13).encode(text=alt.Text("label:N"), color=alt.ColorValue("#333"))
     return style((chart + text).properties(height=320, title=title), lang)

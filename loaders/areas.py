@@ -8,6 +8,7 @@ subtotal rows, so summing municipalities never counts a person twice.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -19,6 +20,7 @@ AREA_COLUMNS = ["area_code", "name_ja", "name_kana", "name_en", "pref_code", "pr
 #: Kinds counted once when summing to a prefecture (wards and 郡 subtotals excluded).
 MUNICIPAL_KINDS = ("designated_city", "city", "special_ward", "town", "village")
 
+_DISTRICT_PREFIX = re.compile(r"^(\S+?郡)(\S+[町村])$")
 _SUFFIX_ROMAJI = {"市": "shi", "区": "ku", "村": None, "町": None}
 _KANA_SUFFIX = {"し": "shi", "く": "ku", "まち": "machi", "ちょう": "cho", "むら": "mura", "そん": "son",
                 "けん": "ken", "ふ": "fu", "と": "to"}
@@ -95,6 +97,8 @@ def build_areas(names: pd.DataFrame) -> pd.DataFrame:
         muni = r.muni_name.replace("\u3000", "").replace(" ", "") if isinstance(r.muni_name, str) else ""
         if code in by_code:  # the registry's current name (the totals table prefixes towns with their 郡)
             muni = by_code[code]["city"].replace(" ", "").replace("\u3000", "")
+        elif _DISTRICT_PREFIX.match(muni):  # a defunct town or village: '筑紫郡那珂川町' -> '那珂川町'
+            muni = _DISTRICT_PREFIX.match(muni).group(2)
         name = "全国" if code == "00000" else (r.pref_name if code.endswith("000") else muni)
         kind = area_kind(code, name)
         if kind == "district":

@@ -29,7 +29,7 @@ import pandas as pd
 
 from loaders import areas as areas_mod
 from loaders import boundaries
-from loaders import fertility, ipss, ipss2023, juki, migration_od, youth_migration
+from loaders import fertility, ipss, ipss2023, juki, migration_od, succession, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
 from loaders.sources import official_sources
@@ -60,10 +60,13 @@ KEYS = {
     "kpi_defs": ["kpi_id"],
     "foreign_residents": ["area_code", "ref_date", "nationality_country", "residence_status", "source_id"],
     "sources": ["source_id"],
+    "area_succession": succession.SUCCESSION_KEYS,
+    "area_lineage": succession.LINEAGE_KEYS,
 }
 TABLE_ORDER = ["sources", "areas", "area_groups", "population", "households", "vital_events", "migration_totals",
                "migration_flows", "migration_net_flows", "youth_net_migration", "fertility", "projections",
-               "kpi_values", "kpi_plans", "kpi_defs", "statements", "boundaries", "foreign_residents"]
+               "kpi_values", "kpi_plans", "kpi_defs", "statements", "boundaries", "foreign_residents",
+               "area_succession", "area_lineage"]
 
 
 def period_end(period: str) -> date:
@@ -125,6 +128,10 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     for name in ("population", "households", "vital_events", "migration_totals", "fertility", "projections"):
         if name in tables:  # projections only when the IPSS folder is there
             tables[name] = tables[name][tables[name]["area_code"].isin(known)]
+    # Code succession (renames, mergers) read from the register's codes and populations on each date.
+    sc = succession.tables(tables["population"], tables["vital_events"], tables["migration_totals"], areas)
+    tables.update(area_succession=sc["area_succession"], area_lineage=sc["area_lineage"],
+                  sources=pd.concat([tables["sources"], sc["sources"]], ignore_index=True))
     # IPSS 2023 (codes checked by the loader; 07999 浜通り地域 is an area group, so added after the filter above).
     if (raw / ipss2023.FOLDER).is_dir():
         p23, s23, g23 = ipss2023.load_folder(raw / ipss2023.FOLDER, areas)
@@ -287,6 +294,8 @@ def write_extract(tables: dict[str, pd.DataFrame], out_dir: Path, codes=DEMO_COD
             sub[name] = frame
         elif name == "area_groups":
             sub[name] = frame
+        elif name == "area_succession":
+            sub[name] = frame[frame["old_code"].isin(parents) | frame["new_code"].isin(parents)]
         elif name == "areas":  # prefectures and 福岡市 too: the seed's flow tables name them
             sub[name] = frame[frame["area_code"].isin(parents | {"40130"}) | (frame["kind"] == "prefecture")]
         elif "area_code" in frame.columns:

@@ -75,3 +75,12 @@ CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 -- loaders.validate.COVERAGE), area and period ('' for tables without one). The next build refuses to cover less.
 CREATE TABLE build_coverage (table_name VARCHAR NOT NULL, series VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
                              period VARCHAR NOT NULL);
+-- Municipal code changes read from the register (loaders/succession.py): one row per predecessor; kind rename |
+-- merger | absorption | unresolved; last_seen / first_seen = register dates either side of the change.
+CREATE TABLE area_succession (change_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, old_code VARCHAR, old_name VARCHAR,
+                              new_code VARCHAR, new_name VARCHAR, pref_code VARCHAR, last_seen DATE, first_seen DATE,
+                              source_id VARCHAR NOT NULL);
+-- How today's territory is made of codes over time: figures with a register (file) date in [era_from, era_to)
+-- are the sum of the n_members member codes; complete = false where the predecessors are not known.
+CREATE TABLE area_lineage (area_code VARCHAR NOT NULL, era_from DATE, era_to DATE, member_code VARCHAR NOT NULL,
+                           n_members INTEGER NOT NULL, complete BOOLEAN NOT NULL, change_id VARCHAR);

@@ -3,6 +3,8 @@ nationality and residence status (prefecture level), the city's published statem
 import pandas as pd
 import streamlit as st
 
+import formats
+
 from charts import foreign as fcharts
 from queries import foreign as qf
 from ui.download import offer
@@ -10,11 +12,17 @@ from ui.frame import caption, frame
 from ui.i18n import fmt_date, fmt_int, t
 from ui.sections import section_tabs
 from ui.show import chart
+from queries import notes
+from ui import coverage as cov
 
 view = frame()
 code, lang, name_ja = view.code, view.lang, view.area["name_ja"]
 st.title(t("foreign_title", name=view.name))
 st.caption(t("fr_intro"))
+cov.evacuated_note(code, view.name)
+_reg = qf.population(code)
+cov.coverage([("cov_foreign", notes.latest_date(_reg[_reg["basis"] == "juki"])),
+              ("cov_foreign_flows", notes.latest_period(qf.flows(code)))])
 
 
 def month_end(d) -> str:
@@ -35,12 +43,13 @@ with box:
             since = t("fr_since", date=fmt_date(first["ref_date"]))
             c1, c2, c3 = st.columns(3)
             c1.metric(t("fr_card_foreign", date=fmt_date(last["ref_date"])), fmt_int(last["foreign"]),
-                      delta=f"{int(last['foreign'] - first['foreign']):+,}", delta_description=since, border=True)
+                      delta=formats.metric_delta(last["foreign"] - first["foreign"]), delta_description=since, border=True)
             c2.metric(t("fr_card_share", date=fmt_date(last["ref_date"])), f"{last['foreign_share_pct']:.2f}%",
-                      delta=f"{last['foreign_share_pct'] - first['foreign_share_pct']:+.2f}pt", delta_description=since,
+                      delta=formats.metric_delta(last["foreign_share_pct"] - first["foreign_share_pct"], 2, "pt"),
+                      delta_description=since,
                       delta_color="off", border=True)
             c3.metric(t("fr_card_japanese", date=fmt_date(last["ref_date"])), fmt_int(last["japanese"]),
-                      delta=f"{int(last['japanese'] - first['japanese']):+,}", delta_description=since, border=True)
+                      delta=formats.metric_delta(last["japanese"] - first["japanese"]), delta_description=since, border=True)
             left, right = st.columns(2)
             with left:
                 chart(fcharts.population, pop, lang, t("fr_chart_population"))
@@ -118,7 +127,7 @@ with box:
                 s = tot[tot["level"] == lv].sort_values("ref_date")
                 cur, prev = s.iloc[-1], s[s["ref_date"] < s["ref_date"].iloc[-1] - pd.Timedelta(days=300)].iloc[-1]
                 col.metric(t("fr_card_moj", place=where, date=month_end(cur["ref_date"])), fmt_int(cur["persons"]),
-                           delta=f"{int(cur['persons'] - prev['persons']):+,}",
+                           delta=formats.metric_delta(cur["persons"] - prev["persons"]),
                            delta_description=t("vs_prev_date", date=month_end(prev["ref_date"])), border=True)
             ref = nat if not nat.empty else status
             prev_label, latest_label = month_end(ref["prev_date"].iat[0]), month_end(ref["latest_date"].iat[0])

@@ -9,7 +9,7 @@ from kpi.tracker import detail as kpi_detail
 from loaders import kpi as sheet
 from queries import kpi as kq
 from ui import state
-from ui.download import download_csv, offer, safe_filename
+from ui.download import offer, safe_filename
 from ui.frame import caption, frame
 from ui.i18n import t
 from ui.kpi_forms import GOTO, actuals_editor, plan_form, sheet_section

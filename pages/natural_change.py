@@ -9,6 +9,8 @@ from ui.frame import caption, frame
 from ui.i18n import fmt_int, period_text, t
 from ui.sections import comparison, period_key, section_tabs, series_controls
 from ui.show import chart
+from queries import notes
+from ui import coverage as cov
 
 view = frame()
 code, lang = view.code, view.lang
@@ -18,6 +20,10 @@ series = queries.vital_series(code)
 if series.empty:
     st.info(t("unavailable_long", what=t("what_vital")))
     st.stop()
+cov.evacuated_note(code, view.name)
+official = series[series["source_id"] == "juki_dynamics"]
+cov.coverage([("cov_vital", notes.latest_period(official)),
+              ("cov_population", notes.latest_date(queries.population_trend(code)))])
 source, nat = series_controls(series)
 published = [s for s in dyn.sources_of(series) if not s.startswith("juki")]
 opened, box = section_tabs(["trend", "tfr", *(["published"] if published else []), "compare"])
@@ -25,9 +31,10 @@ with box:
     if opened == "trend":
         sel = dyn.select_series(series, source, nat)
         names = {"births": t("births"), "deaths": t("deaths"), "natural_change": t("natural_change")}
-        chart(dcharts.flow_bars, sel, "births", "deaths", "natural_change", names, lang, t("chart_births_deaths"))
-        caption([source], "unit_persons", period_key(sel),
-                t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
+        marks = cov.flow_marks(code, sel)
+        chart(dcharts.flow_bars, sel, "births", "deaths", "natural_change", names, lang, t("chart_births_deaths"), marks)
+        caption([source], "unit_persons", period_key(sel), cov.notes_line(
+            code, sel, t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None))
         offer(sel, t("chart_births_deaths"), "dl_nat", area=view.area)
         if view.presenter:  # presenter mode: one main chart per screen
             st.stop()
@@ -37,7 +44,7 @@ with box:
             st.info(t("rates_unavailable"))
         else:
             measures = {"birth_rate": t("birth_rate"), "death_rate": t("death_rate"), "natural_rate": t("natural_rate")}
-            chart(dcharts.rate_lines, rates, measures, lang, t("chart_vital_rates"))
+            chart(dcharts.rate_lines, rates, measures, lang, t("chart_vital_rates"), cov.flow_marks(code, rates))
             caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
             offer(rates, t("chart_vital_rates"), "dl_rates", area=view.area)
     elif opened == "tfr":

@@ -2,11 +2,14 @@
 import pandas as pd
 import streamlit as st
 
+import formats
 import projection as pj
 from charts import projection as pcharts
 from loaders.errors import LoaderError
 from loaders.parameters import read_parameter_csv
+from queries import outlook as qo
 from queries import projections as qp
+from queries import notes
 from ui import state
 from ui.download import download_csv, offer
 from ui.frame import caption, frame
@@ -24,11 +27,17 @@ if inputs is None:
     st.info(t("projection_unavailable", dates="2015–2022"))
     st.stop()
 base_tfr = float(inputs.tfr_base)
+if notes.evacuated(code) is not None:  # registered residents largely live elsewhere since 2011
+    st.warning(t("evacuated_projection", name=view.name), icon=":material/warning:")
 tfr_source = inputs.notes["tfr_base"].get(code, "")
 
 
 def apply_kurume_preset() -> None:
-    st.session_state.update(tfr=round(base_tfr + 0.1, 2), tfry=2060, mig=0.5, ages=(10, 30), fshare=10.8)
+    st.session_state.update(tfr=round(base_tfr + 0.1, 2), tfry=2060, mig=0.5, ages=(10, 30), fshare=qo.FOREIGN_SHARE_PRESET)
+
+
+def apply_share_preset(value: float) -> None:
+    st.session_state.update(fshare=value)
 
 
 def ipss_unit_panel(vintage: str) -> None:
@@ -68,12 +77,17 @@ def scenario_panel() -> None:
         ages = st.slider(t("sl_ages"), 0, 90, (10, 30), 5, key="ages", bind="query-params")
         st.caption(t("mig_reading"))
     with c3:
-        fshare = st.slider(t("sl_fshare"), 0.0, 20.0, 10.8, 0.1, key="fshare", bind="query-params", help=t("sl_fshare_help"))
+        fshare = st.slider(t("sl_fshare"), 0.0, 20.0, qo.FOREIGN_SHARE_DEFAULT, 0.1, key="fshare", bind="query-params",
+                           help=t("sl_fshare_help"))
+        p1, p2 = st.columns(2)
+        p1.button(t("preset_own_trend"), on_click=apply_share_preset, args=(qo.FOREIGN_SHARE_DEFAULT,), key="fs_trend")
+        p2.button(t("preset_ipss_share"), on_click=apply_share_preset, args=(qo.FOREIGN_SHARE_PRESET,), key="fs_ipss")
         fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], format_func=lambda m: t("fm_" + m),
                                        key=state.url_widget("fm", ["ccr", "counts"], "ccr"), required=True) or "ccr"
         state.write_url("fm")
     b1, b2 = st.columns([1, 2], vertical_alignment="bottom")
-    b1.button(t("preset_kurume"), on_click=apply_kurume_preset, key="preset", icon=":material/tune:")
+    if not qp.city_improvement(code).empty:  # only where the city's published scenario applies
+        b1.button(t("preset_kurume"), on_click=apply_kurume_preset, key="preset", icon=":material/tune:")
     vintage = vintage_picker(b2)
     scenario = pj.Scenario(steps=8, tfr_target=tfr, tfr_year=tfr_year, migration_points=mig,
                            migration_ages=(float(ages[0]), float(ages[1])),
@@ -83,7 +97,7 @@ def scenario_panel() -> None:
     last = summary.iloc[-1]
     m1, m2, m3 = st.columns(3)
     m1.metric(t("m_pop_year", year=int(last["year"])), fmt_int(round(last["total"])),
-              delta=f"{last['diff_total']:+,.0f}", delta_description=t("m_diff"), border=True)
+              delta=formats.metric_delta(last["diff_total"]), delta_description=t("m_diff"), border=True)
     m2.metric(t("m_aging_year", year=int(last["year"])), f"{100 * last['share_65p']:.1f}%", border=True)
     m3.metric(t("m_foreign_year", year=int(last["year"])), f"{100 * last['foreign'] / last['total']:.1f}%", border=True)
 

@@ -12,6 +12,8 @@ from ui.frame import caption, frame
 from ui.i18n import fmt_period, t
 from ui.sections import comparison, period_key, section_tabs, series_controls
 from ui.show import chart
+from queries import notes
+from ui import coverage as cov
 
 view = frame()
 code, lang = view.code, view.lang
@@ -21,15 +23,19 @@ series = queries.migration_series(code)
 if series.empty:
     st.info(t("unavailable_long", what=t("what_migration")))
     st.stop()
+cov.evacuated_note(code, view.name)
+official = series[series["source_id"] == "juki_dynamics"]
+cov.coverage([("cov_migration", notes.latest_period(official)),
+              ("cov_population", notes.latest_date(queries.population_trend(code)))])
 source, nat = series_controls(series)
 opened, box = section_tabs(["trend", "partners", "age", "breakdown", "compare"])
 with box:
     if opened == "trend":
         sel = dyn.select_series(series, source, nat)
         names = {"in_total": t("in_total"), "out_total": t("out_total"), "net": t("net_migration")}
-        chart(dcharts.flow_bars, sel, "in_total", "out_total", "net", names, lang, t("chart_in_out"))
-        caption([source], "unit_persons", period_key(sel),
-                t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None)
+        chart(dcharts.flow_bars, sel, "in_total", "out_total", "net", names, lang, t("chart_in_out"), cov.flow_marks(code, sel))
+        caption([source], "unit_persons", period_key(sel), cov.notes_line(
+            code, sel, t("japanese_only_note") if (sel["scope"] == "japanese_only").any() else None))
         offer(sel, t("chart_in_out"), "dl_mig", area=view.area)
         if view.presenter:  # presenter mode: one main chart per screen
             st.stop()
@@ -43,7 +49,7 @@ with box:
         rates = dyn.select_series(dyn.rates((code,)), "juki_dynamics", nat)
         if not rates.empty:
             measures = {"in_rate": t("in_rate"), "out_rate": t("out_rate"), "net_migration_rate": t("net_migration_rate")}
-            chart(dcharts.rate_lines, rates, measures, lang, t("chart_migration_rates"))
+            chart(dcharts.rate_lines, rates, measures, lang, t("chart_migration_rates"), cov.flow_marks(code, rates))
             caption(["juki_dynamics"], "per_1000", period_key(rates), t("rates_note"))
             offer(rates, t("chart_migration_rates"), "dl_mrates", area=view.area)
 

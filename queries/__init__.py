@@ -80,6 +80,12 @@ def sources() -> pd.DataFrame:
     return _sources(official.cache_key())
 
 
+def source_vintages() -> pd.DataFrame:
+    """The update log: source_id, publisher, title, table_id, retrieved (vintage), note, latest ('table: latest
+    period or date; …' of the rows this database holds from the source), n_rows."""
+    return query("source_vintages")
+
+
 def build_info() -> dict:
     """Facts about the database file: kind ('national'/'bundled'), built_at, build_seconds."""
     frame = query("build_info")

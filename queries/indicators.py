@@ -15,12 +15,14 @@ import indicators as ind
 import projection as pj
 from indicators import definitions as d
 from queries import areas, query
+from queries.outlook import FOREIGN_SHARE_DEFAULT
 from store import sqlfiles
 from store import official
 
 #: This app's projection as the projection page shows it with its sliders untouched (pages/projection.py): the
-#: trend baseline with the foreign-share target of 10.8% in 2070 (IPSS 2023 national assumption), Hamilton–Perry.
-APP_SCENARIO = pj.Scenario(steps=(d.APP_TO - d.APP_BASE) // 5 + 2, foreign_share=0.108, foreign_method="ccr")
+#: trend baseline, foreign residents by the area's own cohort change ratios (Hamilton–Perry; no share target).
+APP_SCENARIO = pj.Scenario(steps=(d.APP_TO - d.APP_BASE) // 5 + 2, foreign_method="ccr",
+                           foreign_share=FOREIGN_SHARE_DEFAULT / 100 if FOREIGN_SHARE_DEFAULT > 0 else None)
 
 
 

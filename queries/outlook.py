@@ -87,6 +87,13 @@ def tables(area: str, scenario: pj.Scenario, vintage: str = qp.IPSS_DEFAULT) -> 
 
 # ---------------------------------------------------------------- the user's scenario (projection page state)
 
+#: The foreign-share preset (percent of the total population in 2070): the national assumption of IPSS 令和5年推計,
+#: which the 久留米市 vision adopted. A labelled preset, never the default: for 大泉町 (21 % foreign today) it would pull
+#: the projection down, for 浪江町 it would give 0 %. The one definition; the page and the indicators import it.
+FOREIGN_SHARE_PRESET = 10.8
+#: The default foreign-share target: 0 = none, the area's own cohort-change trend (Hamilton–Perry).
+FOREIGN_SHARE_DEFAULT = 0.0
+
 #: Query parameters / session keys of the projection page's scenario sliders (pages/projection.py).
 SCENARIO_KEYS = ("tfr", "tfry", "mig", "ages", "fshare", "fm")
 _RANGES = {"tfr": (0.8, 2.5), "tfry": (2030, 2070), "mig": (-3.0, 3.0), "fshare": (0.0, 20.0)}
@@ -94,7 +101,7 @@ _RANGES = {"tfr": (0.8, 2.5), "tfry": (2030, 2070), "mig": (-3.0, 3.0), "fshare"
 
 def scenario_defaults(base_tfr: float) -> dict:
     """The projection page's slider defaults for an area whose base TFR is `base_tfr`."""
-    return dict(tfr=round(float(base_tfr), 2), tfry=2060, mig=0.0, ages=(10, 30), fshare=10.8, fm="ccr")
+    return dict(tfr=round(float(base_tfr), 2), tfry=2060, mig=0.0, ages=(10, 30), fshare=FOREIGN_SHARE_DEFAULT, fm="ccr")
 
 
 def _parse(key: str, raw):

@@ -79,7 +79,7 @@ def test_scenario_from_url_then_session_then_defaults():
 
     base = 1.4734
     default = qo.scenario_values({}, {}, base)
-    assert default == dict(tfr=1.47, tfry=2060, mig=0.0, ages=(10, 30), fshare=10.8, fm="ccr")
+    assert default == dict(tfr=1.47, tfry=2060, mig=0.0, ages=(10, 30), fshare=0.0, fm="ccr")  # no share target: the area's own trend
     assert qo.is_trend(default, base) and qo.url_params(default, base) == {}
     state = {"tfr": 1.6, "mig": 0.5, "ages": (20, 40), "fm": "counts"}  # the projection page's widgets
     url = {"tfr": ["1.8"], "ages": ["15", "35"], "fshare": ["99"], "tfry": ["bad"]}
@@ -137,7 +137,8 @@ def test_outlook_page_for_kurume(national_db, monkeypatch):
     assert quoted == ol.round_persons(n75)   # the summary quotes the number on the page
     assert "倍）" in text and "人口戦略会議の基準に該当しない" in text
     assert "社人研 平成30年推計で2015年から2045年に24.1%減" in text
-    assert metric(at, "20〜39歳女性（2020→2050年）").startswith("△")
+    preset = open_page(national_db, monkeypatch, area="40203", fshare="10.8")  # the city's foreign-share assumption
+    assert metric(preset, "20〜39歳女性（2020→2050年）").startswith("△")
     at.select_slider(key="oy").set_value(2060).run()
     assert not at.exception and "2060年に75歳以上は" in summary(at)
     at.segmented_control(key="osrc").set_value("ipss").run()

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import queries
+from queries import succession
 from ui import chrome_ja, export, state
 from ui.download import safe_filename
 from ui.presenter import link_popover, playlist_editor, presenter_bar
@@ -39,6 +40,7 @@ PAGES = [
     ("pages/outlook.py", "nav_outlook", ":material/visibility:"),
     ("pages/indicators.py", "nav_indicators", ":material/leaderboard:"),
     ("pages/metadata.py", "nav_metadata", ":material/info:"),
+    ("pages/about.py", "nav_about", ":material/history:"),
 ]
 
 @dataclass(frozen=True)
@@ -115,6 +117,11 @@ def frame() -> View:
     state.init()
     picker = _picker(official.cache_key())
     areas, codes, labels = picker.areas, picker.codes, picker.labels
+    succ = None if state.get("area") in picker.position else succession.successor(str(state.get("area")))
+    if succ is not None and succ["area_code"] in picker.position:  # a defunct code opens its successor, with a note
+        st.info(t("defunct_area", code=state.get("area"), old=succ["old_name"], new=succ["name_ja"],
+                  new_code=succ["area_code"], date=fmt_date(succ["first_seen"])), icon=":material/history:")
+        state.set("area", succ["area_code"])
     if state.get("area") not in picker.position:
         fallback = state.DEFAULTS["area"] if state.DEFAULTS["area"] in codes else codes[0]
         st.warning(t("unknown_area", code=state.get("area"),

@@ -376,8 +376,10 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "Points added to the 5-year net migration rate of the chosen ages (age at the start of the step). +0.5 adds net in-migration of 0.5% of that group per 5 years."},
     "sl_ages": {"ja": "対象年齢（歳）", "en": "Ages affected (years)"},
     "sl_fshare": {"ja": "外国人比率の目標（%、2070年）", "en": "Foreign share target (%, 2070)"},
-    "sl_fshare_help": {"ja": "社人研 令和5年推計の全国仮定（2070年 10.8%）を既定値とし、外国人のコーホート変化率を一律に調整して到達させます。0 で調整なし。",
-                       "en": "Default: the national assumption of IPSS 2023 (10.8% in 2070); foreign cohort change ratios are scaled to reach it. 0 = no target."},
+    "sl_fshare_help": {"ja": "既定は 0（目標なし）: この地域の外国人のコーホート変化率（傾向）のまま推計します。値を入れると、外国人のコーホート変化率を一律に調整して2070年にその割合へ到達させます。10.8% は社人研 令和5年推計の全国仮定（久留米市のビジョンが採用）で、プリセットとして選べます。",
+                       "en": "Default 0 (no target): foreign residents follow this area's own cohort change ratios (its trend). A value scales "
+                             "those ratios to reach that share in 2070. 10.8% is the national assumption of IPSS 2023 (adopted by the Kurume "
+                             "vision), offered as a preset."},
     "sl_fmethod": {"ja": "外国人の推計方法", "en": "Method for foreign residents"},
     "fm_ccr": {"ja": "コーホート変化率法", "en": "Cohort change ratios"},
     "fm_counts": {"ja": "純移動数一定", "en": "Constant net migrant counts"},

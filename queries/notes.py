@@ -1,0 +1,36 @@
+"""Facts about an area or a series that pages state beside their charts: the latest period of each series
+(coverage) and whether the area is one of the evacuated municipalities of 2011 (data/bundled/evacuated_areas.csv)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+EVACUATED_CSV = Path(__file__).resolve().parents[1] / "data" / "bundled" / "evacuated_areas.csv"
+
+
+@lru_cache(maxsize=1)
+def _evacuated() -> dict[str, dict]:
+    frame = pd.read_csv(EVACUATED_CSV, dtype=str, encoding="utf-8")
+    return {r["area_code"]: r for r in frame.to_dict("records")}
+
+
+def evacuated(code: str) -> dict | None:
+    """dict(area_code, name_ja, source) when `code` is one of the 12 municipalities under evacuation orders after
+    the 2011 nuclear accident, else None."""
+    return _evacuated().get(code)
+
+
+def latest_period(series: pd.DataFrame) -> dict | None:
+    """The latest period of a flow series (columns period, period_kind, period_end): dict(period, period_kind),
+    or None when empty."""
+    if series.empty:
+        return None
+    last = series.sort_values("period_end").iloc[-1]
+    return dict(period=last["period"], period_kind=last["period_kind"])
+
+
+def latest_date(frame: pd.DataFrame, column: str = "ref_date"):
+    """The latest reference date of a stock series (a Timestamp), or None when empty."""
+    return None if frame.empty else pd.to_datetime(frame[column]).max()

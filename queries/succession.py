@@ -1,0 +1,111 @@
+"""Code changes behind an area's series (area_succession / area_lineage, see loaders/succession.py).
+
+The series queries (vital_series, migration_series, population_trend, dynamics_rates) already follow each
+area's lineage: before a rename (市制施行, 名称変更) the predecessor code's rows, before a merger the sum of the
+predecessors where all are in the data. These functions say what was joined and where a series breaks, for
+captions, chart marks and extract warnings (the data explorer can call `joins`).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from queries import query
+
+
+def changes(area: str) -> pd.DataFrame:
+    """Every code change in the lineage of `area`, newest first.
+
+    Columns: change_id, kind ('rename' | 'merger' | 'absorption' | 'unresolved'), last_seen, first_seen (register
+    dates either side of the change), new_code, new_name, old_codes ('40305' or '40482+40501'; None where the
+    predecessors are unknown), old_names, joined (bool: the series is continued across the change)."""
+    return query("area_changes", area=area)
+
+
+def successor(code: str) -> dict | None:
+    """Today's area that a defunct code became: dict(area_code, name_ja, name_en, kind, first_seen, current), or None."""
+    frame = query("area_successor", code=code)
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def joins(area: str, start: date | str | None = None, end: date | str | None = None) -> pd.DataFrame:
+    """The code changes that matter for `area`'s figures between two dates (register or period-end dates; None =
+    open): those whose first register date under the new code falls in [start, end] (a change on the first date
+    of a series is where it begins: a code formed then whose predecessors are not joined).
+
+    Returns changes() rows plus `status`: 'joined' (the series continues: figures before the change are the
+    predecessor codes' — summed for a merger) or 'break' (the predecessors are unknown or not all in the data:
+    figures before the change cover a different territory, or are missing)."""
+    c = changes(area)
+    if c.empty:
+        return c.assign(status=pd.Series(dtype=str))
+    first = pd.to_datetime(c["first_seen"])
+    keep = pd.Series(True, index=c.index)
+    if start is not None:
+        keep &= first >= pd.Timestamp(start)
+    if end is not None:
+        keep &= first <= pd.Timestamp(end) + pd.Timedelta(days=1)  # a CY period ending 12-31 is filed on 1 January
+    out = c[keep].copy()
+    return out.assign(status=out["joined"].map({True: "joined", False: "break"}))
+
+
+def first_period_after(series: pd.DataFrame, first_seen) -> str | None:
+    """The first period of a flow series (period, period_kind, year) reported in a file dated on or after
+    `first_seen` — where a chart marks the change. None when the series has no such period."""
+    if series.empty:
+        return None
+    filed = pd.to_datetime([f"{y + 1}-03-31" if k == "FY" else f"{y + 1}-01-01"
+                            for k, y in zip(series["period_kind"], series["year"].astype(int))])
+    after = series[filed >= pd.Timestamp(first_seen)]
+    return None if after.empty else after.sort_values("period_end")["period"].iat[0]
+
+
+def marks(area: str, series: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Chart marks for the code changes inside a flow series' range: period (the first period under the new
+    code), label (e.g. '那珂川町→那珂川市（コード変更・接続）'), status ('joined' / 'break'). Empty when none."""
+    if series.empty:
+        return pd.DataFrame(columns=["period", "label", "status"])
+    lo = series["period_end"].min()
+    hi = series["period_end"].max()
+    rows = []
+    for r in joins(area, lo, hi).itertuples():
+        period = first_period_after(series, r.first_seen)
+        if period is None:
+            continue
+        rows.append(dict(period=period, label=change_label(r._asdict(), lang), status=r.status))
+    return pd.DataFrame(rows, columns=["period", "label", "status"])
+
+
+def date_marks(area: str, dates: pd.Series, lang: str) -> pd.DataFrame:
+    """Chart marks for a stock series (register dates): ref_date (first date under the new code), label, status."""
+    if dates.empty:
+        return pd.DataFrame(columns=["ref_date", "label", "status"])
+    d = pd.to_datetime(dates)
+    rows = [dict(ref_date=pd.Timestamp(r.first_seen), label=change_label(r._asdict(), lang), status=r.status)
+            for r in joins(area, d.min(), d.max()).itertuples()]
+    return pd.DataFrame(rows, columns=["ref_date", "label", "status"])
+
+
+_KIND_LABEL = {"rename": ("コード変更", "code change"), "merger": ("合併", "merger"),
+               "absorption": ("編入", "absorption"), "unresolved": ("区域変更", "boundary change")}
+
+
+def change_label(change: dict, lang: str) -> str:
+    """'那珂川町→那珂川市（コード変更・接続）' / 'Nakagawa: code change (joined)' — short text of one change for a chart."""
+    ja = lang == "ja"
+    kind = _KIND_LABEL.get(change["kind"], _KIND_LABEL["unresolved"])[0 if ja else 1]
+    status = change.get("status") or ("joined" if change.get("joined") else "break")
+    tail = ("接続" if status == "joined" else "不連続") if ja else ("joined" if status == "joined" else "break")
+    names = change.get("old_names")
+    if names and isinstance(names, str) and change["kind"] != "absorption":
+        return f"{names}→{change['new_name']}（{kind}・{tail}）" if ja else f"{change['new_code']} {kind} ({tail})"
+    if names and isinstance(names, str):
+        return f"{names}を{kind}（{tail}）" if ja else f"{kind} of {change['old_codes']} ({tail})"
+    return f"{kind}（{tail}）" if ja else f"{kind} ({tail})"
+
+
+def summary() -> dict:
+    """dict(joined, unresolved): how many code changes the series are joined across and how many are breaks."""
+    frame = query("succession_summary")
+    return {k: int(frame[k].iat[0]) for k in ("joined", "unresolved")}
