@@ -196,9 +196,9 @@ def partner_panel(view: dict, partner: str | None, lang: str) -> list[tuple]:
     if partner:
         row = data.set_index("partner_code").loc[partner]
         blocks.append(("markdown", (f"**{_t('map_partner_title', lang, partner=view['name'](partner))}**",), {}))
-        metrics = [(tr("map_in", lang), count(row["in_movers"])), (tr("map_out", lang), count(row["out_movers"]))]
-        for label, value in (metrics if age == "total" else []) + [(tr("map_net", lang), count(row["net"], True))]:
-            blocks.append(("metric", (label, value), dict(border=True)))
+        shown = (("map_in", "in_movers"), ("map_out", "out_movers")) if age == "total" else ()  # by age: net only
+        for label, column in shown + (("map_net", "net"),):
+            blocks.append(("metric", (tr(label, lang), count(row[column], column == "net")), dict(border=True)))
     inside = data[data["partner_code"] == own]
     if view["subject"] != own and not inside.empty:
         r = inside.iloc[0]
