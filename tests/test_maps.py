@@ -120,6 +120,36 @@ def test_choropleth_rate_matches_dynamics_rates(national, national_db):
     assert len(national.choropleth("", "CY2021")) == 47
 
 
+def test_one_net_rate_definition(national_db):
+    """register_rates (loaders/derived.sql) is the only place the net migration rate is defined: the choropleth,
+    the dynamics pages and the indicator (Σ net ÷ Σ mean population over CY2017–CY2021) give its figures for
+    every area."""
+    from indicators import definitions as d
+    from queries import db
+
+    with open_readonly(national_db) as con:
+        rates = con.execute("SELECT * FROM register_rates WHERE nationality = 'total'").df()
+        stored = con.execute("SELECT area_code, net_migration_rate FROM indicator_values").df()
+        cy2021 = rates[rates["period"] == "CY2021"].set_index("area_code")["net_rate"]
+        for pref in ("13", "40", "47"):
+            choro = db.run("map_choropleth", con, pref=pref, period="CY2021").set_index("area_code")["net_rate"]
+            pd.testing.assert_series_equal(choro.dropna(), cy2021.reindex(choro.index).dropna(), check_names=False)
+        prefs = db.run("map_choropleth_prefs", con, period="CY2021").set_index("area_code")["net_rate"]
+        assert len(prefs) == 47 and prefs.equals(cy2021.reindex(prefs.index))
+        codes = sorted(set(rates["area_code"]))
+        dyn = db.run("dynamics_rates", con, areas=codes)
+    dyn = dyn[dyn["nationality"] == "total"].set_index(["area_code", "period"])["net_migration_rate"]
+    mine = rates.set_index(["area_code", "period"])["net_rate"].reindex(dyn.index)
+    assert len(dyn) > 19_000  # ≈ 1,900 areas × 10 calendar and fiscal years
+    pd.testing.assert_series_equal(dyn, mine, check_names=False)
+    years = rates[(rates["period_kind"] == "CY") & rates["year"].isin(d.FLOW_YEARS) & rates["pop_mean"].notna()]
+    sums = years.groupby("area_code")[["net", "pop_mean"]].sum()
+    by_hand = 1000 * sums["net"] / sums["pop_mean"]
+    got = stored.set_index("area_code")["net_migration_rate"].dropna()
+    assert len(got) > 1_900
+    pd.testing.assert_series_equal(got, by_hand.reindex(got.index), check_names=False, rtol=1e-12)
+
+
 # ---------------------------------------------------------------- boundaries: loader and simplification
 
 GEO = "geo_municipalities"
