@@ -276,9 +276,11 @@ def prefecture_outlines() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def add_prefecture_outlines(tables: dict[str, pd.DataFrame]) -> None:
-    """Put the prefecture outlines (prefecture_outlines) into `tables` (boundaries and sources, in place), replacing
-    any rows of those levels already there, so every build (national or bundled) carries them."""
+    """Put the outlines (prefecture_outlines) of the prefectures in tables['areas'] into `tables` (boundaries and
+    sources, in place), replacing any rows of those levels already there, so every build (national or bundled)
+    carries them."""
     rows, source = prefecture_outlines()
+    rows = rows[rows["area_code"].isin(tables["areas"]["area_code"])]
     old = tables.get("boundaries", pd.DataFrame(columns=BOUNDARY_COLUMNS))
     old = old[~old["level"].isin(PREFECTURE_LEVELS)].astype({"vertices": "Int64"})  # the extract's CSV reads as text
     tables["boundaries"] = pd.concat([old, rows], ignore_index=True)

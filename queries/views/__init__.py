@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from charts import tr
 from charts.maps import Basemap
 from queries import maps
 from store import official
+
+
+def text(key: str, lang: str, **fmt) -> str:
+    """UI string `key` in `lang`, formatted with `fmt` (ui.i18n.t with the language passed in, as charts.tr)."""
+    return tr(key, lang).format(**fmt)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -16,11 +16,7 @@ import queries
 from charts import indicators as icharts
 from charts import tr
 from queries import indicators as qi
-from queries.views import basemap
-
-
-def _t(key: str, lang: str, **fmt) -> str:
-    return tr(key, lang).format(**fmt)
+from queries.views import basemap, text
 
 
 def value_text(value, key: str, lang: str) -> str:
@@ -62,9 +58,9 @@ def compare(ix: dict, key: str, how: str, group: str | None, pref_name: str, lan
     members = next((g["members"] for g in ix["groups"] if g["group_code"] == group), None)
     codes = qi.peers(universe, ix["code"], how, members)
     band = ind.size_band_labels(lang)
-    peer_name = {"pref": _t("ix_peer_name_pref", lang, pref=pref_name), "group": ix["group_label"](group) or "",
+    peer_name = {"pref": text("ix_peer_name_pref", lang, pref=pref_name), "group": ix["group_label"](group) or "",
                  "all": tr("ix_peer_all", lang),
-                 "size": _t("ix_peer_name_size", lang, band=band[int(me["size_band"])])
+                 "size": text("ix_peer_name_size", lang, band=band[int(me["size_band"])])
                  if not pd.isna(me["size_band"]) else "—"}[how]
     return dict(key=key, spec=ind.BY_KEY[key], codes=codes, peers=qi.ranked(universe, key, codes),
                 everyone=qi.ranked(universe, key, universe["area_code"].tolist()), peer_name=peer_name)
@@ -82,16 +78,16 @@ def headline(ix: dict, cmp: dict, name: str, lang: str) -> dict:
 
     def rank(frame: pd.DataFrame) -> str:
         mine = frame[frame["area_code"] == code]
-        return _t("ix_rank_of", lang, rank=int(mine["rank"].iat[0]), n=len(frame)) if not mine.empty else "—"
+        return text("ix_rank_of", lang, rank=int(mine["rank"].iat[0]), n=len(frame)) if not mine.empty else "—"
 
     metrics = [
         dict(label=spec.name[lang], value=value_text(me[key], key, lang) + unit, help=formula),
-        dict(label=_t("ix_rank_peers", lang, peers=cmp["peer_name"]), value=rank(peers), help=tr("ix_rank_help", lang)),
-        dict(label=_t("ix_rank_all", lang, level=tr("ix_levelname_" + level, lang)), value=rank(everyone),
+        dict(label=text("ix_rank_peers", lang, peers=cmp["peer_name"]), value=rank(peers), help=tr("ix_rank_help", lang)),
+        dict(label=text("ix_rank_all", lang, level=tr("ix_levelname_" + level, lang)), value=rank(everyone),
              help=tr("ix_rank_help", lang)),
-        dict(label=_t("ix_median_of", lang, peers=cmp["peer_name"]),
+        dict(label=text("ix_median_of", lang, peers=cmp["peer_name"]),
              value=value_text(peers[key].median() if not peers.empty else None, key, lang), help=None)]
-    missing = (_t("ix_no_value", lang, name=name, indicator=spec.name[lang])
+    missing = (text("ix_no_value", lang, name=name, indicator=spec.name[lang])
                if me[key] != me[key] and level != "nation" else None)
     return dict(metrics=metrics, missing=missing)
 
@@ -101,14 +97,14 @@ def ranked_bar(ix: dict, cmp: dict, lang: str) -> dict:
     caption (ui.frame.caption arguments))."""
     key, spec, peers, code = cmp["key"], cmp["spec"], cmp["peers"], ix["code"]
     shown = ind.window(peers, code)
-    labels = [_t("ix_rank_label", lang, rank=int(r), name=ix["names"][c]) for r, c in zip(shown["rank"], shown["area_code"])]
+    labels = [text("ix_rank_label", lang, rank=int(r), name=ix["names"][c]) for r, c in zip(shown["rank"], shown["area_code"])]
     bars = shown.assign(label=labels, value=shown[key], selected=shown["area_code"] == code)[
         ["label", "value", "selected", "rank"]]
     mine = ix["me"][key] if not pd.isna(ix["me"][key]) else None
-    title = _t("ix_chart_rank", lang, indicator=spec.name[lang], peers=cmp["peer_name"], n=len(peers))
+    title = text("ix_chart_rank", lang, indicator=spec.name[lang], peers=cmp["peer_name"], n=len(peers))
     args = (bars, spec.label(lang), spec.decimals, float(peers[key].median()) if len(peers) else None,
             qi.axis_range(peers[key], mine), lang, title)
-    note = _t("ix_rank_note", lang, shown=len(shown), n=len(peers)) + " " + spec.note[lang]
+    note = text("ix_rank_note", lang, shown=len(shown), n=len(peers)) + " " + spec.note[lang]
     return dict(args=args, caption=(spec.source_ids, f"ix_unit_{key}", f"ix_period_{key}", note))
 
 
@@ -118,9 +114,9 @@ def scatter(ix: dict, cmp: dict, key2: str, lang: str) -> dict:
     key, spec, spec2 = cmp["key"], cmp["spec"], ind.BY_KEY[key2]
     sc = qi.scatter_points(ix["universe"], ix["code"], cmp["codes"], key, key2)
     points = sc["points"].assign(name=sc["points"]["area_code"].map(ix["names"]))[["name", "x", "y", "role"]]
-    title = _t("ix_chart_scatter", lang, x=spec.name[lang], y=spec2.name[lang], n=sc["n"])
-    note = (_t("ix_scatter_note", lang, peers=cmp["peer_name"], y_unit=spec2.unit[lang], y_period=spec2.period[lang])
-            + (" " + _t("ix_hidden", lang, n=sc["hidden"]) if sc["hidden"] else ""))
+    title = text("ix_chart_scatter", lang, x=spec.name[lang], y=spec2.name[lang], n=sc["n"])
+    note = (text("ix_scatter_note", lang, peers=cmp["peer_name"], y_unit=spec2.unit[lang], y_period=spec2.period[lang])
+            + (" " + text("ix_hidden", lang, n=sc["hidden"]) if sc["hidden"] else ""))
     return dict(args=(points, spec.label(lang), spec2.label(lang), sc["medians"], lang, title),
                 caption=(dict.fromkeys([*spec.source_ids, *spec2.source_ids]), f"ix_unit_{key}", f"ix_period_{key}", note))
 
@@ -194,6 +190,6 @@ def glossary(lang: str) -> dict:
     src = queries.sources()
     frame = ind.glossary(lang, {s: f"{r['publisher']}『{r['title']}』" for s, r in src.iterrows()})
     band = ind.size_band_labels(lang)
-    notes = [tr("ix_glossary_ranks", lang), _t("ix_glossary_bands", lang, bands="、".join(band) if lang == "ja" else "; ".join(band)),
+    notes = [tr("ix_glossary_ranks", lang), text("ix_glossary_bands", lang, bands="、".join(band) if lang == "ja" else "; ".join(band)),
              tr("ix_glossary_groups", lang), ind.criterion_text(lang)]
     return dict(frame=frame, notes=notes)

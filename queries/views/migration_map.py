@@ -15,12 +15,8 @@ import queries
 from charts import maps as mcharts
 from charts import tr
 from queries import maps as qm
-from queries.views import basemap
+from queries.views import basemap, text
 from store import official
-
-
-def _t(key: str, lang: str, **fmt) -> str:
-    return tr(key, lang).format(**fmt)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -53,7 +49,7 @@ def age_label(age: str, lang: str) -> str:
     if age == "total":
         return tr("map_age_total", lang)
     lo, _, hi = age.rstrip("+").partition("-")
-    return _t("map_age_range", lang, lo=lo, hi=hi) if hi else _t("map_age_open", lang, lo=lo)
+    return text("map_age_range", lang, lo=lo, hi=hi) if hi else text("map_age_open", lang, lo=lo)
 
 
 def namer(lang: str, extra: dict[str, str] | None = None):
@@ -81,7 +77,7 @@ def controls(area, lang: str) -> dict:
     sources = plan["published"] + ([qm.OD_SOURCE] if plan["od"] else [])
     ages = qm.AGES if (plan["age"] or plan["national"]) else ("total",)
     modes = ["gross", "net"] if plan["national"] else ["in", "out", "net"]
-    labels = {s: _t("map_src_od" if s == qm.OD_SOURCE else "map_src_published", lang,
+    labels = {s: text("map_src_od" if s == qm.OD_SOURCE else "map_src_published", lang,
                     period=formats.period(plan["periods"][s], lang)) for s in sources}
     return dict(plan=plan, sources=sources, source=sources[0] if sources else None, ages=ages, modes=modes,
                 source_label=labels.get, pref="" if plan["national"] else area["area_code"][:2],
@@ -105,7 +101,7 @@ def _what(mode: str, age: str, lang: str) -> str:
 def _heading(data: pd.DataFrame, subject: str, mode: str, age: str, lang: str) -> str | None:
     if data.empty:
         return None
-    return "#### " + _t("map_heading", lang, subject=subject, what=_what(mode, age, lang),
+    return "#### " + text("map_heading", lang, subject=subject, what=_what(mode, age, lang),
                         period=formats.period(data["period"].iat[0], lang))
 
 
@@ -131,11 +127,11 @@ def flows(area, name: str, plan: dict, source: str | None, mode: str, age: str, 
     name_of = namer(lang, dict(zip(data["partner_code"], data["partner_en" if lang == "en" else "partner_ja"])))
     info = []
     if relation != "self" and age != "total":
-        info.append(_t("map_age_fallback", lang, subject=name_of(subject)))
+        info.append(text("map_age_fallback", lang, subject=name_of(subject)))
     elif relation == "parent":
-        info.append(_t("map_fallback_parent", lang, name=name, city=name_of(subject)))
+        info.append(text("map_fallback_parent", lang, name=name, city=name_of(subject)))
     elif relation == "prefecture":
-        info.append(_t("map_fallback_od" if plan["published"] else "map_fallback_prefecture", lang, name=name,
+        info.append(text("map_fallback_od" if plan["published"] else "map_fallback_prefecture", lang, name=name,
                        pref=name_of(subject)))
     own = subject[:2] + "000"
     places = data[~data["partner_code"].isin([own, subject])]  # what the map draws (not moves within the prefecture)
@@ -195,14 +191,14 @@ def partner_panel(view: dict, partner: str | None, lang: str) -> list[tuple]:
     blocks = []
     if partner:
         row = data.set_index("partner_code").loc[partner]
-        blocks.append(("markdown", (f"**{_t('map_partner_title', lang, partner=view['name'](partner))}**",), {}))
+        blocks.append(("markdown", (f"**{text('map_partner_title', lang, partner=view['name'](partner))}**",), {}))
         shown = (("map_in", "in_movers"), ("map_out", "out_movers")) if age == "total" else ()  # by age: net only
         for label, column in shown + (("map_net", "net"),):
             blocks.append(("metric", (tr(label, lang), count(row[column], column == "net")), dict(border=True)))
     inside = data[data["partner_code"] == own]
     if view["subject"] != own and not inside.empty:
         r = inside.iloc[0]
-        within = (_t("map_within_pref", lang, pref=view["name"](own), inn=count(r["in_movers"]),
+        within = (text("map_within_pref", lang, pref=view["name"](own), inn=count(r["in_movers"]),
                      out=count(r["out_movers"]), net=count(r["net"], True)) if age == "total"
                   else tr("map_within_pref_note", lang))
         blocks.append(("caption", (within,), {}))
@@ -241,8 +237,8 @@ def rates(area, pref: str, year: str, lang: str, height: int, label_size: int) -
     if "geojson" in data.columns and data.empty:
         return None
     name_of = namer(lang)
-    title = (_t("map_choropleth_title", lang, pref=name_of(pref + "000"), year=formats.period(year, lang)) if pref
-             else _t("map_choropleth_title_pref", lang, year=formats.period(year, lang)))
+    title = (text("map_choropleth_title", lang, pref=name_of(pref + "000"), year=formats.period(year, lang)) if pref
+             else text("map_choropleth_title_pref", lang, year=formats.period(year, lang)))
     selected = None if area["kind"] in ("prefecture", "nation") else area["area_code"]
     deck = _deck("choropleth_deck", ("rates", pref, year), data, selected=selected, lang=lang, height=height - 80,
                  label_size=label_size + 1)
@@ -252,6 +248,6 @@ def rates(area, pref: str, year: str, lang: str, height: int, label_size: int) -
                **_numbers(in_total=tr("map_in", lang), out_total=tr("map_out", lang), net=tr("map_net", lang),
                           pop_mean=tr("persons", lang))}
     return dict(title=f"**{title}**", deck=deck, height=height - 80, legend=mcharts.rate_legend(lang),
-                partial=_t("map_choropleth_partial", lang, n=n) if pref and n < 10 else None,
+                partial=text("map_choropleth_partial", lang, n=n) if pref and n < 10 else None,
                 source_ids=["juki_dynamics", *geo], table=data.drop(columns=["geojson", "geo_source_id"], errors="ignore"),
                 columns=columns)
