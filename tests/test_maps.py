@@ -337,15 +337,18 @@ def test_prefecture_outlines_from_japanmap(basemap):
 def test_the_build_stores_the_prefecture_outlines(db, request, basemap):
     """Both builds carry the 47 outlines at both levels, simplified once (the whole-Japan cut is coarser), with a
     source row; read back through the query they are the outlines the charts are tested with above."""
+    from queries import db as qdb
+
     with open_readonly(request.getfixturevalue(db)) as con:
         rows = con.execute("SELECT area_code, level, geojson, vertices, source_id FROM boundaries "
                            "WHERE level LIKE 'prefecture%' ORDER BY level, area_code").df()
         sources = {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()}
+        queried = qdb.run("map_prefecture_outlines", con)  # what queries.maps.prefecture_outlines reads
     counts = rows.groupby("level")["vertices"].agg(["size", "sum"])
     assert counts["size"].to_dict() == {"prefecture": 47, "prefecture_fine": 47}
     assert 1_000 < counts.at["prefecture", "sum"] < counts.at["prefecture_fine", "sum"] < 10_000
     assert set(rows["source_id"]) == {boundaries.PREFECTURE_SOURCE_ID} <= sources
-    stored = mcharts.Basemap.from_frame(rows)
+    stored = mcharts.Basemap.from_frame(queried)
     assert stored.japan == basemap.japan and stored.detail == basemap.detail
     okinawa = rows.set_index(["level", "area_code"]).at[("prefecture", "47000"), "geojson"]
     assert stored.japan["47000"]["centroid"][1] > 27 > json.loads(okinawa)["coordinates"][0][0][1]  # stored in place
