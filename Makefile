@@ -5,9 +5,11 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 RAW     ?= data/raw
 PORT    ?= 8501
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+HOST    ?= 0.0.0.0
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test data extract bench system-deps clean
+.PHONY: run serve nginx test data extract bench system-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,6 +29,21 @@ data/bundled.duckdb: $(VENV)/.installed $(wildcard data/bundled/seed/*.csv data/
 run: data/bundled.duckdb
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# Several Streamlit workers on 127.0.0.1 behind nginx on HOST:PORT (sticky sessions, websockets, gzip, health
+# checks); the configuration is generated from WORKERS/PORT into a temporary run directory and checked with
+# `nginx -t`. Ctrl-C stops nginx and every worker.
+serve: data/bundled.duckdb nginx
+	$(BIN)/python scripts/serve.py --workers $(WORKERS) --port $(PORT) --host $(HOST)
+
+# Debian's nginx, installed only when missing. `make serve` runs its own nginx with a generated configuration and
+# never uses the package's system service (on a host with systemd the package enables one on port 80:
+# `systemctl disable --now nginx` if it is not wanted).
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update -qq && ( $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light \
+		|| $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx ); \
+	fi
+
 data: $(VENV)/.installed
 	$(BIN)/python -m loaders.build national --raw $(RAW)
 
@@ -42,7 +59,7 @@ system-deps:
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql; \
 	fi
 
-test: $(VENV)/.installed-dev data/bundled.duckdb system-deps
+test: $(VENV)/.installed-dev data/bundled.duckdb system-deps nginx
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev

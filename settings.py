@@ -62,6 +62,7 @@ class Limits:
     upload_rows: int = 2_000_000             # rows of an uploaded table
     upload_cells: int = 20_000_000           # cells (rows × columns, or values of a long layout)
     cell_chars: int = 32_767                 # characters in one cell (Excel's own cell limit)
+    plan_kpis: int = 1_000                   # indicators of one strategy plan created or imported in the app
     sql_seconds: float = 5.0                 # SQL console: wall time of one query
     sql_rows: int = 10_000                   # SQL console: rows returned
     sql_memory: str = "512MB"                # SQL console: DuckDB memory_limit

@@ -41,7 +41,7 @@ def bench_compute(db: Path, repeat: int) -> None:
     import projection as pj
     from indicators import definitions as d
     from queries import indicators as qi
-    from queries import db
+    from store import sqlfiles
     from store.official import open_readonly
     from queries.projection_inputs import build_inputs
 
@@ -61,10 +61,10 @@ def bench_compute(db: Path, repeat: int) -> None:
     parts = {}
     t0 = time.perf_counter()
     qi._dates(con, "indicators_totals", {d.POP_FROM, d.POP_TO})
-    db.run("indicators_flows", con, years=list(d.FLOW_YEARS))
+    sqlfiles.run("indicators_flows", con, years=list(d.FLOW_YEARS))
     qi._dates(con, "indicators_ages", {d.AGE_DATE, *qi._jan1(d.FLOW_YEARS)})
-    db.run("indicators_youth", con, years=list(d.FLOW_YEARS))
-    db.run("indicators_ipss", con, years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
+    sqlfiles.run("indicators_youth", con, years=list(d.FLOW_YEARS))
+    sqlfiles.run("indicators_ipss", con, years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
     parts["SQL reads"] = (time.perf_counter() - t0) * 1000
     inputs, parts["projection inputs (build_inputs, all areas)"] = timed(build_inputs, con, base_year=d.APP_BASE)
     result, parts["projection.run, all areas, foreign-share target"] = timed(pj.run, inputs, qi.APP_SCENARIO)

@@ -2,7 +2,8 @@
 
 kpi.model    KPI definition, observation (Obs) and Grade
 kpi.periods  period labels ('FY2024', 'CY2025', 'FY2020-FY2024', '2025-01-01', '2015-10-01/2020-10-01')
-kpi.rules    grading rules as named functions (RULES: 'kama_ratio', 'trajectory')
+kpi.rules    grading rules as named functions (RULES: 'kama_ratio', 'trajectory'; target populations always
+             by population_path, see rule_for)
 kpi.link     actuals of population KPIs from the database's own series
 kpi.tracker  merging published / linked / user values, grading a plan, counting grades per basic goal
 """

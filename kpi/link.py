@@ -14,7 +14,10 @@ import pandas as pd
 from kpi import periods
 
 SERIES = ("population_total", "net_migration", "births")
-COLUMNS = ["kpi_id", "period", "value", "source_id", "link"]
+COLUMNS = ["kpi_id", "period", "value", "source_id", "link", "basis"]
+#: What each series counts: the register (住民基本台帳) for population and migration; births are the same event
+#: whichever statistics count them.
+BASIS = {"population_total": "juki", "net_migration": "juki", "births": None}
 
 
 def span_total(span: str, yearly: pd.DataFrame) -> dict:
@@ -46,7 +49,7 @@ def linked_rows(defs: pd.DataFrame, reported: pd.DataFrame, series: pd.DataFrame
 
     defs: kpi_defs rows; reported: kpi_values-like rows already known (published and user: kpi_id, period, value,
     value_text); series: the area's linked data (series, period, period_kind, value, source_id) as returned by
-    queries.kpi.linked. Returns COLUMNS: `link` describes the computation ('2025-01-01' or 'CY2016–CY2020',
+    queries.kpi.linked. Returns COLUMNS (basis: BASIS of the series): `link` describes the computation ('2025-01-01' or 'CY2016–CY2020',
     or 'partial:CY2021' when a span is not yet complete — then value is None).
     """
     out = []
@@ -63,7 +66,7 @@ def linked_rows(defs: pd.DataFrame, reported: pd.DataFrame, series: pd.DataFrame
             for r in s.itertuples():
                 d = periods.parse(r.period).end
                 if after is None or d >= after:
-                    out.append((k.kpi_id, r.period, float(r.value), r.source_id, r.period))
+                    out.append((k.kpi_id, r.period, float(r.value), r.source_id, r.period, BASIS[k.linked_series]))
         else:
             spans = [p for p in mine.loc[mine["value"].isna(), "period"] if not periods.parse(p).point
                      and periods.parse(p).years > 1.5]
@@ -71,7 +74,8 @@ def linked_rows(defs: pd.DataFrame, reported: pd.DataFrame, series: pd.DataFrame
                 tot = span_total(span, s)
                 if tot["value"] is not None:
                     link = f"{tot['years'][0]}–{tot['years'][-1]}"
-                    out.append((k.kpi_id, span, tot["value"], tot["source_id"], link))
+                    out.append((k.kpi_id, span, tot["value"], tot["source_id"], link, BASIS[k.linked_series]))
                 elif tot["years"]:
-                    out.append((k.kpi_id, span, None, tot["source_id"], "partial:" + ",".join(tot["years"])))
+                    out.append((k.kpi_id, span, None, tot["source_id"], "partial:" + ",".join(tot["years"]),
+                                BASIS[k.linked_series]))
     return pd.DataFrame(out, columns=COLUMNS)

@@ -9,7 +9,16 @@ trajectory  A mid-plan reading: the straight path from the baseline (value, peri
             the target (value, period); the latest actual up to the evaluation period is graded by the share of
             the path it has covered at its date, ○ from 80 %. A cumulative KPI's path runs from 0 at the start of
             its span to the target at the end. When the target itself is below the baseline (a managed decline,
-            e.g. a target population), ○ means at or above the path.
+            a target population), it is read by population_path.
+
+population_path  The rule of every target population (level 'population_target'), whichever rule the plan uses, and
+            of any managed-decline target (target below the baseline) compared before its date: a target
+            population below today's population is a floor for a date decades away, so 実績/目標 (34,143 against
+            17,033 in 2065 = 200 %) says nothing. The latest actual is read against the path from the baseline
+            through the interim targets to the target: on a decline the measure is the decline the path allows by
+            the actual's date divided by the decline that happened (≥ 100 %: declining no faster than the path, ○;
+            below, △); a growth target is graded by the share of the path covered, ○ from 80 %. The projection
+            printed beside an actual (社人研推計) is compared too, in words.
 
 Directions: 'higher', 'lower', 'reduce_decline' (negative values; the size of the decline is compared, so
 ▲913 against ▲1,833 is 50 %). Evaluation periods are labels of kpi.periods, normally a fiscal year 'FY2024'.
@@ -26,7 +35,8 @@ THRESHOLD = 0.8  # 実績/目標 = 80%~100% -> ○ (嘉麻市 報告書の基準
 
 #: Reason codes a Grade may carry (the UI has a sentence for each).
 REASONS = ("ratio", "reached", "no_actual", "no_target", "no_baseline", "done", "not_done", "not_yet_due",
-           "judged", "needs_judgement", "on_path", "maintain", "allowance", "at_baseline", "not_started")
+           "judged", "needs_judgement", "on_path", "maintain", "allowance", "at_baseline", "not_started",
+           "before_plan", "pop_decline", "pop_no_decline", "pop_path")
 
 
 def achievement(direction: str, actual: float, target: float) -> float:
@@ -128,6 +138,8 @@ def kama_ratio(kpi: KPI, obs: list[Obs], as_of: str) -> Grade:
     target = o.target if o.target is not None else kpi.target_value
     if target is None:
         return Grade(None, "no_target", **_from(o))
+    if o.target is None and _managed_decline(kpi) and periods.parse(o.period).end < periods.parse(kpi.target_period).end:
+        return population_path(kpi, obs, as_of)  # a floor decades away: actual/target would say nothing
     r = achievement(kpi.direction, o.value, target)
     return Grade(GOOD if r >= THRESHOLD else SHORT, "ratio", **_from(o, target=target, ratio=r))
 
@@ -189,6 +201,8 @@ def trajectory(kpi: KPI, obs: list[Obs], as_of: str) -> Grade:
         r = achievement(kpi.direction, total, expected)
         return Grade(GOOD if r >= THRESHOLD else SHORT, "on_path", target=kpi.target_value, expected=expected,
                      ratio=r, **base)
+    if _managed_decline(kpi):
+        return population_path(kpi, obs, as_of)
     o = latest_actual(kpi, obs, as_of)
     if o is None:
         span = periods.parse(kpi.target_period) if kpi.target_period else None
@@ -220,13 +234,56 @@ def trajectory(kpi: KPI, obs: list[Obs], as_of: str) -> Grade:
     return Grade(GOOD if ok else SHORT, "allowance", stale=stale, ratio=achievement(kpi.direction, a, e), **info)
 
 
+def _managed_decline(kpi: KPI) -> bool:
+    """A 'higher' KPI whose target lies below its baseline (a population allowed to fall more slowly)."""
+    return (kpi.direction == "higher" and kpi.baseline_value is not None and kpi.target_value is not None
+            and bool(kpi.target_period) and kpi.target_value < kpi.baseline_value)
+
+
+def population_path(kpi: KPI, obs: list[Obs], as_of: str) -> Grade:
+    """The target-population rule (see module docstring) for `kpi` with observations `obs` at `as_of`.
+
+    ratio: on a decline, the decline allowed by the path at the actual's date / the decline that happened (inf
+    when there was none); on growth, the share of the path covered. expected: the path value at that date.
+    """
+    o = latest_actual(kpi, obs, as_of)
+    if o is None or o.value is None:
+        return Grade(OTHER, "no_actual", **_from(o or _in_window(kpi, obs, as_of)))
+    stale = not periods.in_window(o.period, as_of)
+    if kpi.target_value is None or not kpi.target_period:
+        return Grade(None, "no_target", stale=stale, **_from(o))
+    b, a = kpi.baseline_value, o.value
+    if b is None or not kpi.baseline_period:
+        return Grade(None, "no_baseline", stale=stale, **_from(o, target=kpi.target_value))
+    when = periods.parse(o.period).end
+    if when <= periods.parse(kpi.baseline_period).end:
+        return Grade(None, "at_baseline", stale=stale, **_from(o, target=kpi.target_value))
+    e = expected_at(path_points(kpi, obs), when)
+    info = _from(o, target=kpi.target_value, expected=e)
+    if e < b:  # the path allows a decline by then
+        if a >= b:
+            return Grade(GOOD, "pop_no_decline", stale=stale, ratio=math.inf, **info)
+        r = (b - e) / (b - a)
+        return Grade(GOOD if r >= 1 else SHORT, "pop_decline", stale=stale, ratio=r, **info)
+    if e == b:
+        return Grade(GOOD if a >= b else SHORT, "maintain", stale=stale, **info)
+    share = (a - b) / (e - b)
+    return Grade(GOOD if share >= THRESHOLD else SHORT, "pop_path", stale=stale, ratio=share, **info)
+
+
 RULES: dict[str, Callable[[KPI, list[Obs], str], Grade]] = {"kama_ratio": kama_ratio, "trajectory": trajectory}
 
 
-def grade(rule: str, kpi: KPI, obs: list[Obs], as_of: str) -> Grade:
-    """Apply the rule named `rule` (a key of RULES)."""
+def rule_for(rule: str, kpi: KPI) -> Callable[[KPI, list[Obs], str], Grade]:
+    """The function grading `kpi` under the plan's rule `rule` (a key of RULES): a target population always
+    gets population_path."""
     try:
         fn = RULES[rule]
     except KeyError:
         raise ValueError(f"unknown rule {rule!r} (known: {', '.join(RULES)})") from None
-    return fn(kpi, obs, as_of)
+    return population_path if kpi.level == "population_target" and kpi.value_kind == "number" else fn
+
+
+def grade(rule: str, kpi: KPI, obs: list[Obs], as_of: str) -> Grade:
+    """Apply the rule named `rule` (a key of RULES) to `kpi`, as rule_for chooses."""
+    return rule_for(rule, kpi)(kpi, obs, as_of)

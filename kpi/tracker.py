@@ -10,11 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from kpi import periods
-from kpi.model import GOOD, OTHER, SHORT, KPI, Obs
-from kpi.rules import RULES, latest_actual, path_points
+from kpi.model import GOOD, OTHER, SHORT, KPI, Grade, Obs
+from kpi.rules import latest_actual, path_points, rule_for
 
 VALUE_COLUMNS = ["kpi_id", "period", "value", "value_text", "note", "judgement", "target", "projection", "origin",
-                 "source_id", "saved_at"]
+                 "source_id", "saved_at", "basis"]
 
 
 def merge_values(published: pd.DataFrame, user: pd.DataFrame, linked: pd.DataFrame) -> pd.DataFrame:
@@ -23,7 +23,8 @@ def merge_values(published: pd.DataFrame, user: pd.DataFrame, linked: pd.DataFra
     published: kpi_values rows; user: the user database's rows (kpi_id, period, value, value_text, note, judgement,
     saved_at); linked: kpi.link.linked_rows. Precedence for the actual (value, value_text, judgement, note):
     user > published > linked; interim targets and projections always come from the published row. Returns
-    VALUE_COLUMNS; origin is 'user', 'published', 'linked', or None where the period has no actual.
+    VALUE_COLUMNS; origin is 'user', 'published', 'linked', or None where the period has no actual; basis is the
+    linked series' (kpi.link.BASIS), None for published and user values (the KPI's own).
     """
     pub = published.copy()
     for col in VALUE_COLUMNS:
@@ -52,7 +53,8 @@ def merge_values(published: pd.DataFrame, user: pd.DataFrame, linked: pd.DataFra
         if r["value"] is None or (isinstance(r["value"], float) and math.isnan(r["value"])):
             base["link_partial"] = link_note
             continue
-        base.update(value=float(r["value"]), origin="linked", source_id=r["source_id"], link=link_note)
+        base.update(value=float(r["value"]), origin="linked", source_id=r["source_id"], link=link_note,
+                    basis=r.get("basis"))
     out = pd.DataFrame([{"kpi_id": k[0], "period": k[1], **v} for k, v in rows.items()])
     if out.empty:
         return pd.DataFrame(columns=VALUE_COLUMNS + ["link", "link_partial"])
@@ -76,24 +78,36 @@ def observations(merged: pd.DataFrame, kpi_id: str) -> list[Obs]:
     return [Obs.from_row(r) for r in merged[merged["kpi_id"] == kpi_id].to_dict("records")]
 
 
+def _years_with_actual(merged: pd.DataFrame, linked: bool = True) -> set[str]:
+    have = merged[merged["value"].notna() | merged["value_text"].notna()]
+    if not linked:
+        have = have[have["origin"] != "linked"]
+    return {periods.fy(periods.fiscal_year(periods.parse(p).end)) for p in have["period"]}
+
+
 def plan_periods(plan: dict, merged: pd.DataFrame) -> list[str]:
-    """Fiscal years offered as evaluation periods: the plan's years, plus earlier years that have an actual."""
+    """Fiscal years offered as evaluation periods: the plan's years, earlier years that have an actual, and later
+    years with a published or entered actual (e.g. a census on 1 October 2025 of a plan ending in FY2024; a value
+    filled in from the statistics alone never lengthens the list)."""
     years = periods.fiscal_years(plan["plan_start"], plan["plan_end"])
-    have = merged.loc[merged["value"].notna() | merged["value_text"].notna(), "period"]
-    extra = {periods.fy(periods.fiscal_year(periods.parse(p).end)) for p in have}
-    first = periods.parse(years[0]).end
-    earlier = sorted(p for p in extra if periods.parse(p).end < first)
-    return earlier + years
+    first, last = periods.parse(years[0]).end, periods.parse(years[-1]).end
+    earlier = sorted(p for p in _years_with_actual(merged) if periods.parse(p).end < first)
+    later = sorted((p for p in _years_with_actual(merged, linked=False) if periods.parse(p).end > last),
+                   key=lambda p: periods.parse(p).end)
+    later = periods.fiscal_years(later[0], later[-1]) if later else []
+    return earlier + years + later
 
 
 def default_as_of(plan: dict, options: list[str], merged: pd.DataFrame) -> str:
-    """The plan's evaluated period if it states one, else the latest option holding an actual (else the first)."""
+    """The plan's evaluated period if it states one, else the latest option of the plan period onwards holding
+    an actual, else the plan's first year (a year before the plan grades nothing, so it is never the default)."""
     if isinstance(plan.get("evaluated_as_of"), str) and plan["evaluated_as_of"] in options:
         return plan["evaluated_as_of"]
     have = merged.loc[merged["value"].notna() | merged["value_text"].notna(), "period"]
     ends = [periods.parse(p).end for p in have]
-    best = options[0]
-    for o in options:
+    inside = [o for o in options if not before_plan(plan["plan_start"], o)]
+    best = inside[0] if inside else options[0]
+    for o in inside:
         if any(periods.in_window(str(e), o) for e in ends):
             best = o
     return best
@@ -116,49 +130,80 @@ def trend(kpi: KPI, obs: list[Obs], as_of: str) -> list[float]:
     return pts
 
 
-def table(defs: pd.DataFrame, merged: pd.DataFrame, rule: str, as_of: str) -> pd.DataFrame:
-    """Every KPI of `defs` graded by `rule` at `as_of`.
+def evaluated_at(kpi: KPI, as_of: str) -> str:
+    """The period a KPI is graded at when the plan is evaluated at `as_of`: `as_of`, or the fiscal year of the
+    KPI's target period when that ends earlier (a FY2024 target keeps its FY2024 reading in FY2025)."""
+    if not kpi.target_period:
+        return as_of
+    last = periods.fy(periods.fiscal_year(periods.parse(kpi.target_period).end))
+    return last if periods.parse(last).end < periods.parse(as_of).end else as_of
+
+
+def before_plan(plan_start: str | None, as_of: str) -> bool:
+    """True when the evaluation period `as_of` ends before the plan period (starting `plan_start`) begins."""
+    return bool(plan_start) and periods.parse(as_of).end < periods.parse(plan_start).start
+
+
+def table(defs: pd.DataFrame, merged: pd.DataFrame, rule: str, as_of: str, plan_start: str | None = None) -> pd.DataFrame:
+    """Every KPI of `defs` graded by `rule` (target populations by kpi.rules.population_path) at `as_of`.
+
+    Nothing is graded when `as_of` ends before `plan_start` (reason 'before_plan'). A KPI whose target period
+    ended before `as_of` is graded at it (evaluated_at; graded_at says which). Actuals of another basis than the
+    KPI's (a 住基 figure beside census targets) are never graded; the latest of them is reported as reference_*.
 
     Returns the defs columns plus: grade, reason, actual, actual_text, actual_period, origin, actual_source,
-    compared_target, ratio, expected, stale, missing (tuple of periods), recorded (the grade recorded for the
-    evaluation period, e.g. the report's 総合評価), as_of_note (note of that period), pending_note (notes of later
-    periods still without an actual, e.g. '国勢調査結果公表後、記入予定'), link, link_partial, trend
-    (list of floats for a sparkline), progress (ratio clipped to 0–1.5 for bars; None when ungraded), and
-    latest_value/_text/_period/_origin: the most recent actual up to `as_of` whatever the rule.
+    compared_target, ratio, expected, stale, missing (tuple of periods), graded_at, recorded (the grade recorded for
+    the evaluation period, e.g. the report's 総合評価), as_of_note (note of that period), pending_note (notes of
+    later periods still without an actual, e.g. '国勢調査結果公表後、記入予定'), later (periods after `as_of` that
+    hold a published or entered actual, which this evaluation does not count), projection_at (the projection
+    printed for the actual's period), link, link_partial, trend (list of
+    floats for a sparkline), progress (the rule's measure, at least 0 and not capped, the same number as the
+    reason's percent; None when there is none or it is infinite), latest_value/_text/_period/_origin: the most
+    recent actual up to `as_of` whatever the rule, and reference_value/_period/_basis.
     """
-    fn = RULES[rule]
+    rule_for(rule, KPI("check"))  # an unknown rule fails here, whatever the plan holds
     by_kpi: dict[str, list[dict]] = {}
     for r in merged.to_dict("records"):
         by_kpi.setdefault(r["kpi_id"], []).append(r)
     end = periods.parse(as_of).end
+    early = before_plan(plan_start, as_of)
     rows = []
     for d in defs.to_dict("records"):
         k = KPI.from_row(d)
         mine = by_kpi.get(k.kpi_id, [])
-        obs = [Obs.from_row(r) for r in mine]
-        g = fn(k, obs, as_of)
+        every = [Obs.from_row(r) for r in mine]
+        obs = [o for o in every if o.same_basis(k)]
+        other = latest_actual(k, [o for o in every if not o.same_basis(k)], as_of)
+        at = evaluated_at(k, as_of)
+        g = Grade(None, "before_plan") if early else rule_for(rule, k)(k, obs, at)
         last = latest_actual(k, obs, as_of)
+        later = [o.period for o in every if o.has_actual(k.value_kind) and o.origin in ("published", "user")
+                 and periods.parse(o.period).end > end]
         window = [r for r in mine if periods.in_window(r["period"], as_of)]
         notes = [r["note"] for r in window if isinstance(r.get("note"), str)]
         pending = [r["note"] for r in mine if isinstance(r.get("note"), str) and _clean(r.get("value")) is None
                    and _clean(r.get("value_text")) is None and periods.parse(r["period"]).end > end]
-        at = [r for r in mine if r["period"] == g.actual_period]
+        here = [r for r in mine if r["period"] == g.actual_period]
         rows.append({**d, "grade": g.grade, "reason": g.reason, "actual": g.actual, "actual_text": g.actual_text,
                      "actual_period": g.actual_period, "origin": g.origin, "actual_source": g.source_id,
                      "compared_target": g.target, "ratio": g.ratio, "expected": g.expected, "stale": g.stale,
-                     "missing": g.missing,
+                     "missing": g.missing, "graded_at": at, "later": tuple(later),
                      "recorded": next((r["judgement"] for r in window if isinstance(r.get("judgement"), str)), None),
                      "as_of_note": " ".join(dict.fromkeys(notes)) or None,
                      "pending_note": " ".join(dict.fromkeys(pending)) or None,
-                     "link": next((r["link"] for r in at if isinstance(r.get("link"), str)), None),
+                     "link": next((r["link"] for r in here if isinstance(r.get("link"), str)), None),
                      "link_partial": next((r["link_partial"] for r in window if isinstance(r.get("link_partial"), str)), None),
                      "latest_value": None if last is None else last.value,
                      "latest_text": None if last is None else last.text,
                      "latest_period": None if last is None else last.period,
                      "latest_origin": None if last is None else last.origin,
                      "latest_source": None if last is None else last.source_id,
+                     "projection_at": next((r["projection"] for r in here if _clean(r.get("projection")) is not None), None),
+                     "reference_value": None if other is None else other.value,
+                     "reference_period": None if other is None else other.period,
+                     "reference_basis": None if other is None else other.basis,
                      "trend": trend(k, obs, as_of),
-                     "progress": None if g.ratio is None else max(0.0, min(1.5, g.ratio))})
+                     "progress": None if g.ratio is None or math.isinf(g.ratio) else max(0.0, g.ratio)})
     return pd.DataFrame(rows)
 
 
@@ -195,8 +240,9 @@ def _count(no, goal, goal_en, grades: list) -> dict:
 
 
 def detail(defs_row: dict, merged: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Series for a KPI's detail chart: actuals (period, end date, value, origin), the target path (date, value)
-    and printed projections (date, value). 'sum' KPIs get running totals and a path from 0."""
+    """Series for a KPI's detail chart: actuals (period, end date, value, origin, basis: 'census'/'juki'/None —
+    the KPI's own unless the value came from a series of another basis), the target path (date, value) and
+    printed projections (date, value). 'sum' KPIs get running totals and a path from 0."""
     k = KPI.from_row(defs_row)
     obs = observations(merged, k.kpi_id)
     mine = merged[merged["kpi_id"] == k.kpi_id]
@@ -209,19 +255,20 @@ def detail(defs_row: dict, merged: pd.DataFrame) -> dict[str, pd.DataFrame]:
             if o is not None:
                 total += o.value
                 acts.append((y, periods.parse(y).end, total, o.origin))
-        actual = pd.DataFrame(acts, columns=["period", "date", "value", "origin"])
+        actual = pd.DataFrame(acts, columns=["period", "date", "value", "origin"]).assign(basis=k.basis)
         path = pd.DataFrame([(span.start, 0.0), (span.end, k.target_value or 0.0)], columns=["date", "value"])
         return {"actual": actual, "path": path, "projection": pd.DataFrame(columns=["date", "value"])}
     acts = []
     if k.baseline_value is not None and k.baseline_period:
-        acts.append((k.baseline_period, periods.parse(k.baseline_period).end, k.baseline_value, "baseline"))
-    acts += [(o.period, periods.parse(o.period).end, o.value, o.origin) for o in obs if o.value is not None]
+        acts.append((k.baseline_period, periods.parse(k.baseline_period).end, k.baseline_value, "baseline", k.basis))
+    acts += [(o.period, periods.parse(o.period).end, o.value, o.origin, o.basis or k.basis)
+             for o in obs if o.value is not None]
     pts = path_points(k, obs)
     proj = mine[mine["projection"].notna()]
     projection = pd.DataFrame({"date": [periods.parse(p).end for p in proj["period"]],
                                "value": proj["projection"].astype(float).tolist()})
     if not projection.empty and pts and k.baseline_value is not None:  # projections start from the baseline
         projection = pd.concat([pd.DataFrame({"date": [pts[0][0]], "value": [k.baseline_value]}), projection])
-    return {"actual": pd.DataFrame(acts, columns=["period", "date", "value", "origin"]),
+    return {"actual": pd.DataFrame(acts, columns=["period", "date", "value", "origin", "basis"]),
             "path": pd.DataFrame(pts, columns=["date", "value"]), "projection": projection}
 

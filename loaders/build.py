@@ -7,12 +7,15 @@
 `national` reads the official files as published (see README for the download pages); `extract` writes the
 demo region's rows of those tables as small CSVs (committed, so the app runs with no download); `bundled`
 builds the default database from that extract plus the figures transcribed from the seed documents.
-Every build writes a temporary file and swaps it into place only after all checks pass, so a failed
-build leaves the previous database untouched.
+Every build writes a temporary file `<out>.tmp<pid>` and swaps it into place only after all checks pass,
+so a failed build leaves the previous database untouched; one of the checks is that the new database covers
+every (area × period) of each table that the previous one did (`--allow-shrink` accepts less). A build starts
+by removing the temporary files of builds whose process no longer runs (e.g. killed).
 """
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import re
 import shutil
@@ -29,7 +32,8 @@ from loaders import boundaries
 from loaders import fertility, ipss, ipss2023, juki, migration_od, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
-from loaders.sources import SOURCE_COLUMNS, official_sources
+from loaders.sources import official_sources
+from loaders.validate import check_coverage, record_coverage
 from store import official
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,11 +124,13 @@ def official_tables(raw: Path) -> dict[str, pd.DataFrame]:
     tables.update(foreign_residents=fr["foreign_residents"], sources=pd.concat([tables["sources"], fr["sources"]], ignore_index=True))
     # 郡 subtotal rows are printed aggregates, not areas: drop them so no sum counts them twice.
     for name in ("population", "households", "vital_events", "migration_totals", "fertility", "projections"):
-        tables[name] = tables[name][tables[name]["area_code"].isin(known)]
+        if name in tables:  # projections only when the IPSS folder is there
+            tables[name] = tables[name][tables[name]["area_code"].isin(known)]
     # IPSS 2023 (codes checked by the loader; 07999 浜通り地域 is an area group, so added after the filter above).
-    p23, s23, g23 = ipss2023.load_folder(raw / ipss2023.FOLDER, areas)
-    tables.update({n: pd.concat([tables.get(n), f], ignore_index=True)
-                   for n, f in (("projections", p23), ("sources", s23), ("area_groups", g23))})
+    if (raw / ipss2023.FOLDER).is_dir():
+        p23, s23, g23 = ipss2023.load_folder(raw / ipss2023.FOLDER, areas)
+        tables.update({n: pd.concat([tables.get(n), f], ignore_index=True)
+                       for n, f in (("projections", p23), ("sources", s23), ("area_groups", g23))})
     return tables
 
 
@@ -193,9 +199,46 @@ def _derived_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("frame_view")
 
 
-def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str) -> dict:
-    """Check `tables` and write them to `out` atomically (temporary file, then rename). Returns build facts."""
+def remove_stale_temps(out: Path) -> list[Path]:
+    """Delete `<out>.tmp<pid>` files (and their `.wal`) left by builds whose process no longer runs.
+
+    A temporary file of a running build (os.kill(pid, 0) succeeds, or the process belongs to another user) is kept.
+    Returns the paths removed (each also reported on stderr).
+    """
+    removed = []
+    pattern = re.compile(re.escape(out.name) + r"\.tmp(\d+)(\.wal)?")
+    for path in sorted(out.parent.glob(f"{glob.escape(out.name)}.tmp*")):
+        m = pattern.fullmatch(path.name)
+        if not m or _running(int(m.group(1))):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+        print(f"一時ファイルを削除しました（構築プロセス {m.group(1)} は終了済み） / removed the temporary file of build "
+              f"process {m.group(1)}, which no longer runs: {path}", file=sys.stderr)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process is starting a new build: an earlier file of ours is stale
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str, allow_shrink: bool = False) -> dict:
+    """Check `tables` and write them to `out` atomically (temporary file, then rename). Returns build facts.
+
+    Before the rename the coverage of every table (loaders.validate.COVERAGE, stored in `build_coverage`) is
+    compared with the database at `out`, opened read-only: a table covering fewer (area × period) raises
+    LoaderError unless `allow_shrink`. Any failure removes the temporary file and leaves `out` untouched.
+    """
     started = time.perf_counter()
+    remove_stale_temps(out)
     boundaries.add_prefecture_outlines(tables)
     _with_period_end(tables)
     check_tables(tables)
@@ -218,13 +261,21 @@ def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str) -> dic
             con.execute(f"INSERT INTO {name} ({col_list}) SELECT {col_list} FROM frame_view{order_by}")
             con.unregister("frame_view")
         _derived_tables(con)
+        record_coverage(con)
+        lost = check_coverage(con, out, allow_shrink)
         info = {"kind": kind, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "build_seconds": f"{time.perf_counter() - started:.1f}"}
+        if lost:
+            info["coverage_lost"] = ", ".join(f"{t} {n}" for t, n in lost.items())
         con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, out)
     except BaseException:
+        try:
+            con.close()
+        except (NameError, duckdb.Error):
+            pass
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
         raise
@@ -284,18 +335,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("target", choices=["national", "extract", "bundled"])
     parser.add_argument("--raw", type=Path, default=ROOT / "data" / "raw", help="folder of official files")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--allow-shrink", action="store_true",
+                        help="accept a database that covers fewer (area × period) than the one it replaces")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
         if args.target == "national":
             out = args.out or ROOT / "data" / "national.duckdb"
-            info = write_database(merge(official_tables(args.raw), csv_tables(SEED_DIR)), out, "national")
+            remove_stale_temps(out)
+            info = write_database(merge(official_tables(args.raw), csv_tables(SEED_DIR)), out, "national",
+                                  args.allow_shrink)
         elif args.target == "extract":
             out = args.out or EXTRACT_DIR
             info = write_extract(official_tables(args.raw), out)
         else:
             out = args.out or ROOT / "data" / "bundled.duckdb"
-            info = write_database(bundled_tables(), out, "bundled")
+            remove_stale_temps(out)
+            info = write_database(bundled_tables(), out, "bundled", args.allow_shrink)
     except LoaderError as exc:
         print(f"エラー / error: {exc}", file=sys.stderr)
         return 2

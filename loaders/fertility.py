@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import LoaderError
-from loaders.files import read_text
+from loaders.files import check_csv_text, read_text
 from loaders.parse import parse_number
 
 NATIONAL_FILE = "ayakow1_fertility_rate_all.csv"
@@ -34,6 +34,7 @@ SOURCES = [
 def read_national(path: Path) -> pd.DataFrame:
     """National TFR by calendar year from the report-table CSV. Two-digit years continue the last full year."""
     text = read_text(path)
+    check_csv_text(str(path), text)
     rows, last = [], None
     for line_no, line in enumerate(text.splitlines(), start=1):
         cells = [c.strip() for c in line.split(",")]
@@ -66,7 +67,9 @@ def read_national(path: Path) -> pd.DataFrame:
 def read_prefectures(path: Path) -> pd.DataFrame:
     """Prefecture TFR by calendar year; rows 1–47 are prefectures in JIS order (row 0, All Japan, is skipped
     because the national series is read from its own table)."""
-    frame = pd.read_csv(io.StringIO(read_text(path)), dtype=str)
+    text = read_text(path)
+    check_csv_text(str(path), text)
+    frame = pd.read_csv(io.StringIO(text), dtype=str)
     idx_col = frame.columns[0]
     years = [c for c in frame.columns if re.fullmatch(r"\d{4}", str(c))]
     if len(years) < 2:

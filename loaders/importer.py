@@ -1119,7 +1119,7 @@ def _ensure_schema(con) -> None:
         title VARCHAR, table_id VARCHAR, url VARCHAR, retrieved VARCHAR, licence VARCHAR, note VARCHAR)""")
     for table, cols in table_columns().items():
         # identifiers from schema.sql, never from an upload
-        defs = ", ".join(f'"{c}" {typ}' + ("" if nullable else " NOT NULL") for c, typ, nullable in cols)
+        defs = ", ".join(f'"{c}" {_sql_type(typ)}' + ("" if nullable else " NOT NULL") for c, typ, nullable in cols)
         con.execute(f'CREATE TABLE IF NOT EXISTS "{table}" ({defs}, orig_source_id VARCHAR, import_id INTEGER NOT NULL)')
 
 
@@ -1148,13 +1148,20 @@ def append(prepared: Prepared, source: dict[str, str], path: Path | None = None)
     return int(import_id)
 
 
+def _sql_type(typ: str) -> str:
+    """A column type of schema.sql written so both user-store back ends accept it (DuckDB and PostgreSQL)."""
+    return "DOUBLE PRECISION" if typ == "DOUBLE" else typ
+
+
 def _insert(con, table: str, frame: pd.DataFrame, import_id: int, file: str) -> None:
+    types = {c: _sql_type(typ) for c, typ, _ in table_columns()[table]} | {"orig_source_id": "VARCHAR", "import_id": "INTEGER"}
     cols = [c for c, _, _ in table_columns()[table]]
     keys = list(TARGETS[table].keys)
     data = frame.assign(source_id=f"user_{import_id}", import_id=import_id)
     con.register("incoming", data)
     try:
-        on = " AND ".join(f'e."{k}" IS NOT DISTINCT FROM i."{k}"' for k in [*keys, "orig_source_id"])
+        # incoming's types come from the values (an all-empty column has none): cast to the table's
+        on = " AND ".join(f'e."{k}" IS NOT DISTINCT FROM CAST(i."{k}" AS {types[k]})' for k in [*keys, "orig_source_id"])
         hit = con.execute(f'SELECT i._row, e.import_id, m.file_name FROM incoming i JOIN "{table}" e ON {on} '
                           f"LEFT JOIN imports m ON m.import_id = e.import_id ORDER BY i._row LIMIT 1").fetchall()
         hit = hit[0] if hit else None
@@ -1163,7 +1170,8 @@ def _insert(con, table: str, frame: pd.DataFrame, import_id: int, file: str) -> 
                               f"this row is already imported (same key as import #{hit[1]} {hit[2]!r}); delete that import first.",
                               row=int(hit[0]) if hit[0] is not None else None)
         col_list = ", ".join(f'"{c}"' for c in [*cols, "orig_source_id", "import_id"])
-        con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM incoming')
+        casts = ", ".join(f'CAST("{c}" AS {types[c]})' for c in [*cols, "orig_source_id", "import_id"])
+        con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {casts} FROM incoming')
     finally:
         con.unregister("incoming")
 

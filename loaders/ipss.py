@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import LoaderError
-from loaders.files import read_text
+from loaders.files import check_csv_text, read_text
 
 FILE = "ipss_h30_projection_municipality_sex_age5_2015_2045.csv"
 SOURCE = dict(source_id="ipss_h30_municipal", publisher="国立社会保障・人口問題研究所",
@@ -33,6 +33,7 @@ def read_projection(path: Path) -> pd.DataFrame:
     cell, or a row whose 男 + 女 differs from its 総数 (a damaged file).
     """
     text = read_text(path)
+    check_csv_text(str(path), text)
     raw = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False)
     if raw.shape[1] != 5 + 60 or raw.iat[0, 0].strip() != "コード" or raw.iat[1, 6].strip() != "0～4歳":
         raise LoaderError(str(path), "見出しが公表形式（コード・市などの別・都道府県・市区町村・年＋総数/男/女×20列）と異なります。",
@@ -57,9 +58,21 @@ def read_projection(path: Path) -> pd.DataFrame:
                                   row=line, column=f"{sexes[(j - 5) // 20]}:{raw.iat[1, j]}")
             values.append(int(cell))
         blocks = [values[k * 20:(k + 1) * 20] for k in range(3)]
-        if blocks[0][0] != blocks[1][0] + blocks[2][0]:
-            raise LoaderError(str(path), "総数が男＋女と一致しません。ファイルが壊れている可能性があります。",
-                              "total differs from male + female; the file may be damaged.", row=line, column="総数")
+        # Published sums, exact in every row of the real file: 総数 = 男 + 女 in each column, 総数 = Σ ages per sex.
+        k = next((k for k in range(20) if blocks[0][k] != blocks[1][k] + blocks[2][k]), None)
+        if k is not None:
+            raise LoaderError(str(path), f"総数 {blocks[0][k]:,} が男 {blocks[1][k]:,} ＋女 {blocks[2][k]:,} と一致しません"
+                              f"（{code} {r[3].strip()} {m.group(1)}年）。ファイルが壊れている可能性があります。",
+                              f"total {blocks[0][k]:,} differs from male {blocks[1][k]:,} + female {blocks[2][k]:,} "
+                              f"({code} {m.group(1)}); the file may be damaged.", row=line,
+                              column=f"total:{raw.iat[1, 5 + k]}")
+        s_ = next((s_ for s_ in range(3) if blocks[s_][0] != sum(blocks[s_][1:])), None)
+        if s_ is not None:
+            raise LoaderError(str(path), f"総数 {blocks[s_][0]:,} が年齢階級の合計 {sum(blocks[s_][1:]):,} と一致しません"
+                              f"（{code} {r[3].strip()} {m.group(1)}年）。ファイルが壊れている可能性があります。",
+                              f"total {blocks[s_][0]:,} differs from the sum of the age groups {sum(blocks[s_][1:]):,} "
+                              f"({code} {m.group(1)}); the file may be damaged.", row=line,
+                              column=f"{sexes[s_]}:{raw.iat[1, 5 + 20 * s_]}")
         for sex, block in zip(sexes, blocks):
             for age, persons in zip(["total", *AGES], block):
                 rows.append((code.zfill(5), int(m.group(1)), sex, age, persons))

@@ -15,12 +15,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
 from loaders.errors import LoaderError
 from loaders.files import check_counts, read_csv_checked, read_workbook
 from loaders.parse import parse_count, wareki_to_year
+from loaders.validate import about, check_sum
 
 NATIONALITY = {"total": "total", "japanese": "japanese", "foreign": "foreign", "japanese_only_pre2013": "japanese"}
 SEX = {"計": "total", "男": "male", "女": "female"}
@@ -52,6 +54,35 @@ _DYN_LABELS = {
     ("社会増減数", "社会増減数"): "social_change",
 }
 _TABLE_FROM_TITLE = {"総計": "total", "日本人住民": "japanese", "外国人住民": "foreign"}
+
+#: Columns that may hold 外字 (private-use characters): the 1998 dynamics file prints three municipal names with
+#: them as the 総務省 workbook did (倶知安町 U+E00F, 美瑛町 U+E019, 那覇市 U+E013); never codes or counts, and the
+#: areas table takes each name from the latest file.
+NAME_COLUMNS = ("pref_name", "muni_name")
+#: Published totals = sum of their published parts, in every row of a dynamics table (checked on the real files:
+#: every row of every file holds these exactly, but one, see DYNAMICS_PUBLISHED_EXCEPTIONS).
+DYNAMICS_SUMS = [
+    ("pop_total", ["pop_male", "pop_female"], []),
+    ("in_migrants", ["in_domestic", "in_abroad"], []),
+    ("out_migrants", ["out_domestic", "out_abroad"], []),
+    ("total_in", ["in_migrants", "births", "other_in"], []),
+    ("total_out", ["out_migrants", "deaths", "other_out"], []),
+    ("change", ["total_in"], ["total_out"]),
+    ("natural_change", ["births"], ["deaths"]),
+    ("social_change", ["in_migrants", "other_in"], ["out_migrants", "other_out"]),
+]
+#: (ref_date, area_code, total column) printed inconsistently in the original: 9603sjin.xls (FY1995) gives
+#: 上北郡下田町 (02410) 計(B) 588 where 転出 504 + 死亡 87 + その他 3 = 594. Kept as published (計(B) is not loaded).
+DYNAMICS_PUBLISHED_EXCEPTIONS = {("1996-03-31", "02410", "total_out")}
+#: Counts for which 総計 = 日本人住民 + 外国人住民 in every (date, area) of the real files (households too).
+NATIONALITY_SUM_COLUMNS = ["pop_total", "pop_male", "pop_female", "households", "births", "deaths", "in_migrants",
+                           "in_domestic", "in_abroad", "out_migrants", "out_domestic", "out_abroad", "other_in",
+                           "other_out"]
+#: Persons of unknown age (年齢不詳) that an age table's 総数 may hold beyond its age groups. Measured on the real
+#: files: total − Σ ages is 0–7 in a municipality and at most 17 in an aggregate row (全国 2000-03-31, Japanese
+#: table); in the 総計 tables from 2013, after removing the foreign residents whose ages the 外国人住民 table does not
+#: publish (blank or X cells), 0–6 in a municipality and at most 13 (全国 2018-01-01). A larger gap is a damaged row.
+UNKNOWN_AGE_TOLERANCE = 30
 
 
 @dataclass
@@ -216,10 +247,22 @@ def _validate_dynamics(frame: pd.DataFrame, file: str) -> pd.DataFrame:
         i = unknown.idxmax()
         raise LoaderError(file, f"不明な区分「{frame.at[i, 'table']}」です。", f"unknown table {frame.at[i, 'table']!r}.",
                           row=int(frame.at[i, "_row"]), column="table")
+    keys = list(zip(frame["ref_date"], frame["area_code"]))
+    for total, plus, minus in DYNAMICS_SUMS:
+        skip = [(d, a, total) in DYNAMICS_PUBLISHED_EXCEPTIONS for d, a in keys]
+        check_sum(frame, file, total, plus, minus, describe=("area_code", "muni_name", "ref_date"), skip=skip)
     return frame
 
 
+def _age_layout(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Age columns each reference date publishes (80+ as one group up to 2014, 80–84 … 100+ from 2015)."""
+    ages = [c for c in AGE_COLUMNS if c in frame.columns]
+    shown = frame[ages].notna().groupby(frame["ref_date"]).any()
+    return {d: [c for c in ages if shown.at[d, c]] for d in shown.index}
+
+
 def _validate_age(frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Codes, counts and sex of an age table, and that each row is whole (see `_check_age_rows`)."""
     frame = normalise_codes(frame, file)
     check_counts(frame, ["total", *[c for c in AGE_COLUMNS if c in frame.columns]], file)
     bad = ~frame["sex"].isin(SEX.keys())
@@ -227,7 +270,120 @@ def _validate_age(frame: pd.DataFrame, file: str) -> pd.DataFrame:
         i = bad.idxmax()
         raise LoaderError(file, f"不明な性別「{frame.at[i, 'sex']}」です。", f"unknown sex {frame.at[i, 'sex']!r}.",
                           row=int(frame.at[i, "_row"]), column="sex")
+    _check_age_rows(frame, file)
     return frame
+
+
+def _check_age_rows(frame: pd.DataFrame, file: str) -> None:
+    """An age table as published (checked on every real file): each area and date has a 計, a 男 and a 女 row; a
+    row publishes all age groups of its date's layout or none (suppressed: blank or X); the age groups never sum
+    to more than 総数; 計 = 男 + 女 in 総数 and in every age group. Raises LoaderError (file, row, column, area/date)."""
+    describe = ("area_code", "muni_name", "ref_date", "sex")
+    groups = frame.groupby(["ref_date", "area_code"], sort=False)["sex"]
+    short = groups.transform("size") != 3
+    if short.any() or frame.duplicated(["ref_date", "area_code", "sex"]).any():
+        i = short.idxmax() if short.any() else frame.duplicated(["ref_date", "area_code", "sex"]).idxmax()
+        rows = frame.loc[(frame["ref_date"] == frame.at[i, "ref_date"]) & (frame["area_code"] == frame.at[i, "area_code"])]
+        have = "・".join(rows["sex"])
+        raise LoaderError(file, f"計・男・女の3行がそろっていません（{have} のみ; {about(frame, i, describe[:3])}）。ファイルが途中で切れて"
+                          "いる可能性があります。",
+                          f"the 計/男/女 rows are not all there (only {have}; {about(frame, i, describe[:3])}); the file may be "
+                          "truncated.", row=int(rows["_row"].max()), column="sex")
+    for ref_date, cols in _age_layout(frame).items():
+        rows = frame.loc[frame["ref_date"] == ref_date, cols]
+        shown = rows.notna()
+        partial = shown.any(axis=1) & ~shown.all(axis=1)
+        if partial.any():
+            i = partial.idxmax()
+            col = next(c for c in cols if not shown.at[i, c])
+            raise LoaderError(file, f"年齢階級の一部だけが空欄です（{len(cols)} 区分のうち {int(shown.loc[i].sum())} 区分; "
+                              f"{about(frame, i, describe)}）。ファイルが途中で切れている可能性があります。",
+                              f"only {int(shown.loc[i].sum())} of {len(cols)} age groups have a value "
+                              f"({about(frame, i, describe)}); the file may be truncated.",
+                              row=int(frame.at[i, "_row"]), column=col)
+        whole = frame.loc[rows.index[shown.all(axis=1)]]
+        over = whole["total"].astype("Float64") < whole[cols].astype("Float64").sum(axis=1)
+        if over.any():
+            i = over.idxmax()
+            s_ = int(whole.loc[i, cols].sum())
+            raise LoaderError(file, f"年齢階級の合計 {s_:,} が総数 {int(whole.at[i, 'total']):,} を超えています（{about(frame, i, describe)}）。",
+                              f"the age groups sum to {s_:,}, more than the total {int(whole.at[i, 'total']):,} "
+                              f"({about(frame, i, describe)}).", row=int(frame.at[i, "_row"]), column="total")
+    cols = ["total", *[c for c in AGE_COLUMNS if c in frame.columns]]
+    wide = frame.set_index(["ref_date", "area_code", "sex"])[cols].astype("Float64").unstack("sex")
+    diff = (wide.xs("計", axis=1, level="sex") - wide.xs("男", axis=1, level="sex")
+            - wide.xs("女", axis=1, level="sex"))[cols]
+    bad = (diff.notna() & (diff != 0)).to_numpy()
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        ref_date, area = diff.index[r]
+        col = cols[c]
+        i = frame.index[(frame["ref_date"] == ref_date) & (frame["area_code"] == area) & (frame["sex"] == "計")][0]
+        k, m, f_ = (int(wide.at[(ref_date, area), (col, s)]) for s in ("計", "男", "女"))
+        raise LoaderError(file, f"計 {k:,} が男 {m:,} ＋女 {f_:,} と一致しません（{about(frame, i, describe[:3])}）。",
+                          f"計 {k:,} is not 男 {m:,} + 女 {f_:,} ({about(frame, i, describe[:3])}).",
+                          row=int(frame.at[i, "_row"]), column=col)
+
+
+def check_unknown_age(age: pd.DataFrame) -> None:
+    """Refuse an age-table row whose 総数 exceeds its age groups by more than UNKNOWN_AGE_TOLERANCE persons of
+    unknown age. In a 総計 table the gap also holds foreign residents whose ages are not published: the gap of the
+    外国人住民 row of the same date, area and sex (that table's 総数 − its published age groups) is taken off first,
+    and a 総計 row without that row is not checked. 外国人住民 rows are not bounded: their gap includes whole member
+    municipalities whose detail is suppressed.
+
+    age: validated age rows of every file, with `_file`. Raises LoaderError (file, row, column 'total', area/date).
+    """
+    ages = [c for c in AGE_COLUMNS if c in age.columns]
+    gap = age["total"].astype("Float64") - age[ages].astype("Float64").sum(axis=1)
+    keys = ["ref_date", "area_code", "sex"]
+    foreign = age.loc[age["table"] == "foreign", keys].assign(foreign_gap=gap[age["table"] == "foreign"])
+    checked = age.loc[age["table"] != "foreign", keys + ["table"]].assign(gap=gap[age["table"] != "foreign"])
+    checked = checked.reset_index().merge(foreign, on=keys, how="left").set_index("index")
+    is_total = checked["table"] == "total"
+    unknown = checked["gap"] - checked["foreign_gap"].where(is_total, 0)
+    bad = unknown.notna() & (unknown > UNKNOWN_AGE_TOLERANCE)
+    if bad.any():
+        i = bad.idxmax()
+        extra = (f"、外国人住民の年齢非公表 {int(checked.at[i, 'foreign_gap']):,} 人を除く" if is_total[i] else "")
+        extra_en = (f", after {int(checked.at[i, 'foreign_gap']):,} foreign residents of unpublished age" if is_total[i] else "")
+        where = about(age, i, ("area_code", "muni_name", "ref_date", "sex"))
+        raise LoaderError(age.at[i, "_file"],
+                          f"総数が年齢階級の合計より {int(unknown[i]):,} 人多く{extra}、年齢不詳として認める {UNKNOWN_AGE_TOLERANCE} 人を"
+                          f"超えています（{where}）。ファイルが壊れている可能性があります。",
+                          f"the total exceeds the sum of the age groups by {int(unknown[i]):,}{extra_en}, more than the "
+                          f"{UNKNOWN_AGE_TOLERANCE} persons of unknown age allowed ({where}); the file may be damaged.",
+                          row=int(age.at[i, "_row"]), column="total")
+
+
+def check_nationality_sums(dynamics: pd.DataFrame) -> None:
+    """Refuse a (date, area) where a 総計 count differs from 日本人住民 + 外国人住民 (every NATIONALITY_SUM_COLUMNS
+    count published in all three tables). dynamics: validated rows of every file, with `_file`. Raises
+    LoaderError naming the 総計 row's file, row and column, the area/date and the other two rows."""
+    keys = ["ref_date", "area_code"]
+    cols = [c for c in NATIONALITY_SUM_COLUMNS if c in dynamics.columns]
+    parts = {t: dynamics[dynamics["table"] == t].drop_duplicates(keys).set_index(keys)
+             for t in ("total", "japanese", "foreign")}
+    if any(p.empty for p in parts.values()):
+        return
+    common = parts["total"].index.intersection(parts["japanese"].index).intersection(parts["foreign"].index)
+    if common.empty:
+        return
+    t, j, f = (parts[k].loc[common] for k in ("total", "japanese", "foreign"))
+    for col in cols:
+        diff = t[col].astype("Float64") - j[col].astype("Float64") - f[col].astype("Float64")
+        bad = diff.notna() & (diff != 0)
+        if bad.any():
+            key = bad.idxmax()
+            name = next((str(v) for v in (t.at[key, "muni_name"], t.at[key, "pref_name"]) if pd.notna(v) and str(v)), "")
+            where = f"{key[1]} {name}, {key[0]}"
+            others = f"{j.at[key, '_file']} {j.at[key, '_row']}, {f.at[key, '_file']} {f.at[key, '_row']}"
+            raise LoaderError(t.at[key, "_file"],
+                              f"総計 {int(t.at[key, col]):,} が日本人住民 {int(j.at[key, col]):,} ＋外国人住民 {int(f.at[key, col]):,} と"
+                              f"一致しません（{where}; 日本人・外国人の行: {others}）。",
+                              f"total {int(t.at[key, col]):,} is not japanese {int(j.at[key, col]):,} + foreign "
+                              f"{int(f.at[key, col]):,} ({where}; those rows: {others}).",
+                              row=int(t.at[key, "_row"]), column=col)
 
 
 def dynamics_to_tidy(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -275,6 +431,7 @@ def read_totals_csv(path: Path) -> pd.DataFrame:
     f["pref_name"] = f["都道府県名"]
     f = normalise_codes(f, str(path))
     check_counts(f, ["year", "総人口", "日本人人口", "外国人人口"], str(path))
+    check_sum(f, str(path), "総人口", ["日本人人口", "外国人人口"], describe=("area_code", "市区町村名", "year"))
     f["ref_date"] = f["year"].map(lambda y: f"{y}-03-31" if y == 2013 else f"{y}-01-01")
     long = f.melt(id_vars=["area_code", "ref_date"], value_vars=["総人口", "日本人人口", "外国人人口"],
                   var_name="nat", value_name="persons")
@@ -314,21 +471,26 @@ def load_folder(folder: Path) -> JukiTables:
     if not (dyn_csv or dyn_xlsx):
         raise LoaderError(str(folder), "住民基本台帳の人口動態ファイル（*sjin.xlsx または juki_dynamics_*.csv.gz）がありません。",
                           "no 住民基本台帳 dynamics files (*sjin.xlsx or juki_dynamics_*.csv.gz) found.")
-    dyn = [_validate_dynamics(read_dynamics_workbook(p), str(p)) for p in dyn_xlsx]
+    dyn = [_validate_dynamics(read_dynamics_workbook(p), str(p)).assign(_file=str(p)) for p in dyn_xlsx]
     covered = {(d["ref_date"].iat[0], d["table"].iat[0]) for d in dyn}
     for p in dyn_csv:
-        f = _validate_dynamics(read_csv_checked(p, DYNAMICS_REQUIRED, dtype={"code": str, "code5": str}), str(p))
-        dyn.append(f[~f[["ref_date", "table"]].apply(tuple, axis=1).isin(covered)])
-    age = [_validate_age(read_age_workbook(p), str(p)) for p in age_xlsx]
+        f = _validate_dynamics(read_csv_checked(p, DYNAMICS_REQUIRED, dtype={"code": str, "code5": str},
+                                                private_use_columns=NAME_COLUMNS), str(p))
+        dyn.append(f[~pd.MultiIndex.from_frame(f[["ref_date", "table"]]).isin(covered)].assign(_file=str(p)))
+    age = [_validate_age(read_age_workbook(p), str(p)).assign(_file=str(p)) for p in age_xlsx]
     covered_age = {(d["ref_date"].iat[0], d["table"].iat[0]) for d in age}
     for p in age_csv:
-        f = _validate_age(read_csv_checked(p, AGE_REQUIRED, dtype={"code": str, "code5": str}), str(p))
-        age.append(f[~f[["ref_date", "table"]].apply(tuple, axis=1).isin(covered_age)])
+        f = _validate_age(read_csv_checked(p, AGE_REQUIRED, dtype={"code": str, "code5": str},
+                                           private_use_columns=NAME_COLUMNS), str(p))
+        age.append(f[~pd.MultiIndex.from_frame(f[["ref_date", "table"]]).isin(covered_age)].assign(_file=str(p)))
     dynamics = pd.concat(dyn, ignore_index=True)
+    check_nationality_sums(dynamics)
     tidy = dynamics_to_tidy(dynamics)
     populations = [tidy["population"]]
     if age:
-        populations.append(age_to_tidy(pd.concat(age, ignore_index=True)))
+        ages = pd.concat(age, ignore_index=True)
+        check_unknown_age(ages)
+        populations.append(age_to_tidy(ages))
     names = [dynamics[["area_code", "pref_name", "muni_name", "ref_date"]]]
     totals_path = folder / "daicho_estat_municipal_total_japanese_foreign_2013_2025.csv"
     if totals_path.exists():

@@ -1,5 +1,6 @@
 """KPI actuals entered by officials: the KPI sheet (xlsx / CSV) and the in-page editor — reading, validating and
-writing sheets. The values are saved in the user store (store.user: row by row, with history); this module never
+writing sheets; and a plan's definitions (the KPI一覧 worksheet of the same workbook, or a CSV of it), imported to
+create a municipality's own plan (read_plan_sheet, validate_plan_rows, validate_plan_meta). The values are saved in the user store (store.user: row by row, with history); this module never
 opens a database.
 
 The sheet: one row per KPI and period. Columns (headers in Japanese or English, both accepted on import):
@@ -153,6 +154,24 @@ def _norm(s) -> str:
     return unicodedata.normalize("NFKC", str(s)).strip().lower()
 
 
+def _read_table(name: str, data: bytes, sheet_names) -> tuple[pd.DataFrame, str | None]:
+    """(cells of an uploaded .csv or .xlsx, worksheet read): the first worksheet named in `sheet_names`, else the
+    first one. LoaderError for an empty, unreadable or other file."""
+    if not data or not data.strip():
+        raise LoaderError(name, "ファイルが空です。", "the file is empty.")
+    if name.lower().endswith(".xlsx"):
+        try:
+            book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+        except Exception:  # noqa: BLE001 - any unreadable workbook is one user-facing error
+            raise LoaderError(name, "Excel（xlsx）ファイルとして読めません。", "cannot read the file as an Excel workbook (xlsx).") from None
+        names = book.sheet_names
+        sheet = next((s for s in names if s in set(sheet_names)), names[0])
+        return pd.read_excel(book, sheet_name=sheet, dtype=object, header=0), sheet
+    if name.lower().endswith(".csv"):
+        return csv_frame(name, decode_text(name, data)), None
+    raise LoaderError(name, "CSV か xlsx のファイルを選んでください。", "choose a .csv or .xlsx file.")
+
+
 def read_sheet(name: str, data: bytes) -> tuple[pd.DataFrame, dict[str, str], str | None]:
     """Read an uploaded KPI sheet (.csv in UTF-8/UTF-8-BOM/CP932, or .xlsx: the sheet 実績/values, else the first).
 
@@ -160,21 +179,7 @@ def read_sheet(name: str, data: bytes) -> tuple[pd.DataFrame, dict[str, str], st
     shows it (header = 1); labels maps internal column names to how the file names them ('I: 実績値'); sheet is
     the worksheet read (None for CSV). Raises LoaderError for an unreadable file or missing required columns.
     """
-    if not data or not data.strip():
-        raise LoaderError(name, "ファイルが空です。", "the file is empty.")
-    sheet = None
-    if name.lower().endswith(".xlsx"):
-        try:
-            book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        except Exception:  # noqa: BLE001 - any unreadable workbook is one user-facing error
-            raise LoaderError(name, "Excel（xlsx）ファイルとして読めません。", "cannot read the file as an Excel workbook (xlsx).") from None
-        names = book.sheet_names
-        sheet = next((s for s in names if s in SHEET_NAME.values()), names[0])
-        frame = pd.read_excel(book, sheet_name=sheet, dtype=object, header=0)
-    elif name.lower().endswith(".csv"):
-        frame = csv_frame(name, decode_text(name, data))
-    else:
-        raise LoaderError(name, "CSV か xlsx のファイルを選んでください。", "choose a .csv or .xlsx file.")
+    frame, sheet = _read_table(name, data, SHEET_NAME.values())
     mapping = _header_map(frame.columns)
     labels = {mapping[c]: f"{letter(i)}: {c}" for i, c in enumerate(frame.columns) if c in mapping}
     missing = [c for c in REQUIRED if c not in labels]
@@ -489,3 +494,221 @@ def editor_changes(base: pd.DataFrame, edited: pd.DataFrame, defs: pd.DataFrame,
     frame = pd.DataFrame(changed, columns=IMPORTED + ["_row"])
     rows = validate_rows(frame, defs, file, labels, current=current) if changed else pd.DataFrame(columns=VALUE_FIELDS)
     return rows, clear
+
+
+# ---------------------------------------------------------------- a plan's definitions (a municipality's own plan)
+
+#: Columns of the definitions sheet (KPI一覧): internal name -> header per language. Only these are imported.
+PLAN_HEADERS = {
+    "kpi_id": {"ja": "KPI ID", "en": "KPI ID"},
+    "level": {"ja": "区分", "en": "kind"},
+    "goal_no": {"ja": "基本目標番号", "en": "goal no."},
+    "goal": {"ja": "基本目標", "en": "basic goal"},
+    "measure": {"ja": "施策", "en": "measure"},
+    "project": {"ja": "事業", "en": "project"},
+    "kpi": {"ja": "指標", "en": "indicator"},
+    "unit": {"ja": "単位", "en": "unit"},
+    "direction": {"ja": "方向", "en": "direction"},
+    "value_kind": {"ja": "値の種類", "en": "value kind"},
+    "aggregation": {"ja": "集計", "en": "aggregation"},
+    "baseline_text": {"ja": "基準値（表記）", "en": "baseline (as printed)"},
+    "baseline_value": {"ja": "基準値", "en": "baseline"},
+    "baseline_period": {"ja": "基準時点", "en": "baseline period"},
+    "target_text": {"ja": "目標値（表記）", "en": "target (as printed)"},
+    "target_value": {"ja": "目標値", "en": "target"},
+    "target_period": {"ja": "目標時点", "en": "target period"},
+    "department": {"ja": "担当課", "en": "department"},
+    "basis": {"ja": "人口の基準", "en": "population basis"},
+    "linked_series": {"ja": "自動補完", "en": "linked series"},
+    "note": {"ja": "備考", "en": "note"},
+}
+PLAN_SHEET_NAME = {"ja": "KPI一覧", "en": "KPIs"}
+PLAN_REQUIRED = ["kpi"]
+#: Codes of the coded columns and the words accepted for them (the labels are also what the editor offers).
+PLAN_CHOICES = {
+    "level": {"population_target": {"ja": "目標人口", "en": "target population"},
+              "goal_target": {"ja": "数値目標", "en": "numerical target"}, "kpi": {"ja": "KPI", "en": "KPI"}},
+    "direction": {"higher": {"ja": "増やす", "en": "higher is better"}, "lower": {"ja": "減らす", "en": "lower is better"},
+                  "reduce_decline": {"ja": "減少を抑える", "en": "smaller decline"}},
+    "value_kind": {"number": {"ja": "数値", "en": "number"}, "done": {"ja": "実施・未実施", "en": "done / not done"},
+                   "text": {"ja": "文言", "en": "text"}},
+    "aggregation": {"latest": {"ja": "その年の値", "en": "value of the year"},
+                    "sum": {"ja": "期間の累計", "en": "total over the span"}},
+    "basis": {"census": {"ja": "国勢調査", "en": "census"}, "juki": {"ja": "住民基本台帳", "en": "resident register"}},
+    "linked_series": {"population_total": {"ja": "住基人口", "en": "register population"},
+                      "net_migration": {"ja": "転入−転出", "en": "in − out migration"},
+                      "births": {"ja": "出生数", "en": "births"}},
+}
+PLAN_DEFAULTS = {"level": "kpi", "direction": "higher", "value_kind": "number", "aggregation": "latest"}
+_LINK_NOTES = {"population_total": "住民基本台帳の人口で自動補完。", "net_migration": "住民基本台帳の転入−転出で自動補完（参考値）。",
+               "births": "住民基本台帳の出生数で自動補完（参考値）。"}
+
+
+def choice_label(column: str, code, lang: str) -> str | None:
+    """The word shown for a coded value (PLAN_CHOICES) in `lang`; None for an empty code."""
+    if code is None or (isinstance(code, float) and math.isnan(code)) or code == "":
+        return None
+    return PLAN_CHOICES[column].get(code, {}).get(lang, code)
+
+
+def _choice(column: str, raw: str | None) -> str | None:
+    """The code for a typed coded value (code or label in either language, width and case ignored)."""
+    if raw is None:
+        return PLAN_DEFAULTS.get(column)
+    want = _norm(raw)
+    for code, words in PLAN_CHOICES[column].items():
+        if want in {_norm(code), *(_norm(w) for w in words.values())}:
+            return code
+    raise ValueError(raw)
+
+
+def plan_sheet_frame(defs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A plan's KPI definitions as the KPI一覧 worksheet (headers and coded values in `lang`): the sheet that
+    read_plan_sheet imports back, e.g. to start another municipality's plan from this one."""
+    out = defs.reindex(columns=list(PLAN_HEADERS)).copy()
+    for col in PLAN_CHOICES:
+        out[col] = [choice_label(col, v, lang) for v in out[col]]
+    out["goal_no"] = [None if v is None or pd.isna(v) else int(v) for v in out["goal_no"]]
+    return out.rename(columns={c: PLAN_HEADERS[c][lang] for c in PLAN_HEADERS})
+
+
+def read_plan_sheet(name: str, data: bytes) -> tuple[pd.DataFrame, dict[str, str], str | None]:
+    """Read an uploaded definitions sheet (.csv, or .xlsx: the worksheet KPI一覧/KPIs, else the first).
+
+    Returns (rows, labels, sheet) like read_sheet: rows holds PLAN_HEADERS columns as typed plus `_row` (Excel's
+    row number); labels maps internal names to how the file names them ('G: 指標'). LoaderError for an unreadable
+    file, no 指標 column, or more rows than LIMITS.plan_kpis.
+    """
+    from settings import LIMITS
+
+    frame, sheet = _read_table(name, data, PLAN_SHEET_NAME.values())
+    known = {_norm(h): c for c, by_lang in PLAN_HEADERS.items() for h in (c, *by_lang.values())}
+    mapping = {c: known[_norm(c)] for c in frame.columns if _norm(c) in known}
+    labels = {mapping[c]: f"{letter(i)}: {c}" for i, c in enumerate(frame.columns) if c in mapping}
+    if "kpi" not in labels:
+        raise LoaderError(name, "必要な列「指標」がありません（1行目の見出しを確認してください）。",
+                          "required column 'indicator' missing (check the header in row 1).", row=1, column="指標",
+                          sheet=sheet)
+    if len(frame) > LIMITS.plan_kpis:
+        raise LoaderError(name, f"指標は {LIMITS.plan_kpis:,} 行までです（{len(frame):,} 行）。",
+                          f"at most {LIMITS.plan_kpis:,} indicators ({len(frame):,} rows).", sheet=sheet)
+    out = frame[[c for c in frame.columns if c in mapping]].rename(columns=mapping)
+    out = out.reindex(columns=list(PLAN_HEADERS)).copy()
+    out["_row"] = range(2, len(out) + 2)
+    return out, labels, sheet
+
+
+def validate_plan_rows(frame: pd.DataFrame, file: str, labels: dict[str, str], sheet: str | None = None) -> pd.DataFrame:
+    """Check typed KPI definitions (PLAN_HEADERS columns as text, `_row` = row number to report) and return them
+    as kpi_defs rows (store.user.DEF_FIELDS without plan_id and sort_order; kpi_id as typed or None).
+
+    Empty rows are skipped. Raises LoaderError naming file, sheet, row and column for: no indicator name, an
+    unknown kind / direction / value kind / aggregation / basis / linked series, a baseline or target that is not
+    a number (number KPIs), an unreadable period, a target period not after the baseline period, a cumulative KPI
+    whose target period is not a span of years, a target population that is not a number, a cell longer than
+    LIMITS.cell_chars, or no indicator at all.
+    """
+    from settings import LIMITS
+
+    def err(row, col, ja, en) -> NoReturn:
+        raise LoaderError(file, ja, en, row=row, column=labels.get(col, PLAN_HEADERS[col]["ja"]), sheet=sheet)
+
+    out = []
+    for r in frame.to_dict("records"):
+        row = int(r["_row"])
+        cells = {c: _text(r.get(c)) for c in PLAN_HEADERS}
+        if not any(cells.values()):
+            continue
+        for c, v in cells.items():
+            if v is not None and len(v) > LIMITS.cell_chars:
+                err(row, c, f"{LIMITS.cell_chars:,} 文字を超えています。", f"longer than {LIMITS.cell_chars:,} characters.")
+        if not cells["kpi"]:
+            err(row, "kpi", "指標名が空です。", "the indicator name is empty.")
+        rec = {c: cells[c] for c in ("kpi_id", "goal", "measure", "project", "kpi", "unit", "baseline_text",
+                                     "target_text", "department", "note")}
+        for col in PLAN_CHOICES:
+            try:
+                rec[col] = _choice(col, cells[col])
+            except ValueError:
+                words = "・".join(w["ja"] for w in PLAN_CHOICES[col].values())
+                err(row, col, f"「{cells[col]}」は {words} のいずれかです。",
+                    f"{cells[col]!r} must be one of {', '.join(PLAN_CHOICES[col])}.")
+        try:
+            goal_no = parse_number(cells["goal_no"]) if cells["goal_no"] else None
+            if goal_no is not None and (goal_no < 0 or not float(goal_no).is_integer()):
+                raise ValueError(cells["goal_no"])
+        except ValueError:
+            err(row, "goal_no", f"基本目標番号「{cells['goal_no']}」は 0 以上の整数です。",
+                f"goal no. {cells['goal_no']!r} must be a whole number from 0.")
+        rec["goal_no"] = None if goal_no is None else int(goal_no)
+        for side in ("baseline", "target"):
+            raw = cells[f"{side}_value"]
+            try:
+                value = parse_number(raw) if raw else None
+            except ValueError:
+                value = None
+                if rec["value_kind"] == "number":
+                    err(row, f"{side}_value", f"「{raw}」は数値ではありません。", f"{raw!r} is not a number.")
+            rec[f"{side}_value"] = value
+            per = cells[f"{side}_period"]
+            try:
+                rec[f"{side}_period"] = normalise_period(per) if per else None
+            except ValueError:
+                err(row, f"{side}_period", f"時点「{per}」を読めません（例: FY2025、2025年度、令和7年度、2025-10-01）。",
+                    f"cannot read the period {per!r} (e.g. FY2025, 2025-10-01).")
+        bp, tp = rec["baseline_period"], rec["target_period"]
+        if bp and tp and periods.parse(tp).end <= periods.parse(bp).end:
+            err(row, "target_period", f"目標時点（{tp}）が基準時点（{bp}）より後ではありません。",
+                f"the target period {tp} is not after the baseline period {bp}.")
+        if rec["aggregation"] == "sum":
+            kind = "CY" if (tp or "").startswith("CY") else "FY"
+            if not tp or len(periods.years_in(tp, kind)) < 2:
+                err(row, "target_period", "累計の指標の目標時点は FY2026-FY2030 のような年度の範囲です。",
+                    "a cumulative KPI's target period is a span of years such as FY2026-FY2030.")
+        if rec["level"] == "population_target" and rec["value_kind"] != "number":
+            err(row, "value_kind", "目標人口は数値の指標です。", "a target population is a number.")
+        rec["link_note"] = _LINK_NOTES.get(rec["linked_series"])
+        rec["goal_en"] = rec["kpi_en"] = None
+        out.append(rec)
+    if not out:
+        raise LoaderError(file, "指標が1行もありません。", "there is no indicator.", sheet=sheet)
+    return pd.DataFrame(out)
+
+
+def validate_plan_meta(meta: dict, file: str) -> dict:
+    """Check a plan's name, municipality, period and rule as typed; return store.user.PLAN_FIELDS.
+
+    meta: plan (name), plan_id (None for a new plan), municipality_code (JIS 5 digits) / _ja / _en, plan_start,
+    plan_end (fiscal years, e.g. 'FY2026', '2026年度', '令和8年度'), default_rule (a key of kpi.rules.RULES), note.
+    Raises LoaderError naming the field.
+    """
+    from kpi.rules import RULES
+
+    def err(field, ja, en) -> NoReturn:
+        raise LoaderError(file, ja, en, column=field)
+
+    name = (meta.get("plan") or "").strip()
+    if not name:
+        err("計画名", "計画名を入力してください。", "enter the plan's name.")
+    if not re.fullmatch(r"\d{5}", str(meta.get("municipality_code") or "")):
+        err("自治体", "自治体コードが正しくありません。", "the municipality code is not valid.")
+    span = []
+    for field, label in (("plan_start", "計画期間（開始）"), ("plan_end", "計画期間（終了）")):
+        raw = str(meta.get(field) or "").strip()
+        try:
+            label_fy = normalise_period(raw)
+            if not re.fullmatch(r"FY\d{4}", label_fy):
+                raise ValueError(raw)
+        except ValueError:
+            err(label, f"「{raw}」は年度ではありません（例: FY2026、2026年度、令和8年度）。",
+                f"{raw!r} is not a fiscal year (e.g. FY2026).")
+        span.append(label_fy)
+    if periods.parse(span[1]).end < periods.parse(span[0]).end:
+        err("計画期間（終了）", "計画期間の終了が開始より前です。", "the plan ends before it starts.")
+    rule = meta.get("default_rule")
+    if rule not in RULES:
+        err("判定ルール", "判定ルールを選んでください。", "choose a grading rule.")
+    return {"plan_id": meta.get("plan_id"), "plan": name, "plan_en": (meta.get("plan_en") or "").strip() or name,
+            "municipality_code": str(meta["municipality_code"]), "municipality_ja": meta.get("municipality_ja"),
+            "municipality_en": meta.get("municipality_en"), "plan_start": span[0], "plan_end": span[1],
+            "evaluated_as_of": None, "default_rule": rule, "note": (meta.get("note") or "").strip() or None}

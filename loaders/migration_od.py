@@ -23,8 +23,6 @@ prefecture cells form the inter-prefecture matrix (`read_od_workbook`).
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from pathlib import Path
@@ -34,7 +32,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from loaders.errors import LoaderError
-from loaders.files import read_text, read_workbook
+from loaders.files import check_row_widths, csv_rows, read_text, read_workbook
 from loaders.parse import MISSING_MARKS, parse_count
 from loaders.sources import SOURCE_COLUMNS
 
@@ -436,7 +434,8 @@ def read_net_od_csv(path: Path, year: int | None = None) -> pd.DataFrame:
             raise LoaderError(file, "ファイル名から年を読み取れません（…idou_YYYY… の形にしてください）。",
                               "cannot read the year from the file name (expected …idou_YYYY…).")
         year = int(m.group(1))
-    rows = list(csv.reader(io.StringIO(read_text(path))))
+    text = read_text(path)
+    rows = csv_rows(file, text)
     age_i = next((i for i, r in enumerate(rows[:20]) if sum(_age_group(c) is not None for c in r) >= 20), None)
     id_i = next((i for i, r in enumerate(rows[:20]) if "国籍コード" in {_text(c) for c in r}), None)
     if age_i is None:
@@ -445,6 +444,7 @@ def read_net_od_csv(path: Path, year: int | None = None) -> pd.DataFrame:
     if id_i is None:
         raise LoaderError(file, "見出し「国籍コード」の行がありません。", "the header row with 国籍コード is missing.",
                           row=age_i + 2, column="A")
+    check_row_widths(file, rows, max(age_i, id_i), text)
     labels = [_text(c) for c in rows[id_i]]
     need = {"area": "全国・都道府県コード", "nat": "国籍コード", "partner": "移動前・移動後の住所地コード"}
     idx = {}

@@ -61,11 +61,17 @@ CREATE TABLE kpi_plans (plan_id VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, plan
 -- level: population_target (目標人口) | goal_target (基本目標の数値目標) | kpi (重要業績評価指標);
 -- direction: higher | lower | reduce_decline (negative values, closer to zero is better);
 -- value_kind: number | done (1 = 実施, 0 = 未実施) | text; aggregation: latest | sum (cumulative, '5年間に40件');
--- periods: 'FY2024', 'CY2025', 'FY2020-FY2024', ISO date '2025-01-01', ISO interval '2015-10-01/2020-10-01'.
+-- periods: 'FY2024', 'CY2025', 'FY2020-FY2024', ISO date '2025-01-01', ISO interval '2015-10-01/2020-10-01';
+-- basis: census | juki | NULL — what the KPI's own figures count (a linked 住基 actual of a census KPI is a reference).
 CREATE TABLE kpi_defs (kpi_id VARCHAR PRIMARY KEY, plan_id VARCHAR NOT NULL, level VARCHAR NOT NULL, goal_no INTEGER,
                        goal VARCHAR, goal_en VARCHAR, measure VARCHAR, project VARCHAR, kpi VARCHAR NOT NULL,
                        kpi_en VARCHAR, unit VARCHAR, direction VARCHAR NOT NULL, value_kind VARCHAR NOT NULL,
                        aggregation VARCHAR NOT NULL, baseline_value DOUBLE, baseline_text VARCHAR, baseline_period VARCHAR,
                        target_value DOUBLE, target_text VARCHAR, target_period VARCHAR, department VARCHAR,
-                       linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, source_id VARCHAR, note VARCHAR);
+                       linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, source_id VARCHAR, note VARCHAR,
+                       basis VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+-- What the build covers: one row per table, series (e.g. 'juki_age/foreign' = source_id/nationality, see
+-- loaders.validate.COVERAGE), area and period ('' for tables without one). The next build refuses to cover less.
+CREATE TABLE build_coverage (table_name VARCHAR NOT NULL, series VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+                             period VARCHAR NOT NULL);

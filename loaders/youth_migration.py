@@ -17,8 +17,6 @@ a 振興局 and the 市部/郡部 rows are aggregates. Every row that is not map
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from pathlib import Path
@@ -26,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import LoaderError
-from loaders.files import read_text
+from loaders.files import check_row_widths, csv_rows, read_text
 from loaders.parse import parse_count
 from loaders.sources import SOURCE_COLUMNS
 
@@ -133,8 +131,10 @@ def read_youth_table(path: Path, year: int | None = None) -> pd.DataFrame:
     not 男 + 女, or a year in the file that differs from the file name's.
     """
     file = str(path)
-    rows = list(csv.reader(io.StringIO(read_text(path))))
+    text = read_text(path)
+    rows = csv_rows(file, text)
     lay = _header(rows, file)
+    check_row_widths(file, rows, lay["data"] - 1, text)
     name_year = re.search(r"(\d{4})", path.stem)
     records, years = [], set()
     for i in range(lay["data"], len(rows)):

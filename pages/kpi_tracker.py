@@ -7,13 +7,12 @@ from kpi import periods
 from kpi.rules import RULES
 from kpi.tracker import detail as kpi_detail
 from loaders import kpi as sheet
-from loaders.errors import LoaderError
 from queries import kpi as kq
-from settings import default_user_name
 from ui import state
 from ui.download import download_csv, safe_filename
 from ui.frame import caption, frame
 from ui.i18n import t
+from ui.kpi_forms import GOTO, actuals_editor, plan_form, sheet_section
 from ui.show import chart
 
 view = frame()
@@ -32,20 +31,30 @@ def reset_view() -> None:
         st.query_params.pop(k, None)
 
 
+# The area picker preselects that area's plan — or, for an area without one, the invitation to create it (never
+# another municipality's plan); every plan stays selectable.
+NEW = "new"
 plans = kq.plans()
-ids = plans["plan_id"].tolist()
-names = dict(zip(ids, plans["plan" if lang == "ja" else "plan_en"]))
-# The area picker preselects that area's plan; every plan stays selectable (嘉麻市 is not an area of the demo data).
-if st.session_state.get("_kpi_area") not in (None, view.code) and view.code in set(plans["municipality_code"]):
-    st.session_state["plan"] = kq.default_plan(view.code)
+ids = plans["plan_id"].tolist() + [NEW]
+names = dict(zip(plans["plan_id"], plans["plan" if lang == "ja" else "plan_en"])) | {NEW: t("kpi_plan_new", area=view.name)}
+default = kq.default_plan(view.code) or NEW
+if st.session_state.get("_kpi_area") not in (None, view.code):
+    st.session_state["plan"] = default
+    reset_view()
+if GOTO in st.session_state:  # a plan was just saved or deleted
+    st.session_state["plan"] = st.session_state.pop(GOTO) or default
     reset_view()
 st.session_state["_kpi_area"] = view.code
 plan_id = st.selectbox(t("kpi_plan"), ids, format_func=names.get, on_change=reset_view,
-                       key=state.url_widget("plan", ids, kq.default_plan(view.code)))
+                       key=state.url_widget("plan", ids, default))
+state.write_url("plan")
+if plan_id == NEW:
+    st.info(t("kpi_no_plan", area=view.name))
+    plan_form(view.code, view.name, lang)
+    st.stop()
 plan = kq.plan(plan_id)
 muni = plan["municipality_ja"] if lang == "ja" else plan["municipality_en"]
-st.caption(t("kpi_plan_caption", muni=muni, start=periods.text(plan["plan_start"], lang),
-             end=periods.text(plan["plan_end"], lang), publisher=plan["publisher"], title=plan["title"]))
+st.caption(kq.plan_caption(plan, lang))
 if plan["municipality_code"] != view.code:
     st.caption(t("kpi_other_area", muni=muni, area=view.name))
 
@@ -108,22 +117,15 @@ with st.container(border=True):
                                         "ungraded": t("kpi_grade_none"), "numeric": t("kpi_col_numeric")}),
                  hide_index=True)
         chart(kcharts.grade_counts, v["grade_bars"], rule, lang)
-    targets = table[shown["level"].ne("kpi").to_numpy()]
+    targets = kq.targets_frame(shown, table, lang)
     if not targets.empty:
         st.markdown(f"**{t('kpi_targets_title')}**")
-        sep = "。" if lang == "ja" else ". "
-        why = [f"{r}{sep}{n}" if n else r for r, n in zip(targets["reason"], targets["pending"])]
-        st.table(targets.assign(reason=why)[
-            ["kpi", "baseline", "target", "latest", "latest_origin", "grade", "reason"]].rename(columns={
-                "kpi": t("kpi_col_kpi"), "baseline": t("kpi_col_baseline"), "target": t("kpi_col_target"),
-                "latest": t("kpi_col_latest"), "latest_origin": t("kpi_col_origin"), "grade": t("kpi_col_grade"),
-                "reason": t("kpi_col_reason")}), hide_index=True)
+        st.table(targets, hide_index=True)
     if int(total["n"]):
         st.markdown(f"**{t('kpi_attention')}**")
-        attention = table[(shown["level"].eq("kpi") & shown["grade"].isin(["△", "×"])).to_numpy()]
-        st.markdown("\n".join(f"- **{r.grade}** {r.kpi}（{r.department}）: {r.actual} ／ {r.target} — {r.reason}"
-                              for r in attention.itertuples()) or t("kpi_attention_none"))
-    caption([plan["source_id"]], "kpi_unit_each", "kpi_period_each", t("kpi_origin_legend"))
+        st.markdown(kq.attention_text(shown, table) or t("kpi_attention_none"))
+    caption([plan["source_id"]], "kpi_unit_each", "kpi_period_each",
+            t("kpi_origin_legend") + ("" if plan["origin"] != "user" else "  \n" + t("kpi_user_plan_source")))
     st.download_button(t("kpi_dl_summary"), lambda: sheet.to_xlsx(kq.summary_sheets(counts, table, lang)),
                        file_name=safe_filename(names[plan_id], as_of, "summary", ext="xlsx"), key="dl_kpi_summary",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
@@ -149,73 +151,16 @@ chart(kcharts.detail, series["actual"], series["path"], series["projection"],
       t("kpi_chart_detail", kpi=table.loc[table["kpi_id"] == pick, "kpi"].iat[0], unit=unit), lang)
 st.caption(t("kpi_detail_note", link=kq.link_text(row, lang)))
 
-# ---------------------------------------------------------------- entering actuals
-st.subheader(t("kpi_edit_title"))
-st.caption(t("kpi_edit_help"))
-origins = kq.origin_labels(lang)
-base = sheet.editor_frame(defs[defs["kpi_id"].isin(kpis)], values, kq.published(plan_id), as_of,
-                          dict(zip(table["kpi_id"], table["goal"])), origins)
-cols = {"kpi_id": None, "goal": t("kpi_col_goal"), "kpi": t("kpi_col_kpi"), "unit": t("kpi_col_unit"),
-        "period": st.column_config.TextColumn(t("kpi_col_period")), "published": t("kpi_col_published"),
-        "value": st.column_config.TextColumn(t("kpi_col_value")), "note": st.column_config.TextColumn(t("kpi_col_note")),
-        "judgement": st.column_config.SelectboxColumn(t("kpi_col_judgement"), options=["○", "△", "×"]),
-        "origin": t("kpi_col_origin")}
-if not st.session_state.get("saved_by"):
-    st.session_state["saved_by"] = default_user_name()
-st.text_input(t("kpi_saved_by"), key="saved_by", max_chars=80)
-with st.form("kpi_form", border=False):
-    edited = st.data_editor(base, key="kpi_edit", hide_index=True, width="stretch", num_rows="fixed", placeholder="",
-                            disabled=["kpi_id", "goal", "kpi", "unit", "published", "origin"], column_config=cols)
-    submitted = st.form_submit_button(t("kpi_save"), type="primary", icon=":material/save:")
-if submitted:
-    labels_ed = {k: t(f"kpi_col_{k}") for k in ("period", "value", "note", "judgement")} | {"kpi_id": "KPI ID"}
-    try:
-        rows, clear = sheet.editor_changes(base, edited, defs, t("kpi_editor_name"), labels_ed, values,
-                                           origins["user"])
-        n = kq.save(rows, clear, by=st.session_state.get("saved_by"))
-        st.session_state["_kpi_flash"] = t("kpi_saved", n=n) if n else t("kpi_nothing")
-        st.session_state.pop("kpi_edit", None)
-        st.rerun()
-    except LoaderError as exc:
-        st.error(t("kpi_save_rejected", message=exc.message(lang)))
-user = kq.user_values()
-st.caption(t("kpi_userdb", path=kq.store_name(), n=len(user)))
+# ---------------------------------------------------------------- entering actuals, the KPI sheet
+actuals_editor(plan_id, defs[defs["kpi_id"].isin(kpis)], defs, values, table, as_of, lang)
+sheet_section(plan_id, defs, values, rule, as_of, lang)
 
-# ---------------------------------------------------------------- the KPI sheet
-st.subheader(t("kpi_io_title"))
-st.caption(t("kpi_io_help"))
-out = kq.sheet(plan_id, as_of, lang)
-d1, d2, d3 = st.columns(3)
-with d1:
-    sheets = {sheet.SHEET_NAME[lang]: out, t("kpi_sheet_list"): kq.definitions_sheet(defs, lang)}
-    st.download_button(t("kpi_dl_xlsx"), lambda: sheet.to_xlsx(sheets),
-                       file_name=safe_filename(plan_id, "kpi_sheet", ext="xlsx"), key="dl_kpi_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
-with d2:
-    download_csv(out, plan_id, "kpi_sheet", key="dl_kpi_csv")
-with d3:
-    if not user.empty:
-        download_csv(kq.history(), "kpi_history", key="dl_kpi_history")
-upload = st.file_uploader(t("kpi_upload"), type=["xlsx", "csv"], key="kpi_file")
-if upload is not None:
-    try:
-        raw, file_labels, sheet_name = sheet.read_sheet(upload.name, upload.getvalue())
-        rows = sheet.validate_rows(raw, defs, upload.name, file_labels, sheet_name, current=values)
-        st.info(t("kpi_import_preview", n=len(rows)))
-        if not rows.empty:
-            preview = kq.import_preview(plan_id, rows, rule, as_of, lang)
-            st.dataframe(preview.drop(columns=["stale"]), hide_index=True, width="stretch",
-                         column_config={c: t(f"kpi_imp_col_{c.strip('_')}") for c in preview.columns if c != "stale"})
-            stale = preview["stale"].to_numpy()
-            overwrite = False
-            if stale.any():
-                st.warning(t("kpi_imp_stale_warn", n=int(stale.sum())))
-                overwrite = st.checkbox(t("kpi_imp_stale_ok", n=int(stale.sum())), key="kpi_import_overwrite")
-            if st.button(t("kpi_import_save"), key="kpi_import_save", type="primary", icon=":material/save:"):
-                keep = rows if overwrite else rows[~stale]
-                n = kq.save(keep, by=st.session_state.get("saved_by"))
-                skipped = len(rows) - len(keep)
-                st.session_state["_kpi_flash"] = t("kpi_imp_saved", n=n, skipped=skipped) if skipped else t("kpi_saved", n=n)
-                st.rerun()
-    except LoaderError as exc:
-        st.error(t("kpi_import_rejected", message=exc.message(lang)))
+# ---------------------------------------------------------------- a plan made in the app: edit or delete
+if plan["origin"] == "user":
+    with st.expander(t("kpi_pf_edit")):
+        plan_form(plan["municipality_code"], muni, lang, plan_id)
+        if st.button(t("kpi_pf_delete"), key="kpi_plan_delete", icon=":material/delete:"):
+            kq.delete_plan(plan_id)
+            st.session_state[GOTO] = None
+            st.session_state["_kpi_flash"] = t("kpi_pf_deleted", plan=names[plan_id])
+            st.rerun()

@@ -3,10 +3,11 @@ checked by DuckDB's parser and run in a sandboxed process with time, memory and 
 sandbox.run() turns every failure into a Refused with a ja/en message, shown here in full as text."""
 import streamlit as st
 
+from loaders.errors import LoaderError
 from store import user as user_store
 from queries import explorer as ex
 from queries import sandbox
-from settings import LIMITS
+from settings import LIMITS, USER_DIR
 from ui.download import download_all
 from ui.frame import frame
 from ui.i18n import fmt_int, t
@@ -44,7 +45,11 @@ with left:
 
 if run:
     try:
-        st.session_state["_sql_result"] = (query, sandbox.run(query, official.database_path(), user_store.default().path), None)
+        try:
+            user_file = user_store.default().duckdb_file(USER_DIR / "console")
+        except LoaderError:  # user store unreachable (the frame says so): the official tables only
+            user_file = None
+        st.session_state["_sql_result"] = (query, sandbox.run(query, official.database_path(), user_file), None)
     except sandbox.Refused as exc:
         st.session_state["_sql_result"] = (query, None, exc)
 done = st.session_state.get("_sql_result")

@@ -8,13 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from queries import db
+from store import sqlfiles
 from store import official
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
 def _cached(key: tuple, name: str, params: tuple) -> pd.DataFrame:
-    return db.run(name, **dict(params))
+    return sqlfiles.run(name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
@@ -69,7 +69,7 @@ def published_vs_official(area: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _sources(key: tuple) -> pd.DataFrame:
-    return db.run("sources").set_index("source_id")
+    return sqlfiles.run("sources").set_index("source_id")
 
 
 def sources() -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 Tables and columns come only from `TABLES` (intersected with what the database file really has); filter values
 go in as DuckDB list parameters. The SQL text lives in queries/sql/explorer_*.sql with {placeholders} that only
-this module fills, from the allow-list. Two databases: 'official' (the app's read-only database, queries.db)
+this module fills, from the allow-list. Two databases: 'official' (the app's read-only database, store.sqlfiles)
 and 'user' (imports kept apart in the user store, store.user; loaders.importer). Counts are persons / events /
 households as in the tables; tfr is a rate.
 """
@@ -14,8 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from loaders import importer
+from loaders.errors import LoaderError
 from store import user as user_store
-from queries import db
+from store import sqlfiles
 from store import official
 
 PREVIEW_ROWS = 1_000
@@ -89,10 +90,13 @@ def _execute(database: str, text: str, params: dict) -> pd.DataFrame:
             return cur.execute(text, params).df()
         finally:
             cur.close()
-    with user_store.default().reading() as con:
-        if con is None:
-            return pd.DataFrame()
-        return con.execute(text, params).df()
+    try:
+        with user_store.default().analytics() as con:
+            if con is None:
+                return pd.DataFrame()
+            return con.execute(text, params).df()
+    except LoaderError:  # user store unreachable (the frame says so): the official tables stay available
+        return pd.DataFrame()
 
 
 def _user_key() -> tuple:
@@ -105,7 +109,7 @@ def _key(database: str) -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _columns(database: str, key: tuple) -> dict[str, set[str]]:
-    frame = _execute(database, db.sql("explorer_columns"), {})
+    frame = _execute(database, sqlfiles.text("explorer_columns"), {})
     out: dict[str, set[str]] = {}
     for table, col in zip(frame.get("table_name", []), frame.get("column_name", [])):
         out.setdefault(table, set()).add(col)
@@ -154,7 +158,7 @@ def _where(table: str, filters: tuple) -> tuple[str, dict]:
 @st.cache_data(show_spinner=False, max_entries=512)
 def _count(database: str, key: tuple, table: str, filters: tuple) -> int:
     where, params = _where(table, filters)
-    frame = _execute(database, db.sql("explorer_count").format(table=table, where=where), params)
+    frame = _execute(database, sqlfiles.text("explorer_count").format(table=table, where=where), params)
     return int(frame["n"].iat[0]) if not frame.empty else 0
 
 
@@ -170,7 +174,7 @@ def _values(database: str, key: tuple, table: str, column: str, filters: tuple) 
     if col not in spec.columns:
         raise ValueError(f"column {column!r} is not in {table!r}")
     where, params = _where(table, filters)
-    frame = _execute(database, db.sql("explorer_values").format(table=table, column=col, where=where), params)
+    frame = _execute(database, sqlfiles.text("explorer_values").format(table=table, column=col, where=where), params)
     return frame["value"].tolist() if not frame.empty else []
 
 
@@ -184,7 +188,7 @@ def _fetch(database: str, key: tuple, table: str, filters: tuple, limit: int) ->
     spec = _spec(table)
     where, params = _where(table, filters)
     cols = list(spec.columns) + (["import_id"] if database == "user" else [])
-    text = db.sql("explorer_rows").format(columns=", ".join(cols), table=table, where=where, order=", ".join(spec.order))
+    text = sqlfiles.text("explorer_rows").format(columns=", ".join(cols), table=table, where=where, order=", ".join(spec.order))
     return _execute(database, text, {**params, "limit": int(limit)})
 
 
@@ -214,7 +218,7 @@ def known_codes() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _known(key: tuple) -> pd.DataFrame:
-    return _execute("official", db.sql("explorer_names"), {})
+    return _execute("official", sqlfiles.text("explorer_names"), {})
 
 
 def code_names(lang: str = "ja") -> dict[str, str]:
@@ -233,7 +237,7 @@ def area_groups() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _groups(key: tuple) -> pd.DataFrame:
-    return _execute("official", db.sql("explorer_groups"), {})
+    return _execute("official", sqlfiles.text("explorer_groups"), {})
 
 
 def sources(database: str, source_ids) -> pd.DataFrame:
@@ -274,7 +278,7 @@ def schema(database: str, prefix: str = "") -> list[dict]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _schema(database: str, key: tuple) -> list[tuple[str, list[str]]]:
-    frame = _execute(database, db.sql("explorer_columns"), {})
+    frame = _execute(database, sqlfiles.text("explorer_columns"), {})
     if frame.empty:
         return []
     return [(table, grp["column_name"].tolist()) for table, grp in frame.groupby("table_name", sort=True)]

@@ -14,7 +14,8 @@ import streamlit as st
 import indicators as ind
 import projection as pj
 from indicators import definitions as d
-from queries import areas, db, query
+from queries import areas, query
+from store import sqlfiles
 from store import official
 
 #: This app's projection as the projection page shows it with its sliders untouched (pages/projection.py): the
@@ -31,7 +32,7 @@ def _jan1(years) -> list:
 
 def _dates(con, name: str, dates: set) -> pd.DataFrame:
     dates = sorted(dates)
-    return db.run(name, con, dates=dates, first=dates[0], last=dates[-1])
+    return sqlfiles.run(name, con, dates=dates, first=dates[0], last=dates[-1])
 
 
 def fetch(con) -> ind.IndicatorData:
@@ -41,11 +42,11 @@ def fetch(con) -> ind.IndicatorData:
     from queries.projection_inputs import NationalAgeTablesMissing, build_inputs
 
     totals = _dates(con, "indicators_totals", {d.POP_FROM, d.POP_TO})
-    flows = db.run("indicators_flows", con, years=list(d.FLOW_YEARS))
+    flows = sqlfiles.run("indicators_flows", con, years=list(d.FLOW_YEARS))
     ages = _dates(con, "indicators_ages", {d.AGE_DATE, *_jan1(d.FLOW_YEARS)})
-    youth = db.run("indicators_youth", con, years=list(d.FLOW_YEARS))
-    ipss = db.run("indicators_ipss", con, years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
-    ipss2023 = db.run("indicators_ipss2023", con, years=[d.IPSS23_FROM, d.IPSS23_TO])
+    youth = sqlfiles.run("indicators_youth", con, years=list(d.FLOW_YEARS))
+    ipss = sqlfiles.run("indicators_ipss", con, years=[d.IPSS_FROM, d.IPSS_TO], women=list(d.YOUNG_WOMEN_AGES))
+    ipss2023 = sqlfiles.run("indicators_ipss2023", con, years=[d.IPSS23_FROM, d.IPSS23_TO])
     try:
         inputs = build_inputs(con, base_year=d.APP_BASE)
     except NationalAgeTablesMissing:  # no projection: its indicators are unavailable (NaN), the others stand
@@ -65,9 +66,9 @@ def compute_all(con) -> pd.DataFrame:
 
 def stored(con) -> pd.DataFrame | None:
     """The indicator table the database build stored (loaders.build), or None for a database built before it."""
-    if db.run("table_exists", con, table="indicator_values").empty:
+    if sqlfiles.run("table_exists", con, table="indicator_values").empty:
         return None
-    return db.run("indicator_values", con).set_index("area_code")
+    return sqlfiles.run("indicator_values", con).set_index("area_code")
 
 
 @st.cache_data(show_spinner=False, max_entries=2)

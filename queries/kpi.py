@@ -1,5 +1,6 @@
-"""Read side of the strategy KPI tracker: plans, KPI definitions, published values, linked population series and
-the values officials entered (user database, see loaders.kpi), merged and graded by kpi.tracker.
+"""Read side of the strategy KPI tracker: plans (the official ones of the database and those officials created in
+the app, kept in the user store), KPI definitions, published values, linked population series and the values
+officials entered (user store, see loaders.kpi), merged and graded by kpi.tracker — both kinds of plan alike.
 
 Units are each KPI's own (kpi_defs.unit). Periods are kpi.periods labels.
 """
@@ -12,15 +13,39 @@ import streamlit as st
 
 from kpi import periods, tracker
 from kpi.link import linked_rows
+from loaders.errors import LoaderError
 from store import user as user_store
 from queries import query
 from store import official
 
 
+PLAN_COLUMNS = ["plan_id", "plan", "plan_en", "municipality_code", "municipality_ja", "municipality_en", "plan_start",
+                "plan_end", "evaluated_as_of", "default_rule", "source_id", "note", "publisher", "title", "origin",
+                "saved_by", "saved_at"]
+
+
 def plans() -> pd.DataFrame:
-    """plan_id, plan, plan_en, municipality_code/_ja/_en, plan_start, plan_end (FY labels), evaluated_as_of,
-    default_rule, source_id, note, publisher, title — every plan, in display order."""
-    return query("kpi_plans")
+    """PLAN_COLUMNS of every plan: the official (seed) plans in display order, then the plans officials created
+    in the app (store.user user_kpi_plans; origin 'user', saved_by/saved_at UTC, no source). Official plans have
+    origin 'official'. When the user store cannot be reached (the frame says so) only the official plans."""
+    stamp = _user_stamp()
+    try:
+        mine = _user_plans(stamp[0], stamp[1:])
+    except LoaderError:
+        mine = pd.DataFrame(columns=user_store.PLAN_COLUMNS)
+    mine = mine.assign(source_id=None, publisher=None, title=None, origin="user").reindex(columns=PLAN_COLUMNS)
+    return pd.concat([query("kpi_plans").assign(origin="official", saved_by=None, saved_at=None).reindex(columns=PLAN_COLUMNS),
+                      mine], ignore_index=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _user_plans(path: str, stamp: tuple) -> pd.DataFrame:
+    return user_store.UserStore(path).kpi_plans()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _user_defs(path: str, stamp: tuple) -> pd.DataFrame:
+    return user_store.UserStore(path).kpi_defs()
 
 
 def plan(plan_id: str) -> dict:
@@ -32,16 +57,90 @@ def plan(plan_id: str) -> dict:
     return hit.iloc[0].to_dict()
 
 
-def default_plan(area: str) -> str:
-    """The first plan of the municipality `area`, else the first plan."""
+def is_user_plan(plan_id: str) -> bool:
+    """True for a plan created in the app (editable), False for an official one."""
+    return plan(plan_id)["origin"] == "user"
+
+
+def area_plans(area: str) -> list[str]:
+    """Plan ids of the municipality `area` (official first, then its own), possibly none."""
     p = plans()
-    mine = p[p["municipality_code"] == area]
-    return (mine if not mine.empty else p)["plan_id"].iat[0]
+    return p.loc[p["municipality_code"] == area, "plan_id"].tolist()
+
+
+def default_plan(area: str) -> str | None:
+    """The first plan of the municipality `area`, or None when it has none (the page then invites the official to
+    create one; another municipality's plan is never shown in its place)."""
+    mine = area_plans(area)
+    return mine[0] if mine else None
 
 
 def definitions(plan_id: str) -> pd.DataFrame:
-    """KPI definitions of a plan (kpi_defs columns; see loaders/schema.sql)."""
+    """KPI definitions of a plan (kpi_defs columns, see loaders/schema.sql), official or created in the app."""
+    if plan(plan_id)["origin"] == "user":
+        stamp = _user_stamp()
+        d = _user_defs(stamp[0], stamp[1:])
+        d = d[d["plan_id"] == plan_id].drop(columns=["saved_at", "saved_by"]).assign(source_id=None)
+        columns = query("kpi_defs", plan="").columns  # the official layout, so both are read alike
+        return d.assign(goal_no=d["goal_no"].astype("Int64")).reindex(columns=columns).reset_index(drop=True)
     return query("kpi_defs", plan=plan_id)
+
+
+def save_plan(meta: dict, defs: pd.DataFrame, by: str | None = None) -> str:
+    """Create or replace a plan made in the app (loaders.kpi.validate_plan_meta / validate_plan_rows output) in
+    the user store, recorded as saved by `by`; returns its plan id. An official plan is never replaced."""
+    if meta.get("plan_id") and meta["plan_id"] in set(query("kpi_plans")["plan_id"]):
+        raise ValueError(f"{meta['plan_id']} is an official plan")
+    return user_store.default().save_plan(meta, defs, by=by)
+
+
+def delete_plan(plan_id: str) -> bool:
+    """Remove a plan made in the app (its entered actuals stay in the history)."""
+    return user_store.default().delete_plan(plan_id)
+
+
+def new_plan_rows(area: str, lang: str) -> pd.DataFrame:
+    """The first rows offered when a municipality creates its plan: its target population, starting from the
+    latest register population of `area` (persons, that date) and filled in from the register from then on —
+    PLAN_HEADERS columns with labels in `lang`, as the plan editor shows them."""
+    from loaders.kpi import choice_label
+
+    pop = linked(area)
+    pop = pop[pop["series"] == "population_total"]
+    last = pop.iloc[-1] if not pop.empty else None
+    row = {"kpi_id": None, "level": choice_label("level", "population_target", lang), "goal_no": 0,
+           "goal": _tr("kpi_goal_population", lang), "kpi": _tr("kpi_goal_population", lang), "unit": _tr("kpi_persons", lang),
+           "direction": choice_label("direction", "higher", lang), "value_kind": choice_label("value_kind", "number", lang),
+           "aggregation": choice_label("aggregation", "latest", lang),
+           "baseline_value": None if last is None else f"{int(last['value']):,}",
+           "baseline_period": None if last is None else last["period"],
+           "basis": choice_label("basis", "juki", lang), "linked_series": choice_label("linked_series", "population_total", lang)}
+    return _editor_types(pd.DataFrame([row], columns=PLAN_EDITOR_COLUMNS))
+
+
+def _editor_types(d: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as strings and the goal number as an integer, so that the editor takes what is typed as text
+    (an empty column would otherwise be offered as a number) and loaders.kpi validates it."""
+    out = d.astype({c: "string" for c in PLAN_EDITOR_COLUMNS if c != "goal_no"})
+    return out.assign(goal_no=pd.array([None if _missing(v) or v is pd.NA else int(v) for v in d["goal_no"]], dtype="Int64"))
+
+
+#: Columns of the plan editor (a subset of loaders.kpi.PLAN_HEADERS; the sheet import takes them all).
+PLAN_EDITOR_COLUMNS = ["kpi_id", "level", "goal_no", "goal", "kpi", "unit", "direction", "value_kind", "aggregation",
+                       "baseline_value", "baseline_period", "target_value", "target_period", "department", "basis",
+                       "linked_series"]
+
+
+def plan_editor_rows(plan_id: str, lang: str) -> pd.DataFrame:
+    """A plan's definitions as the plan editor shows them (PLAN_EDITOR_COLUMNS, coded values as words in `lang`)."""
+    from loaders.kpi import PLAN_CHOICES, choice_label
+
+    d = definitions(plan_id).reindex(columns=PLAN_EDITOR_COLUMNS).astype(object)
+    for col in PLAN_CHOICES:
+        d[col] = [choice_label(col, v, lang) for v in d[col]]
+    for col in ("baseline_value", "target_value"):
+        d[col] = [None if _missing(v) else fmt_value(v, None, "en") for v in d[col]]
+    return _editor_types(d)
 
 
 def published(plan_id: str) -> pd.DataFrame:
@@ -56,15 +155,18 @@ def linked(area: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _user_values(path: str, stamp: tuple) -> pd.DataFrame:
-    return user_store.UserStore(path).kpi_values()
+def _user_values(url: str, stamp: tuple) -> pd.DataFrame:
+    return user_store.UserStore(url).kpi_values()
 
 
 def user_values() -> pd.DataFrame:
     """Values entered by officials (store.user kpi_values: kpi_id, period, value, value_text, note, judgement,
     saved_at UTC, saved_by), cached until the user store changes."""
     stamp = _user_stamp()
-    return _user_values(stamp[0], stamp[1:]).copy()
+    try:
+        return _user_values(stamp[0], stamp[1:]).copy()
+    except LoaderError:  # user store unreachable (the frame says so): published values and grades still show
+        return pd.DataFrame(columns=user_store.KPI_COLUMNS)
 
 
 def history() -> pd.DataFrame:
@@ -109,9 +211,10 @@ def _merge(plan_id: str, user: pd.DataFrame) -> pd.DataFrame:
 
 
 def graded(plan_id: str, rule: str, as_of: str, values: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every KPI of the plan graded by `rule` at evaluation period `as_of` (kpi.tracker.table columns)."""
+    """Every KPI of the plan graded by `rule` at evaluation period `as_of` (kpi.tracker.table columns; nothing is
+    graded before the plan period starts)."""
     values = merged(plan_id) if values is None else values
-    return tracker.table(definitions(plan_id), values, rule, as_of)
+    return tracker.table(definitions(plan_id), values, rule, as_of, plan(plan_id)["plan_start"])
 
 
 def view(plan_id: str, rule: str, as_of: str, goals=(), departments=(), lang: str = "ja") -> dict:
@@ -129,7 +232,7 @@ def _view(plan_id: str, rule: str, as_of: str, goals: tuple, departments: tuple,
     shown = filtered(every, list(goals), list(departments))
     out = {"graded": every, "shown": shown}
     if not shown.empty:
-        table = display(shown, rule, lang)
+        table = display(shown, rule, lang, as_of)
         out |= {"table": table, "counts": counts(shown, lang), "summary": summary(shown),
                 "grade_bars": grade_bars(shown, lang), "progress": progress_frame(shown, table)}
     return out
@@ -174,7 +277,7 @@ def import_preview(plan_id: str, rows: pd.DataFrame, rule: str, as_of: str, lang
     after_user = pd.concat([user[~user.set_index(["kpi_id", "period"]).index.isin(list(zip(rows["kpi_id"], rows["period"])))],
                             rows.reindex(columns=user.columns)], ignore_index=True)
     before = graded(plan_id, rule, as_of).set_index("kpi_id")
-    after = tracker.table(defs, _merge(plan_id, after_user), rule, as_of).set_index("kpi_id")
+    after = tracker.table(defs, _merge(plan_id, after_user), rule, as_of, plan(plan_id)["plan_start"]).set_index("kpi_id")
     name_col = "kpi" if lang == "ja" else "kpi_en"
     names = {d["kpi_id"]: d[name_col] if isinstance(d.get(name_col), str) else d["kpi"] for d in defs.to_dict("records")}
     units = dict(zip(defs["kpi_id"], defs["unit"]))
@@ -193,8 +296,7 @@ def import_preview(plan_id: str, rows: pd.DataFrame, rule: str, as_of: str, lang
         new = r["value_text"] if isinstance(r.get("value_text"), str) else fmt_value(r.get("value"), units.get(r["kpi_id"]), lang)
         if is_stale:
             s = saved[key]
-            status = _tr("kpi_imp_stale", lang, by=s.get("saved_by") or "—",
-                         at=pd.Timestamp(s["saved_at"]).tz_localize("UTC").tz_convert("Asia/Tokyo").strftime("%Y-%m-%d %H:%M"))
+            status = _tr("kpi_imp_stale", lang, by=s.get("saved_by") or "—", at=saved_at_text(s["saved_at"]))
         else:
             status = _tr("kpi_imp_changed" if has_now else "kpi_imp_new", lang)
         out.append({"kpi": names.get(r["kpi_id"], r["kpi_id"]), "period": periods.text(r["period"], lang),
@@ -312,23 +414,53 @@ def _pct(x) -> str:
     return "—" if _missing(x) or math.isinf(x) else f"{x * 100:.0f}%"
 
 
-def reason_text(r: dict, lang: str) -> str:
-    """Why a KPI got its grade, in words (rule measure, stale actual, missing years, data awaited)."""
+def _round(v):
+    return v if _missing(v) else (round(v) if abs(v) >= 100 else round(v, 1))
+
+
+BASIS_NAMES = ("census", "juki")
+
+
+def reason_text(r: dict, lang: str, as_of: str | None = None) -> str:
+    """Why a KPI got its grade, in words: the rule's measure (the same percent as the 達成度 column), then what
+    qualifies it — an old actual, the target year it was read at, missing years, data awaited, a later actual
+    this evaluation does not count (`as_of`: the evaluation year), an actual of another basis kept as reference,
+    and the printed projection at the actual's date."""
     reason = r["reason"]
-    e = r["expected"]
-    exp = fmt_value(e if _missing(e) else (round(e) if abs(e) >= 100 else round(e, 1)), r["unit"], lang)
+    unit = r["unit"]
+    exp = fmt_value(_round(r["expected"]), unit, lang)
     if reason == "on_path" and not _missing(r["ratio"]) and r["ratio"] < 0:
         text = _tr("kr_on_path_back", lang, expected=exp)
+    elif reason == "pop_decline":
+        text = _tr("kr_pop_decline", lang, pct=_pct(r["ratio"]), expected=exp,
+                   fell=fmt_value(_round(r["baseline_value"] - r["actual"]), unit, lang),
+                   allowed=fmt_value(_round(r["baseline_value"] - r["expected"]), unit, lang))
     else:
         text = _tr(f"kr_{reason}", lang, pct=_pct(r["ratio"]), expected=exp)
     extra = []
     if r.get("stale") and isinstance(r.get("actual_period"), str):
         extra.append(_tr("kpi_stale", lang, period=periods.text(r["actual_period"], lang)))
+    if as_of and isinstance(r.get("graded_at"), str) and r["graded_at"] != as_of and reason != "before_plan":
+        extra.append(_tr("kpi_graded_at", lang, period=periods.text(r["graded_at"], lang)))
     if r.get("missing"):
         extra.append(_tr("kpi_missing", lang, years="・".join(periods.text(y, lang) for y in r["missing"])))
     if isinstance(r.get("link_partial"), str):
         years = r["link_partial"].split(":", 1)[1].split(",")
         extra.append(_tr("kpi_partial", lang, years="・".join(periods.text(y, lang) for y in years)))
+    if r.get("later"):
+        first = r["later"][0]
+        extra.append(_tr("kpi_later", lang, period=periods.text(first, lang),
+                         fy=periods.text(periods.fy(periods.fiscal_year(periods.parse(first).end)), lang)))
+    if not _missing(r.get("reference_value")) and isinstance(r.get("reference_period"), str):
+        basis = r.get("reference_basis")
+        name = _tr(f"kpi_basis_{basis}", lang) if basis in BASIS_NAMES else ""
+        extra.append(_tr("kpi_reference", lang, basis=name, value=fmt_value(r["reference_value"], unit, lang),
+                         period=periods.text(r["reference_period"], lang)))
+    if not _missing(r.get("projection_at")) and not _missing(r.get("actual")) and r["level"] == "population_target":
+        diff = r["actual"] - r["projection_at"]
+        extra.append(_tr("kpi_vs_projection_above" if diff >= 0 else "kpi_vs_projection_below", lang,
+                         projection=fmt_value(_round(r["projection_at"]), unit, lang),
+                         diff=fmt_value(_round(abs(diff)), unit, lang)))
     return "。".join([text, *extra]) if lang == "ja" else "; ".join([text, *extra])
 
 
@@ -340,16 +472,17 @@ def _bound_text(text, value, period, unit, lang: str) -> str:
     return shown + _tr("kpi_of_period", lang, period=periods.text(period, lang))
 
 
-def _grade_text(grade, rule: str, lang: str) -> str:
+def _grade_text(grade, rule: str, lang: str, reason: str | None = None) -> str:
     code = {"○": "good", "△": "short", "×": "other"}.get(grade)
     if code is None:
-        return _tr("kpi_grade_none", lang)
+        return _tr("kr_before_plan" if reason == "before_plan" else "kpi_grade_none", lang)
     return _tr(f"kpi_grade_{code}" + ("_t" if rule == "trajectory" else ""), lang)
 
 
-def display(graded: pd.DataFrame, rule: str, lang: str) -> pd.DataFrame:
+def display(graded: pd.DataFrame, rule: str, lang: str, as_of: str | None = None) -> pd.DataFrame:
     """The KPI table for people: goal, level, indicator, department, baseline, target, actual, origin, progress
-    (percent, 0–150), grade (symbol and words of `rule`), why, trend (list), grade as published, note, latest (the most recent actual whatever the
+    (the rule's measure in percent, not capped: the number the reason states), grade (symbol and words of `rule`;
+    「計画期間前」 before the plan period), why (reason_text at evaluation year `as_of`), trend (list), grade as published, note, latest (the most recent actual whatever the
     rule) and its origin, pending (notes of actuals still awaited) — all text in `lang`; kpi_id kept for keys."""
     rows = []
     for r in graded.to_dict("records"):
@@ -363,8 +496,8 @@ def display(graded: pd.DataFrame, rule: str, lang: str) -> pd.DataFrame:
             "target": _bound_text(r["target_text"], r["target_value"], r["target_period"], r["unit"], lang),
             "actual": _actual_text(r, lang), "origin": _origin_text(r["origin"], r.get("actual_source"), lang),
             "progress": None if _missing(r["progress"]) else round(float(r["progress"]) * 100),
-            "grade": _grade_text(r["grade"], rule, lang),
-            "reason": reason_text(r, lang), "trend": [float(x) for x in r["trend"]],
+            "grade": _grade_text(r["grade"], rule, lang, r["reason"]),
+            "reason": reason_text(r, lang, as_of), "trend": [float(x) for x in r["trend"]],
             "recorded": r["recorded"] if isinstance(r["recorded"], str) else "",
             "note": " ".join(dict.fromkeys(notes)),
             "latest": _latest_text(r, lang), "latest_origin": _origin_text(r.get("latest_origin"), r.get("latest_source"), lang),
@@ -428,6 +561,42 @@ def progress_frame(graded: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
                          "reason": table["reason"].tolist()})
 
 
+def targets_frame(graded: pd.DataFrame, table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The summary's table of the target population and numerical targets (graded rows not of level 'kpi' and
+    their display() rows): indicator, baseline, target, latest actual and its origin, grade, why (with the notes
+    of actuals still awaited) — headers in `lang`."""
+    targets = table[graded["level"].ne("kpi").to_numpy()]
+    sep = "。" if lang == "ja" else ". "
+    why = [f"{r}{sep}{n}" if n else r for r, n in zip(targets["reason"], targets["pending"])]
+    cols = {"kpi": "kpi_col_kpi", "baseline": "kpi_col_baseline", "target": "kpi_col_target", "latest": "kpi_col_latest",
+            "latest_origin": "kpi_col_origin", "grade": "kpi_col_grade", "reason": "kpi_col_reason"}
+    return targets.assign(reason=why)[list(cols)].rename(columns={c: _tr(k, lang) for c, k in cols.items()})
+
+
+def attention_text(graded: pd.DataFrame, table: pd.DataFrame) -> str:
+    """Markdown list of the KPIs graded △ or × (for discussion at the council), empty when there are none."""
+    attention = table[(graded["level"].eq("kpi") & graded["grade"].isin(["△", "×"])).to_numpy()]
+    return "\n".join(f"- **{r.grade}** {r.kpi}（{r.department}）: {r.actual} ／ {r.target} — {r.reason}"
+                     for r in attention.itertuples())
+
+
+def plan_caption(p: dict, lang: str) -> str:
+    """The line under the plan selector: municipality, plan period and the source — the publishing document of an
+    official plan, or who saved a plan made in the app and when."""
+    muni = p["municipality_ja"] if lang == "ja" else p["municipality_en"]
+    span = {"muni": muni, "start": periods.text(p["plan_start"], lang), "end": periods.text(p["plan_end"], lang)}
+    if p["origin"] == "user":
+        return _tr("kpi_user_plan_caption", lang, by=p["saved_by"] or "—", at=saved_at_text(p["saved_at"]), **span)
+    return _tr("kpi_plan_caption", lang, publisher=p["publisher"], title=p["title"], **span)
+
+
+def saved_at_text(saved_at) -> str:
+    """A saved_at (naive UTC) as Japan time 'YYYY-MM-DD HH:MM' ('—' when missing)."""
+    if saved_at is None or saved_at is pd.NaT or (isinstance(saved_at, float) and math.isnan(saved_at)):
+        return "—"
+    return pd.Timestamp(saved_at).tz_localize("UTC").tz_convert("Asia/Tokyo").strftime("%Y-%m-%d %H:%M")
+
+
 def link_text(row: dict, lang: str) -> str:
     """For a linked KPI: which series filled its actual and how (empty otherwise)."""
     if not isinstance(row.get("linked_series"), str):
@@ -460,8 +629,8 @@ def summary_sheets(counts_frame: pd.DataFrame, table: pd.DataFrame, lang: str) -
 
 
 def definitions_sheet(defs: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The KPI definitions as a reference worksheet of the KPI sheet (read-only; not imported)."""
-    cols = ["kpi_id", "level", "goal_no", "goal", "measure", "project", "kpi", "unit", "direction", "value_kind",
-            "aggregation", "baseline_text", "baseline_value", "baseline_period", "target_text", "target_value",
-            "target_period", "department", "linked_series", "note"]
-    return defs[cols]
+    """The KPI definitions as the KPI一覧 worksheet of the KPI sheet (loaders.kpi.plan_sheet_frame): not imported
+    with the actuals, but the sheet a municipality's own plan can be created from."""
+    from loaders.kpi import plan_sheet_frame
+
+    return plan_sheet_frame(defs, lang)

@@ -30,7 +30,7 @@ import pandas as pd
 
 from indicators.compute import size_band
 from projection.backtest import hindcast, interpolate_geometric, percentage_error
-from queries import db
+from store import sqlfiles
 
 NATION = "00000"
 OPEN_INDEX = 16
@@ -46,7 +46,7 @@ BOUNDARY_CHANGE = (0.8, 1.25)
 
 def _panel(con, dates) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
     """(area codes, Japanese persons [D, A, 2, 17], all persons [D, A], present [D, A]) on ``dates``."""
-    df = db.run("projection_backtest_population", con, dates=list(dates), open_index=OPEN_INDEX)
+    df = sqlfiles.run("projection_backtest_population", con, dates=list(dates), open_index=OPEN_INDEX)
     codes = tuple(sorted(df["area_code"].unique()))
     di = pd.Index(list(dates)).get_indexer(pd.to_datetime(df["ref_date"]).dt.date)
     ai = pd.Index(codes).get_indexer(df["area_code"])
@@ -106,13 +106,13 @@ def backtest(con) -> pd.DataFrame:
                         "total_2020": np.where(present[at[ACTUALS[0]], keep], total[at[ACTUALS[0]], keep], np.nan)})
     out["pe_app_2020"] = percentage_error(out["app_2020"], out["actual_2020"])
     out["pe_app_2022"] = percentage_error(out["app_2022"], out["actual_2022"])
-    ipss = db.run("projection_backtest_ipss", con, years=[2015, 2020]).pivot_table(
+    ipss = sqlfiles.run("projection_backtest_ipss", con, years=[2015, 2020]).pivot_table(
         index="area_code", columns="year", values="persons")
     out["ipss_2015"] = out["area_code"].map(ipss.get(2015, pd.Series(dtype=float)))
     out["ipss_2020"] = out["area_code"].map(ipss.get(2020, pd.Series(dtype=float)))
     out["ipss_implied_2020"] = out["total_2015"] * out["ipss_2020"] / out["ipss_2015"]
     out["pe_ipss_2020"] = percentage_error(out["ipss_implied_2020"], out["total_2020"])
-    kinds = db.run("areas", con).set_index("area_code")["kind"]
+    kinds = sqlfiles.run("areas", con).set_index("area_code")["kind"]
     out["kind"] = out["area_code"].map(kinds)
     out["size_class"] = size_band(out["base_2015"]).astype("float").fillna(-1).astype(int)
     return out

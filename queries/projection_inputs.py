@@ -29,7 +29,7 @@ import pandas as pd
 
 from projection import (AGES, ModelInputs, approx_tfr_from_cwr, child_woman_ratio, pooled_ccr, residual_counts,
                         residual_migration, sex_ratio_0_4, survival_from_ccr)
-from queries import db
+from store import sqlfiles
 
 NATION = "00000"
 FIRST_FULL_AGE_DATE = dt.date(2015, 1, 1)
@@ -68,7 +68,7 @@ def load_age_sex(con, dates, areas=None) -> AgeSexPanel:
     early = [d for d in dates if d < FIRST_FULL_AGE_DATE]
     if early:
         raise ValueError(f"dates before {FIRST_FULL_AGE_DATE} lack ages 90+ (oldest group '80+'): {early}")
-    df = db.run("projection_population", con, dates=list(dates), areas=None if areas is None else list(areas))
+    df = sqlfiles.run("projection_population", con, dates=list(dates), areas=None if areas is None else list(areas))
     codes = tuple(sorted(df["area_code"].unique())) if areas is None else tuple(areas)
     shape = (len(dates), len(codes), 2, len(AGES))
     allp = np.zeros(shape)
@@ -90,7 +90,7 @@ def load_age_sex(con, dates, areas=None) -> AgeSexPanel:
 
 def load_tfr(con, areas=None) -> pd.DataFrame:
     """Latest published TFR per area: columns area_code, tfr (births per woman), year, source_id."""
-    return db.run("projection_tfr", con, areas=None if areas is None else list(areas))
+    return sqlfiles.run("projection_tfr", con, areas=None if areas is None else list(areas))
 
 
 def _jan1(year: int) -> dt.date:

@@ -16,8 +16,9 @@ import duckdb
 
 import settings
 
+#: No file or network access, no extensions, no spill files next to the official database, settings locked.
 LOCKDOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False, "lock_configuration": True}
+            "autoload_known_extensions": False, "temp_directory": "", "lock_configuration": True}
 _OPEN: dict[tuple[str, float], duckdb.DuckDBPyConnection] = {}
 _GUARD = threading.Lock()
 

@@ -3,6 +3,8 @@
 Tables (one file, separate tables, so no kind of user data can overwrite another):
 - `kpi_values` — the current actual per KPI and period (kpi_id, period, value, value_text, note, judgement,
   saved_at UTC, saved_by); `kpi_history` — every change ever made, with the old and the new value, who and when.
+- `user_kpi_plans` / `user_kpi_defs` — strategy plans created or imported in the app (one row per plan, one per
+  KPI definition, the same columns as the official kpi_plans / kpi_defs), each row with saved_at UTC and saved_by.
 - `playlist_items` — the presenter's saved views (playlist, position, title, url, spec, caption, notes).
 - `imports` and one table per importable project table (layout owned by loaders.importer) — imported files.
 
@@ -21,11 +23,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -40,6 +43,15 @@ KPI_COLUMNS = KPI_FIELDS + ["saved_at", "saved_by"]
 HISTORY_COLUMNS = ["change_id", "batch", "kpi_id", "period", "action", "old_value", "old_value_text", "old_note",
                    "old_judgement", "value", "value_text", "note", "judgement", "saved_at", "saved_by"]
 PLAYLIST_FIELDS = ["title", "url", "spec", "caption", "notes"]
+PLAN_FIELDS = ["plan_id", "plan", "plan_en", "municipality_code", "municipality_ja", "municipality_en", "plan_start",
+               "plan_end", "evaluated_as_of", "default_rule", "note"]
+PLAN_COLUMNS = PLAN_FIELDS + ["saved_at", "saved_by"]
+DEF_FIELDS = ["kpi_id", "plan_id", "level", "goal_no", "goal", "goal_en", "measure", "project", "kpi", "kpi_en", "unit",
+              "direction", "value_kind", "aggregation", "baseline_value", "baseline_text", "baseline_period",
+              "target_value", "target_text", "target_period", "department", "linked_series", "link_note", "sort_order",
+              "note", "basis"]
+DEF_COLUMNS = DEF_FIELDS + ["saved_at", "saved_by"]
+USER_PLAN_PREFIX = "u"  # user plan ids: 'u40212_1'; their KPI ids: 'u40212_1_01'. Official ids never start so.
 BUSY_SECONDS = 10.0  # how long an operation waits for another process (worker, SQL sandbox) to release the file
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 _LOCKS: dict[str, threading.RLock] = {}
@@ -54,6 +66,16 @@ CREATE TABLE IF NOT EXISTS kpi_history (change_id BIGINT PRIMARY KEY, batch BIGI
     period VARCHAR NOT NULL, action VARCHAR NOT NULL, old_value DOUBLE PRECISION, old_value_text VARCHAR, old_note VARCHAR,
     old_judgement VARCHAR, value DOUBLE PRECISION, value_text VARCHAR, note VARCHAR, judgement VARCHAR,
     saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
+CREATE TABLE IF NOT EXISTS user_kpi_plans (plan_id VARCHAR PRIMARY KEY, plan VARCHAR NOT NULL, plan_en VARCHAR,
+    municipality_code VARCHAR NOT NULL, municipality_ja VARCHAR, municipality_en VARCHAR, plan_start VARCHAR NOT NULL,
+    plan_end VARCHAR NOT NULL, evaluated_as_of VARCHAR, default_rule VARCHAR NOT NULL, note VARCHAR,
+    saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
+CREATE TABLE IF NOT EXISTS user_kpi_defs (kpi_id VARCHAR PRIMARY KEY, plan_id VARCHAR NOT NULL, level VARCHAR NOT NULL,
+    goal_no INTEGER, goal VARCHAR, goal_en VARCHAR, measure VARCHAR, project VARCHAR, kpi VARCHAR NOT NULL, kpi_en VARCHAR,
+    unit VARCHAR, direction VARCHAR NOT NULL, value_kind VARCHAR NOT NULL, aggregation VARCHAR NOT NULL,
+    baseline_value DOUBLE PRECISION, baseline_text VARCHAR, baseline_period VARCHAR, target_value DOUBLE PRECISION, target_text VARCHAR,
+    target_period VARCHAR, department VARCHAR, linked_series VARCHAR, link_note VARCHAR, sort_order INTEGER, note VARCHAR,
+    basis VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR);
 CREATE TABLE IF NOT EXISTS playlist_items (playlist VARCHAR NOT NULL, position INTEGER NOT NULL, title VARCHAR NOT NULL,
     url VARCHAR NOT NULL, spec VARCHAR, caption VARCHAR, notes VARCHAR, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR,
     PRIMARY KEY (playlist, position));
@@ -89,7 +111,8 @@ class _PgResult:
 
     def __init__(self, cur):
         self.columns = [d.name for d in cur.description] if cur.description else []
-        self.rows = cur.fetchall() if cur.description else []
+        # a statement without rows (INSERT, DELETE …) answers its row count, as DuckDB does
+        self.rows = cur.fetchall() if cur.description else [(max(cur.rowcount, 0),)]
 
     def fetchone(self):
         return self.rows[0] if self.rows else None
@@ -125,9 +148,46 @@ class _PgConnection:
         with self.con.cursor() as cur:
             cur.executemany(self._sql(sql), rows)
 
-    def register(self, *_args, **_kwargs):
-        raise LoaderError("POPDASH_USER_DB", "PostgreSQL の利用者データベースには、まだファイルを取り込めません（DuckDB の利用者データベースを使ってください）。",
-                          "files cannot be imported into a PostgreSQL user store yet (use the DuckDB user store).")
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Like DuckDB's register: `frame` as a table `name` for this transaction (a temporary table, bulk-loaded
+        with COPY; column types from the values)."""
+        cols = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in frame.columns)
+        with self.con.cursor() as cur:
+            cur.execute(f'CREATE TEMP TABLE "{name}" ({cols}) ON COMMIT DROP')
+            with cur.copy(f'COPY "{name}" FROM STDIN') as copy:
+                for row in frame.itertuples(index=False, name=None):
+                    copy.write_row([_clean(v) for v in row])
+
+    def unregister(self, name: str) -> None:
+        self.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def _pg_type(series: pd.Series) -> str:
+    kind = series.dtype.kind
+    if kind in "iu":
+        return "BIGINT"
+    if kind == "f":
+        return "DOUBLE PRECISION"
+    if kind == "b":
+        return "BOOLEAN"
+    if kind == "M":
+        return "TIMESTAMP"
+    first = next((v for v in series if not missing_value(v)), None)
+    if isinstance(first, datetime):
+        return "TIMESTAMP"
+    if isinstance(first, date):
+        return "DATE"
+    if isinstance(first, bool):
+        return "BOOLEAN"
+    if isinstance(first, int):
+        return "BIGINT"
+    if isinstance(first, float):
+        return "DOUBLE PRECISION"
+    return "VARCHAR"
+
+
+def missing_value(v) -> bool:
+    return _clean(v) is None
 
 
 class UserStore:
@@ -201,6 +261,16 @@ class UserStore:
                               "統計の表示はそのまま使えます。", f"cannot connect to the user database (PostgreSQL); nothing can be "
                               f"saved ({reason}). The statistics pages keep working.") from None
 
+    def problem(self) -> LoaderError | None:
+        """Why the store cannot be used right now (PostgreSQL unreachable or refusing the login), else None."""
+        if not self.postgres:
+            return None
+        try:
+            self._open_pg().con.close()
+        except LoaderError as exc:
+            return exc
+        return None
+
     def _exists(self) -> bool:
         return self.postgres or self.path.exists()
 
@@ -249,6 +319,52 @@ class UserStore:
                     raise
             finally:
                 con.con.close() if self.postgres else con.close()
+
+    @contextmanager
+    def analytics(self) -> Iterator:
+        """A DuckDB connection over the user tables for analytical SQL (the explorer's queries): the store itself
+        when it is a DuckDB file, else an in-memory copy of every user table (PostgreSQL). None when empty."""
+        if not self.postgres:
+            with self.reading() as con:
+                yield con
+            return
+        copy = duckdb.connect(":memory:", config=dict(_CONFIG))
+        try:
+            with self.reading() as con:
+                names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                                   "WHERE table_schema = 'public' ORDER BY table_name", []).fetchall()]
+                for name in names:
+                    frame = con.execute(f'SELECT * FROM "{name}"', []).df()
+                    copy.register("frame_view", frame)
+                    copy.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame_view')
+                    copy.unregister("frame_view")
+            yield copy if names else None
+        finally:
+            copy.close()
+
+    def duckdb_file(self, folder: Path) -> Path | None:
+        """A DuckDB file the SQL console's sandbox can attach read-only: the store itself, or for PostgreSQL a copy
+        written to `folder` (rewritten whenever the store changed). None while the store is empty."""
+        if not self.postgres:
+            return self.path if self.path.exists() else None
+        import hashlib
+
+        target = folder / f"user-{hashlib.sha1(repr(self.stamp()).encode()).hexdigest()[:16]}.duckdb"
+        if target.exists():
+            return target
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.unlink(missing_ok=True)
+        with self.analytics() as con:
+            if con is None:
+                return None
+            con.execute(f"ATTACH '{str(tmp).replace(chr(39), chr(39) * 2)}' AS out")
+            con.execute("COPY FROM DATABASE memory TO out")
+            con.execute("DETACH out")
+        for old in folder.glob("user-*.duckdb"):
+            old.unlink(missing_ok=True)
+        tmp.rename(target)
+        return target
 
     def _frame(self, table: str, sql: str, columns: list[str], params: list | None = None) -> pd.DataFrame:
         with self.reading() as con:
@@ -305,6 +421,84 @@ class UserStore:
                 con.executemany(f"INSERT INTO kpi_history VALUES ({', '.join(['?'] * len(HISTORY_COLUMNS))})", history)
         return n
 
+    # ------------------------------------------------------------ strategy plans created in the app
+
+    def kpi_plans(self) -> pd.DataFrame:
+        """Plans created or imported by officials: PLAN_COLUMNS, oldest first."""
+        return self._frame("user_kpi_plans", f"SELECT {', '.join(PLAN_COLUMNS)} FROM user_kpi_plans ORDER BY saved_at, plan_id",
+                           PLAN_COLUMNS)
+
+    def kpi_defs(self, plan_id: str | None = None) -> pd.DataFrame:
+        """KPI definitions of the user plans (of `plan_id` only when given): DEF_COLUMNS, in the plan's order."""
+        where, params = ("WHERE plan_id = ?", [plan_id]) if plan_id is not None else ("", [])
+        return self._frame("user_kpi_defs", f"SELECT {', '.join(DEF_COLUMNS)} FROM user_kpi_defs {where} "
+                           "ORDER BY plan_id, sort_order, kpi_id", DEF_COLUMNS, params)
+
+    def save_plan(self, plan: dict, defs: pd.DataFrame, by: str | None = None) -> str:
+        """Create or replace a plan and its KPI definitions in one transaction; returns the plan id.
+
+        plan: PLAN_FIELDS (plan_id None = a new plan: 'u{municipality_code}_{n}', n the next free number, chosen
+        inside the transaction so two officials creating plans at once both keep theirs). defs: DEF_FIELDS
+        (plan_id ignored); a kpi_id not of this plan ('{plan_id}_…', e.g. copied from another plan's sheet, or
+        empty) gets the next free '{plan_id}_{nn}'; KPIs of the plan missing from `defs` are removed (their
+        entered actuals stay in kpi_values and come back if the KPI does). sort_order follows the row order.
+        """
+        by = (by or "").strip()[:80] or settings.default_user_name()
+        with self.writing() as con:
+            now = _now()
+            plan_id = _clean(plan.get("plan_id"))
+            if plan_id is None:
+                code = str(plan["municipality_code"])
+                taken = {r[0] for r in con.execute("SELECT plan_id FROM user_kpi_plans WHERE municipality_code = ?",
+                                                   [code]).fetchall()}
+                # ids of a deleted plan are not reused: its actuals stay in kpi_values and must not join a new plan
+                taken |= {k.rsplit("_", 1)[0] for k in _used_kpi_ids(con, f"{USER_PLAN_PREFIX}{code}_", plans=True)}
+                n = 1
+                while f"{USER_PLAN_PREFIX}{code}_{n}" in taken:
+                    n += 1
+                plan_id = f"{USER_PLAN_PREFIX}{code}_{n}"
+            row = {**{k: _clean(plan.get(k)) for k in PLAN_FIELDS}, "plan_id": plan_id}
+            con.execute("DELETE FROM user_kpi_plans WHERE plan_id = ?", [plan_id])  # replace: portable to both back ends
+            con.execute(f"INSERT INTO user_kpi_plans VALUES ({', '.join(['?'] * len(PLAN_COLUMNS))})",
+                        [row[k] for k in PLAN_FIELDS] + [now, by])
+            records = [{k: _clean(r.get(k)) for k in DEF_FIELDS} for r in defs.reindex(columns=DEF_FIELDS).to_dict("records")]
+            own = [r["kpi_id"] for r in records if isinstance(r["kpi_id"], str) and r["kpi_id"].startswith(f"{plan_id}_")]
+            used = {int(k.rsplit("_", 1)[1]) for k in own + sorted(_used_kpi_ids(con, f"{plan_id}_"))
+                    if k.rsplit("_", 1)[1].isdigit()}  # a removed KPI's number is not given to another
+            keep, seen = [], set()
+            nxt = 1
+            for i, r in enumerate(records):
+                kid = r["kpi_id"]
+                if kid not in own or kid in seen:
+                    while nxt in used:
+                        nxt += 1
+                    used.add(nxt)
+                    kid = f"{plan_id}_{nxt:02d}"
+                seen.add(kid)
+                goal_no = r["goal_no"]
+                keep.append({**r, "kpi_id": kid, "plan_id": plan_id, "sort_order": i + 1,
+                             "goal_no": None if goal_no is None else int(goal_no)})
+            others = {r[0] for r in con.execute("SELECT kpi_id FROM user_kpi_defs WHERE plan_id <> ?", [plan_id]).fetchall()}
+            clash = sorted(others & {r["kpi_id"] for r in keep})
+            if clash:  # cannot happen with ids of this plan's prefix; refuse rather than move another plan's KPI
+                raise LoaderError(self.name(), f"KPI ID「{clash[0]}」は別の計画のものです。",
+                                  f"KPI ID {clash[0]!r} belongs to another plan.")
+            con.execute("DELETE FROM user_kpi_defs WHERE plan_id = ?", [plan_id])
+            if keep:
+                con.executemany(f"INSERT INTO user_kpi_defs VALUES ({', '.join(['?'] * len(DEF_COLUMNS))})",
+                                [[r[k] for k in DEF_FIELDS] + [now, by] for r in keep])
+        return plan_id
+
+    def delete_plan(self, plan_id: str) -> bool:
+        """Remove a user plan and its definitions in one transaction (entered actuals stay, with their history).
+        Returns False when there was no such plan."""
+        with self.writing() as con:
+            if not con.execute("SELECT count(*) FROM user_kpi_plans WHERE plan_id = ?", [plan_id]).fetchone()[0]:
+                return False
+            con.execute("DELETE FROM user_kpi_defs WHERE plan_id = ?", [plan_id])
+            con.execute("DELETE FROM user_kpi_plans WHERE plan_id = ?", [plan_id])
+        return True
+
     # ------------------------------------------------------------ the playlist
 
     def playlist(self, name: str = "default") -> list[dict]:
@@ -332,6 +526,15 @@ class UserStore:
             con.execute("DELETE FROM playlist_items WHERE playlist = ?", [name])
             if rows:
                 con.executemany("INSERT INTO playlist_items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _used_kpi_ids(con, prefix: str, plans: bool = False) -> set[str]:
+    """KPI ids that a plan defines or that ever held an actual (kpi_history): '{prefix}{nn}' (a plan's KPIs), or
+    with `plans` '{prefix}{n}_{nn}' (the KPIs of every plan '{prefix}{n}')."""
+    ids = {r[0] for r in con.execute("SELECT kpi_id FROM user_kpi_defs").fetchall()}
+    ids |= {r[0] for r in con.execute("SELECT DISTINCT kpi_id FROM kpi_history").fetchall()}
+    shape = re.compile(re.escape(prefix) + (r"\d+_\d+" if plans else r"\d+"))
+    return {k for k in ids if shape.fullmatch(k)}
 
 
 def _has_table(con, name: str) -> bool:

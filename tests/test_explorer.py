@@ -180,7 +180,7 @@ def test_explorer_all_areas_is_counted_before_download(bundled_db, tmp_path, mon
 
 
 def test_import_page_and_user_data_in_explorer(bundled_db, tmp_path, monkeypatch):
-    from queries.db import sql
+    from store.sqlfiles import text as sql
     from store.official import open_readonly
     from tests.test_import import estat, row
 

@@ -13,7 +13,7 @@ from loaders import importer
 from loaders.errors import LoaderError
 from loaders.importer_read import parse
 from store import user as user_store
-from queries.db import sql
+from store.sqlfiles import text as sql
 from store.official import open_readonly
 from tests.conftest import REPO
 from ui.download import csv_bytes, xlsx_bytes

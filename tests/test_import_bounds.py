@@ -25,7 +25,7 @@ MEMORY_BOUND = 100 * 2**20  # extra Python memory a refused bomb may cost
 
 @pytest.fixture(scope="module")
 def known(bundled_db):
-    from queries.db import sql
+    from store.sqlfiles import text as sql
     from store.official import open_readonly
 
     con = open_readonly(bundled_db)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -13,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import ipss2023
 from loaders.errors import LoaderError
+from store.official import open_readonly
 from tests.conftest import REPO
 
 FILE = Path(ipss2023.FOLDER) / ipss2023.FILE
@@ -128,7 +128,7 @@ def test_unknown_code_against_areas(tmp_path):
 # ---------------------------------------------------------------- 浜通り地域 and the databases
 
 def test_hamadori_in_the_national_database(national_db):
-    con = duckdb.connect(str(national_db), read_only=True)
+    con = open_readonly(national_db)
     members = con.execute("SELECT area_code FROM area_groups WHERE group_code = '07999' ORDER BY 1").fetchall()
     assert [m[0] for m in members] == sorted(ipss2023.HAMADORI)
     names = dict(con.execute("SELECT area_code, name_ja FROM areas WHERE area_code IN (SELECT area_code FROM "

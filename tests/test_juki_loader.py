@@ -249,7 +249,7 @@ def test_truncated_gzip(tmp_path):
 
 def test_cp932_csv_reads_fine(tmp_path):
     text = dyn_text([dyn_row("", "合計", ""), dyn_row("40203", "福岡県", "久留米市"),
-                     dyn_row("40225", "福岡県", "うきは市", pop_total=27000)])
+                     dyn_row("40225", "福岡県", "うきは市", pop_male=13000, pop_female=14000, pop_total=27000)])
     jk = juki.load_folder(make_folder(tmp_path, text, name="juki_dynamics_total_2013_2022.csv", encoding="cp932"))
     names = dict(zip(jk.area_names["area_code"], jk.area_names["muni_name"]))
     assert names["40203"] == "久留米市" and names["40225"] == "うきは市"

@@ -45,3 +45,35 @@ def test_display_words(kq):
     assert t.loc["kama2_k11", "reason"] == "文言の実績: 記録された評価"
     assert t.loc["kama2_g2_net_migration", "baseline"] == "▲2,071（平成22年⇒平成27年）"
     assert kq.fmt_value(-1833, "人", "ja") == "△1,833人" and kq.fmt_value(34.26, "%", "en") == "34.26%"
+
+
+def test_census_and_register_are_two_lines_with_the_change_marked():
+    """嘉麻市 目標人口: census 38,743 (2015) and 35,473 (2020), then the register's 34,143 (2025-01-01). The register
+    counts more people than the census; joined into one line the gap looked like a change. Each basis is its own
+    series and a rule marks where the basis changes."""
+    import pandas as pd
+
+    from kpi import tracker
+    from tests.test_kpi_rules import seed_frames
+
+    defs, values = seed_frames()
+    linked = pd.DataFrame([{"kpi_id": "kama2_population", "period": "2025-01-01", "value": 34143.0,
+                            "source_id": "juki_totals_2013_2025", "link": "2025-01-01", "basis": "juki"}])
+    merged = tracker.merge_values(values[values["kpi_id"] == "kama2_population"], pd.DataFrame(), linked)
+    row = defs[defs["kpi_id"] == "kama2_population"].iloc[0].to_dict()
+    s = detail(row, merged)
+    assert s["actual"][["value", "basis"]].values.tolist() == [[38743, "census"], [35473, "census"], [34143, "juki"]]
+    spec = kcharts.detail(s["actual"], s["path"], s["projection"], "目標人口", "ja").to_dict()
+    data = [r for d in spec["datasets"].values() for r in d]
+    by_series = {}
+    for r in data:
+        if "series" in r:
+            by_series.setdefault(r["series"], []).append(r["value"])
+    assert by_series["実績（国勢調査）"] == [38743, 35473] and by_series["実績（住民基本台帳）"] == [34143]
+    assert "実績" not in by_series  # no line joins the two bases
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert "rule" in marks
+    assert any(r.get("label") == "基準の変更: 国勢調査→住民基本台帳（差は人口の変化ではない）" for r in data)
+    # one basis: one actual line as before
+    one = kcharts.detail(s["actual"].iloc[:2], s["path"], s["projection"], "目標人口", "ja").to_dict()
+    assert len(one["layer"]) == 1

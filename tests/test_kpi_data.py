@@ -133,7 +133,8 @@ def test_kurume_links_in_the_bundled_database(bundled_db, monkeypatch, tmp_path)
     # 嘉麻市 is not in the demo extract: nothing to link, the plan still grades
     assert kq.linked("40227").empty
     g = kq.graded("kama2", "kama_ratio", "FY2024")
-    assert g.loc[g["kpi_id"] == "kama2_population", "origin"].isna().all()
+    row = g.set_index("kpi_id").loc["kama2_population"]  # read on the 2020 census, nothing linked
+    assert (row["origin"], row["actual_period"], row["reference_value"]) == ("published", "2020-10-01", None)
 
 
 def test_kama_links_in_the_national_database(national_db, monkeypatch, tmp_path):
@@ -152,3 +153,24 @@ def test_kama_links_in_the_national_database(national_db, monkeypatch, tmp_path)
     series = kq.linked("40227")
     net = series[series["series"] == "net_migration"]
     assert span_total("2015-10-01/2020-10-01", net)["value"] == -388 - 170 - 374 - 249 - 286  # CY2016–CY2020
+
+
+def test_kama_target_population_graded_by_its_own_rule(national_db, monkeypatch, tmp_path):
+    """嘉麻市 目標人口 on the national database: the register's 34,143 (1 Jan 2025) against 17,033 in 2065 was shown
+    as 「○ 概ね目標達成 200 %」. It is now read on the census against the path (the report itself did not grade it):
+    the 2020 census 35,473 fell 3,270 from 38,743 where the path allowed 3,730 — 114 %, and the register figure
+    is named as a reference of another basis."""
+    monkeypatch.setenv("POPDASH_DB", str(national_db))
+    monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path / "user.duckdb"))
+    from queries import kpi as kq
+
+    for rule in ("kama_ratio", "trajectory"):
+        g = kq.graded("kama2", rule, "FY2024")
+        row = g.set_index("kpi_id").loc["kama2_population"]
+        assert (row["grade"], row["reason"], row["actual"]) == ("○", "pop_decline", 35473) and pd.isna(row["recorded"])
+        assert (row["reference_value"], row["reference_period"]) == (34143, "2025-01-01")
+        shown = kq.display(g, rule, "ja", "FY2024").set_index("kpi_id").loc["kama2_population"]
+        assert shown["progress"] == 114 and "200%" not in shown["reason"]
+        assert shown["reason"] == ("減少 3,270人（経路上の許容減少 3,730人、許容÷実際 114%）。評価年度の実績がなく2020年10月1日の値。"
+                                   "住民基本台帳の値 34,143人（2025年1月1日）は基準が異なるため参考（判定に使わない）。"
+                                   "推計値 35,013人 を 460人 上回る")

@@ -191,10 +191,11 @@ def test_hold_the_level_and_managed_decline():
     assert 295000 < e < 300199
     assert trajectory(pop, [Obs("2028-01-01", e + 1)], "FY2027").grade == "○"
     assert trajectory(pop, [Obs("2028-01-01", e - 1)], "FY2027").grade == "△"
-    # above 295,000 is not 'reached' on a managed decline: the target is a floor the city starts above
-    assert (trajectory(pop, [Obs("2025-01-01", 300199)], "FY2024").grade,
-            trajectory(pop, [Obs("2025-01-01", 300199)], "FY2024").reason) == ("○", "allowance")
-    assert kama_ratio(pop, [Obs("2025-01-01", 300199)], "FY2024").ratio == pytest.approx(300199 / 295000)
+    # the value on the baseline date says nothing of progress: not graded (was ○ 100 %), under either rule —
+    # and never 実績/目標 (was 300,199 / 295,000 = 102 %)
+    for rule in (trajectory, kama_ratio):
+        g = rule(pop, [Obs("2025-01-01", 300199)], "FY2024")
+        assert (g.grade, g.reason, g.ratio) == (None, "at_baseline", None)
 
 
 def test_interim_targets_shape_the_path_and_the_ratio():
@@ -237,7 +238,7 @@ def test_future_total_not_started_and_unknown_rule():
     k = KPI("births", baseline_value=808, baseline_period="FY2019-FY2023", target_value=825,
             target_period="FY2026-FY2030")
     assert (trajectory(k, [], "FY2025").grade, trajectory(k, [], "FY2025").reason) == (None, "not_started")
-    assert set(RULES) == {"kama_ratio", "trajectory"}
+    assert set(RULES) == {"kama_ratio", "trajectory"}  # population_path is not a plan's choice: see rule_for
     with pytest.raises(ValueError):
         from kpi.rules import grade
         grade("median", k, [], "FY2025")
@@ -251,3 +252,88 @@ def test_periods():
     assert periods.text("2015-10-01/2020-10-01", "ja") == "2015年10月1日〜2020年10月1日"
     with pytest.raises(ValueError):
         periods.parse("FY2024-CY2025")
+
+
+# ---------------------------------------------------------------- grades a council can defend (issue 16)
+
+def kama_population():
+    defs, values = seed_frames()
+    row = defs.set_index("kpi_id").loc["kama2_population"].to_dict()
+    obs = [Obs.from_row(r) for r in values[values["kpi_id"] == "kama2_population"].to_dict("records")]
+    return KPI.from_row({**row, "kpi_id": "kama2_population"}), obs
+
+
+def test_population_target_is_never_actual_over_target():
+    """嘉麻市 目標人口: 17,033 in 2065 against 34,143 on the register now was graded ○ 200 % (34,143 / 17,033). The
+    register figure counts another basis than the census targets: it is a reference, never graded. The 2020 census
+    (35,473) is read against the path: it allowed a fall of 38,743 − 35,013 = 3,730, the city lost 3,270."""
+    k, obs = kama_population()
+    assert (k.level, k.basis) == ("population_target", "census")
+    juki = Obs("2025-01-01", 34143, origin="linked", source_id="juki_totals_2013_2025", basis="juki")
+    merged = tracker.merge_values(pd.concat([seed_frames()[1]]), pd.DataFrame(), pd.DataFrame(
+        [{"kpi_id": "kama2_population", "period": juki.period, "value": juki.value, "source_id": juki.source_id,
+          "link": juki.period, "basis": "juki"}]))
+    defs = seed_frames()[0]
+    for rule in ("kama_ratio", "trajectory"):
+        g = tracker.table(defs[defs["kpi_id"] == "kama2_population"], merged, rule, "FY2024", "FY2020").iloc[0]
+        assert (g["grade"], g["reason"], g["actual"], g["actual_period"]) == ("○", "pop_decline", 35473, "2020-10-01")
+        assert g["ratio"] == pytest.approx(3730 / 3270) and g["expected"] == pytest.approx(35013)
+        assert g["stale"] and g["progress"] == pytest.approx(3730 / 3270)
+        assert (g["reference_value"], g["reference_period"], g["reference_basis"]) == (34143, "2025-01-01", "juki")
+    # the rule itself: a fall faster than the path is △, a rise is ○ with no ratio to divide
+    from kpi.rules import population_path
+    fast = [o for o in obs if o.period != "2020-10-01"] + [Obs("2020-10-01", 34500, target=35013)]
+    g = population_path(k, fast, "FY2020")
+    assert (g.grade, g.ratio) == ("△", pytest.approx(3730 / (38743 - 34500)))
+    up = [o for o in obs if o.period != "2020-10-01"] + [Obs("2020-10-01", 39000, target=35013)]
+    assert (population_path(k, up, "FY2020").grade, population_path(k, up, "FY2020").reason) == ("○", "pop_no_decline")
+
+
+def test_no_grade_before_the_plan_period():
+    """久留米 第3期 (FY2026–FY2030) read at FY2024 was ○ 順調 100 %: before the plan starts nothing is graded."""
+    defs, values = seed_frames()
+    mine = defs[defs["plan_id"] == "kurume3"]
+    linked = pd.DataFrame([{"kpi_id": "kurume3_target_population", "period": "2025-01-01", "value": 300199.0,
+                            "source_id": "juki_totals_2013_2025", "link": "2025-01-01", "basis": "juki"}])
+    merged = tracker.merge_values(values[values["kpi_id"].isin(mine["kpi_id"])], pd.DataFrame(), linked)
+    for rule in ("kama_ratio", "trajectory"):
+        g = tracker.table(mine, merged, rule, "FY2024", "FY2026").iloc[0]
+        assert (g["grade"], g["reason"], g["progress"]) == (None, "before_plan", None)
+        assert (g["latest_value"], g["latest_period"]) == (300199, "2025-01-01")  # still shown, not graded
+    assert tracker.before_plan("FY2026", "FY2025") and not tracker.before_plan("FY2026", "FY2026")
+    assert not tracker.before_plan(None, "FY2024")
+
+
+def test_progress_is_the_rules_measure_uncapped():
+    """スマート農業導入件数: 23 of 2 = 1,150 %; the 達成度 column said 150 (capped) beside a reason of 1150 %."""
+    g = graded_kama2().set_index("kpi_id")
+    assert g.loc["kama2_k04", "ratio"] == pytest.approx(11.5) and g.loc["kama2_k04", "progress"] == pytest.approx(11.5)
+
+
+def test_an_actual_after_the_evaluation_years_extends_them():
+    """就業者人口 on 1 October 2025 (the census after a FY2020–FY2024 plan) was entered but no evaluation year
+    reached it. The list now runs to FY2025; at FY2024 the KPI says there is a later actual; at FY2025 it is
+    graded on it, and KPIs whose targets were due in FY2024 keep their FY2024 reading."""
+    defs, values = seed_frames()
+    values = values[values["kpi_id"].str.startswith("kama2_")]
+    plan = pd.read_csv(SEED / "kpi_plans.csv").set_index("plan_id").loc["kama2"].to_dict()
+    user = pd.DataFrame([{"kpi_id": "kama2_g1_employed", "period": "2025-10-01", "value": 12500.0, "value_text": None,
+                          "note": None, "judgement": None, "saved_at": pd.Timestamp("2026-03-01")}])
+    merged = tracker.merge_values(values, user, pd.DataFrame())
+    assert tracker.plan_periods(plan, merged) == ["FY2020", "FY2021", "FY2022", "FY2023", "FY2024", "FY2025"]
+    assert tracker.plan_periods(plan, tracker.merge_values(values, pd.DataFrame(), pd.DataFrame()))[-1] == "FY2024"
+    mine = defs[defs["plan_id"] == "kama2"]
+    at24 = tracker.table(mine, merged, "kama_ratio", "FY2024", "FY2020").set_index("kpi_id")
+    assert at24.loc["kama2_g1_employed", "later"] == ("2025-10-01",)
+    from queries.kpi import display
+
+    shown = display(at24.reset_index(), "kama_ratio", "ja", "FY2024").set_index("kpi_id")
+    assert shown.loc["kama2_g1_employed", "reason"] == (
+        "実績なし。2025年10月1日の実績は評価年度の後のため判定に含めない（評価年度を2025年度にすると判定します）")
+    at25 = tracker.table(mine, merged, "kama_ratio", "FY2025", "FY2020").set_index("kpi_id")
+    assert at25.loc["kama2_g1_employed", ["grade", "actual"]].tolist() == ["○", 12500]
+    assert at25.loc["kama2_g1_employed", "ratio"] == pytest.approx(12500 / 11913)
+    kpis = at25[at25["level"] == "kpi"]
+    assert kpis["grade"].to_dict() == REPORT_GRADES and set(kpis["graded_at"]) == {"FY2024"}
+    shown = display(at25.reset_index(), "kama_ratio", "ja", "FY2025").set_index("kpi_id")
+    assert shown.loc["kama2_k13", "reason"] == "実績/目標 89%。目標年度（2024年度）の実績で判定"

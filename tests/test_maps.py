@@ -125,19 +125,19 @@ def test_one_net_rate_definition(national_db):
     the dynamics pages and the indicator (Σ net ÷ Σ mean population over CY2017–CY2021) give its figures for
     every area."""
     from indicators import definitions as d
-    from queries import db
+    from store import sqlfiles
 
     with open_readonly(national_db) as con:
         rates = con.execute("SELECT * FROM register_rates WHERE nationality = 'total'").df()
         stored = con.execute("SELECT area_code, net_migration_rate FROM indicator_values").df()
         cy2021 = rates[rates["period"] == "CY2021"].set_index("area_code")["net_rate"]
         for pref in ("13", "40", "47"):
-            choro = db.run("map_choropleth", con, pref=pref, period="CY2021").set_index("area_code")["net_rate"]
+            choro = sqlfiles.run("map_choropleth", con, pref=pref, period="CY2021").set_index("area_code")["net_rate"]
             pd.testing.assert_series_equal(choro.dropna(), cy2021.reindex(choro.index).dropna(), check_names=False)
-        prefs = db.run("map_choropleth_prefs", con, period="CY2021").set_index("area_code")["net_rate"]
+        prefs = sqlfiles.run("map_choropleth_prefs", con, period="CY2021").set_index("area_code")["net_rate"]
         assert len(prefs) == 47 and prefs.equals(cy2021.reindex(prefs.index))
         codes = sorted(set(rates["area_code"]))
-        dyn = db.run("dynamics_rates", con, areas=codes)
+        dyn = sqlfiles.run("dynamics_rates", con, areas=codes)
     dyn = dyn[dyn["nationality"] == "total"].set_index(["area_code", "period"])["net_migration_rate"]
     mine = rates.set_index(["area_code", "period"])["net_rate"].reindex(dyn.index)
     assert len(dyn) > 19_000  # ≈ 1,900 areas × 10 calendar and fiscal years
@@ -337,13 +337,13 @@ def test_prefecture_outlines_from_japanmap(basemap):
 def test_the_build_stores_the_prefecture_outlines(db, request, basemap):
     """Both builds carry the 47 outlines at both levels, simplified once (the whole-Japan cut is coarser), with a
     source row; read back through the query they are the outlines the charts are tested with above."""
-    from queries import db as qdb
+    from store import sqlfiles
 
     with open_readonly(request.getfixturevalue(db)) as con:
         rows = con.execute("SELECT area_code, level, geojson, vertices, source_id FROM boundaries "
                            "WHERE level LIKE 'prefecture%' ORDER BY level, area_code").df()
         sources = {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()}
-        queried = qdb.run("map_prefecture_outlines", con)  # what queries.maps.prefecture_outlines reads
+        queried = sqlfiles.run("map_prefecture_outlines", con)  # what queries.maps.prefecture_outlines reads
     counts = rows.groupby("level")["vertices"].agg(["size", "sum"])
     assert counts["size"].to_dict() == {"prefecture": 47, "prefecture_fine": 47}
     assert 1_000 < counts.at["prefecture", "sum"] < counts.at["prefecture_fine", "sum"] < 10_000

@@ -179,5 +179,7 @@ def test_accuracy_page(bundled_db, monkeypatch):
     at.switch_page("pages/accuracy.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "久留米市: 本アプリ 2020年 -0.44%" in " ".join(m.value for m in at.markdown)
+    assert "久留米市: 本アプリ 2020年 △0.44%・2022年 △0.63%、社人研 2020年 +0.34%" in " ".join(m.value for m in at.markdown)
     assert len(at.dataframe) == 1 and isinstance(at.dataframe[0].value, pd.DataFrame)
+    shown = at.dataframe[0].value
+    assert (shown["市区町村数"] > 0).all() and shown.iloc[-1]["市区町村数"] == 6  # no empty size class on the demo data

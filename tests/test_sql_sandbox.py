@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import importer
 from queries import sandbox
-from queries.db import sql
+from store.sqlfiles import text as sql
 from store.official import open_readonly
 from store import user as user_store
 from settings import LIMITS

@@ -16,7 +16,6 @@ import settings
 from loaders import importer
 from loaders import kpi as sheet
 from loaders.errors import LoaderError
-from store import user as user_store
 from store.user import UserStore
 from tests.conftest import REPO
 from tests.test_import import check, estat, row
@@ -33,7 +32,7 @@ def user_db(tmp_path, monkeypatch):
 
 @pytest.fixture()
 def known(bundled_db):
-    from queries.db import sql
+    from store.sqlfiles import text as sql
     from store.official import open_readonly
 
     con = open_readonly(bundled_db)
@@ -228,7 +227,7 @@ def test_old_sheet_cannot_silently_revert_a_newer_edit(bundled_db, user_db, monk
     preview = [d.value for d in at.dataframe if "status" in d.value.columns][0]
     row = preview[preview["kpi"] == "婚活イベントにおけるカップル成立数"].iloc[0]
     assert (row["period"], row["current"], row["new"]) == ("2024年度", "3組（利用者入力）", "—")
-    assert "出力後にアプリで変更済み" in row["status"] and "山田" in row["status"]
+    assert "出力後にアプリで変更済み" in row["status"] and "山田" in row["status"] and row["_row"] > 1
     assert " → " in row["grade"]
     assert any("上書きしてよいか確認" in w.value for w in at.warning)
     at.button(key="kpi_import_save").click().run()  # saved without confirming: the newer edit stays
@@ -280,3 +279,69 @@ def test_files_of_the_previous_version_are_migrated(tmp_path, monkeypatch):
     with store.reading() as con:
         assert con.execute("SELECT file_name FROM imports").fetchall() == [("a.csv",)]
     assert (tmp_path / "kpi.duckdb").exists()  # earlier files are left in place
+
+
+# ---------------------------------------------------------------- imports on both back ends
+
+def test_imports_explorer_and_console_on_both_back_ends(any_store, known, bundled_db, tmp_path, monkeypatch):
+    from queries import explorer as ex
+    from queries import sandbox
+
+    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
+    first = check("a.csv", estat(row(), row(sex="男", value="144,000")), known)
+    assert importer.append(first, SRC) == 1
+    with pytest.raises(LoaderError) as info:  # the same rows again: refused, naming the earlier import
+        importer.append(check("a2.csv", estat(row()), known), SRC)
+    assert "#1" in info.value.message("ja")
+    assert importer.append(check("b.csv", estat(row(area="40212", name="大川市", value="33,000")), known), SRC) == 2
+    assert importer.list_imports()["file_name"].tolist() == ["a.csv", "b.csv"]
+    assert "population" in ex.tables("user")
+    with any_store.analytics() as con:
+        assert con.execute("SELECT sum(persons) FROM population").fetchone()[0] == 303_316 + 144_000 + 33_000
+    user_file = any_store.duckdb_file(tmp_path / "console")
+    r = sandbox.run("SELECT count(*) AS n FROM imports.population", bundled_db, user_file, time_limit=10)
+    assert r.frame["n"].tolist() == [3]
+    assert importer.delete_import(1) == 2 and importer.list_imports()["import_id"].tolist() == [2]
+    any_store.save_kpi(value("kama3_k02", "FY2025", 12.0))  # KPI values and imports never touch each other
+    assert importer.list_imports()["import_id"].tolist() == [2] and len(any_store.kpi_values()) == 1
+
+
+PAGES = ["app.py", "pages/natural_change.py", "pages/projection.py", "pages/kpi_tracker.py", "pages/data_explorer.py",
+         "pages/import_data.py", "pages/sql_console.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_work_when_postgresql_is_unreachable(page, bundled_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
+    monkeypatch.setenv("POPDASH_USER_DB", f"postgresql://popdash@/nothing?host={tmp_path}&port=1")
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params["area"] = "40203"
+    if page != "app.py":
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("利用者データベース（PostgreSQL）に接続できません" in w.value for w in at.sidebar.warning)
+    assert at.title and at.title[0].value  # the page itself is drawn on the official database
+
+
+def test_a_failed_save_is_reported(bundled_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("POPDASH_USER_DB", f"postgresql://popdash@/nothing?host={tmp_path}&port=1")
+    at = kpi_page(bundled_db, monkeypatch, area="40203", plan="kama3")
+    base = at.data_editor[0].value
+    row = int(base.index[base["kpi_id"] == "kama3_k02"][0])
+    at.session_state["kpi_edit"] = {"edited_rows": {row: {"value": "12件"}}, "added_rows": [], "deleted_rows": []}
+    [b for b in at.button if b.label == "保存"][0].click().run()
+    assert not at.exception and not at.success
+    assert any("接続できません" in e.value for e in at.error)
+
+
+def test_kpi_page_saves_to_postgresql(bundled_db, postgres_url, monkeypatch):
+    monkeypatch.setenv("POPDASH_USER_DB", postgres_url)
+    at = kpi_page(bundled_db, monkeypatch, area="40203", plan="kama3")
+    base = at.data_editor[0].value
+    row = int(base.index[base["kpi_id"] == "kama3_k02"][0])
+    at.session_state["kpi_edit"] = {"edited_rows": {row: {"value": "12件"}}, "added_rows": [], "deleted_rows": []}
+    [b for b in at.button if b.label == "保存"][0].click().run()
+    assert not at.exception and [s.value for s in at.success] == ["1 件を保存しました（利用者データベース）。"]
+    assert UserStore(postgres_url).kpi_values()[["kpi_id", "value"]].values.tolist() == [["kama3_k02", 12.0]]
+    assert not at.sidebar.warning

@@ -18,6 +18,7 @@ from ui.download import safe_filename
 from ui.presenter import link_popover, playlist_editor, presenter_bar
 from ui.i18n import LANGS, fmt_date, lang, t
 from store import official
+from store import user as user_store
 
 ROOT = Path(__file__).resolve().parents[1]
 #: (script path, i18n key of its label, icon). Later pages add themselves here.
@@ -132,6 +133,9 @@ def frame() -> View:
                   on_change=_on_presenter_change)
         link_popover(page)
         playlist_editor(page)
+        problem = _store_problem(user_store.default().url, lang())
+        if problem:
+            st.warning(problem, icon=":material/cloud_off:")
         info = queries.build_info()
         st.caption(t("db_national", built=fmt_date(info.get("built_at", "")[:10])) if info.get("kind") == "national"
                    else t("db_bundled"))
@@ -140,6 +144,13 @@ def frame() -> View:
         presenter_bar(page)
     row = areas.iloc[picker.position[state.get("area")]]  # a copy: the shared frame is not touched
     return View(area=row, lang=lang(), presenter=bool(state.get("presenter")))
+
+
+@st.cache_data(show_spinner=False, ttl=10)
+def _store_problem(url: str, language: str) -> str | None:
+    """Why the user store cannot be reached (checked at most every 10 s), in `language`; None if it can."""
+    exc = user_store.UserStore(url).problem()
+    return exc.message(language) if exc else None
 
 
 def caption(source_ids, unit_key: str, period_key: str, note: str | None = None) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 
+from loaders.errors import LoaderError
 from store import user as user_store
 from ui import export, state
 from ui.i18n import t
@@ -40,7 +41,10 @@ def load_playlist() -> list[dict]:
     """The saved views (user store, table playlist_items): list of {title, url, spec, caption, notes}; read again
     only after the store changed."""
     store = user_store.default()
-    return _playlist(str(store.path), store.stamp())
+    try:
+        return _playlist(store.url, store.stamp())
+    except LoaderError:  # the user store is unreachable: the frame says so; pages work without a playlist
+        return []
 
 
 def save_playlist(items: list[dict]) -> None:

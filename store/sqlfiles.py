@@ -1,6 +1,7 @@
 """Named SQL: the text of queries/sql/<name>.sql and the one way to run it (values always as DuckDB parameters).
 
-Connections belong to store.official (the official database, read-only) and store.user (the user store).
+Part of the database layer so that the build and pure modules can run named SQL without importing the app's
+cached query functions (queries/, which use Streamlit). Connections belong to store.official and store.user.
 """
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ import pandas as pd
 
 from store import official
 
-SQL_DIR = Path(__file__).with_name("sql")
+SQL_DIR = Path(__file__).resolve().parents[1] / "queries" / "sql"
 
 
 @lru_cache(maxsize=None)
-def sql(name: str) -> str:
+def text(name: str) -> str:
     """Text of queries/sql/<name>.sql (names come from code, never from users)."""
     if not name.replace("_", "").isalnum():
         raise ValueError(f"bad query name {name!r}")
@@ -29,6 +30,6 @@ def run(name: str, con: duckdb.DuckDBPyConnection | None = None, **params) -> pd
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}  # tuples: cache keys
     cur = (con or official.connection()).cursor()
     try:
-        return cur.execute(sql(name), params).df()
+        return cur.execute(text(name), params).df()
     finally:
         cur.close()
