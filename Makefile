@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-data/bundled.duckdb: $(VENV)/.installed $(wildcard data/bundled/seed/*.csv data/bundled/extract/*.csv loaders/*.py) loaders/schema.sql
+data/bundled.duckdb: $(VENV)/.installed $(wildcard data/bundled/seed/*.csv data/bundled/extract/*.csv loaders/*.py) loaders/schema.sql loaders/derived.sql
 	$(BIN)/python -m loaders.build bundled
 
 run: data/bundled.duckdb

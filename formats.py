@@ -23,8 +23,8 @@ def missing(value) -> bool:
         return True
     try:
         return bool(value != value) or (isinstance(value, float) and math.isnan(value))
-    except (TypeError, ValueError):
-        return False
+    except (TypeError, ValueError):  # pandas' NA compares as NA, which has no truth value
+        return type(value).__name__ == "NAType"
 
 
 def number(value, lang: str, decimals: int = 0, signed: bool = False, unit: str = "", none: str = "—") -> str:

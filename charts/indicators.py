@@ -1,7 +1,7 @@
 """Charts of the indicator comparison page: ranked bar among peers, scatter of two indicators, choropleth.
 
-Pure builders (no Streamlit). The choropleth reuses the offline map pieces of charts.maps (prefecture outlines
-from `japanmap`, CJK text layer, compact Deck JSON, no tile server) with the fixed class breaks each indicator
+Pure builders (no Streamlit). The choropleth reuses the offline map pieces of charts.maps (the prefecture Basemap
+from the database, CJK text layer, compact Deck JSON, no tile server) with the fixed class breaks each indicator
 defines (indicators.definitions), so colours mean the same in every prefecture.
 """
 from __future__ import annotations
@@ -15,7 +15,11 @@ import pydeck as pdk
 
 import formats
 from charts import ACCENT, GREY, JAPANESE, style, tr
-from charts import maps as m
+from charts.maps.colours import BLUE, NEUTRAL, NO_DATA, VERMILLION, ramp
+from charts.maps.geometry import JAPAN_VIEW, Basemap, bbox_view, neighbours
+from charts.maps.labels import labels_layer, tip
+from charts.maps.layers import areas_layer, deck, inset_layer, prefecture_layer, selected_layers
+from charts.maps.legends import break_ranges, legend_box, swatch
 
 #: Point and bar colours: the selected area, its peers, everyone else.
 SELECTED, PEER, OTHER = ACCENT, JAPANESE, "#C8C8C8"
@@ -89,11 +93,11 @@ def class_colours(breaks: tuple[float, ...], diverging: bool, centre: float = 0.
     edges = [-np.inf, *breaks, np.inf]
     spans = list(zip(edges[:-1], edges[1:]))
     if not diverging:
-        return m.ramp(m.BLUE, len(spans))
+        return ramp(BLUE, len(spans))
     below = [s for s in spans if s[1] <= centre]
     above = [s for s in spans if s[0] >= centre]
     middle = len(spans) - len(below) - len(above)
-    return m.ramp(m.VERMILLION, len(below))[::-1] + [m.NEUTRAL] * middle + m.ramp(m.BLUE, len(above))
+    return ramp(VERMILLION, len(below))[::-1] + [NEUTRAL] * middle + ramp(BLUE, len(above))
 
 
 def _klass(value: float, breaks) -> int:
@@ -105,14 +109,15 @@ def _fmt(value, decimals: int, lang: str) -> str:
 
 
 def choropleth_deck(frame: pd.DataFrame, selected: str, breaks: tuple[float, ...], diverging: bool, decimals: int,
-                    value_title: str, lang: str, centre: float = 0.0, height: int = 560) -> pdk.Deck:
+                    value_title: str, lang: str, basemap: Basemap, centre: float = 0.0, height: int = 560) -> pdk.Deck:
     """Areas coloured by one indicator in fixed classes (`breaks`), grey where there is no value.
 
     frame: area_code, name_ja, name_en, parent_code, value, and geojson (municipal outlines of one prefecture;
-    without it the 47 prefectures are drawn from the shipped outlines). selected: outlined (a designated city:
-    all its wards). Layer ids: basemap, areas, inset, selected, labels."""
+    without it the 47 prefectures are drawn from basemap.japan). basemap: the prefecture outlines (charts.maps;
+    the finer `detail` ones are the neighbours around a prefecture). selected: outlined (a designated city: all its
+    wards). Layer ids: basemap, areas, inset, selected, labels."""
     colours = class_colours(breaks, diverging, centre)
-    shapes = m.prefecture_shapes()
+    shapes = basemap.japan
     has_geo = "geojson" in frame.columns
     features, outlined, rings = [], [], []
     for r in frame.to_dict("records"):
@@ -125,53 +130,31 @@ def choropleth_deck(frame: pd.DataFrame, selected: str, breaks: tuple[float, ...
         polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
         rings += [p[0] for p in polys]
         v = r.get("value")
-        fill = m.NO_DATA if v is None or pd.isna(v) else colours[_klass(v, breaks)]
+        fill = NO_DATA if v is None or pd.isna(v) else colours[_klass(v, breaks)]
         name = r["name_en"] if lang == "en" and isinstance(r.get("name_en"), str) else r["name_ja"]
         feature = {"type": "Feature", "geometry": geom, "properties": {
-            "code": r["area_code"], "fill": list(fill) + [235], "tip": m._tip(name, [(value_title, _fmt(v, decimals, lang))])}}
+            "code": r["area_code"], "fill": list(fill) + [235], "tip": tip(name, [(value_title, _fmt(v, decimals, lang))])}}
         features.append(feature)
         if r["area_code"] == selected or r.get("parent_code") == selected:
             outlined.append((feature, polys, name))
     layers = []
     if has_geo and rings:  # neighbouring prefectures as light context
-        fine = m.prefecture_shapes(m.FINE, inset=False)
-        pts = np.asarray([p for ring in rings for p in ring], dtype=float)
-        (x0, y0), (x1, y1) = pts.min(axis=0) - 1.5, pts.max(axis=0) + 1.5
-        near = {c: v for c, v in fine.items()
-                if (np.asarray(v["ring"])[:, 0].max() >= x0 and np.asarray(v["ring"])[:, 0].min() <= x1
-                    and np.asarray(v["ring"])[:, 1].max() >= y0 and np.asarray(v["ring"])[:, 1].min() <= y1)}
-        layers.append(m._prefecture_layer({c: (246, 246, 246, 255) for c in near}, {}, layer_id="basemap",
-                                          pickable=False, line=(170, 170, 170, 255), shapes=near))
-    layers.append(pdk.Layer("GeoJsonLayer", id="areas", data={"type": "FeatureCollection", "features": features},
-                            stroked=True, filled=True, get_fill_color="properties.fill", get_line_color=[255, 255, 255, 255],
-                            line_width_units="'pixels'", get_line_width=1, line_width_min_pixels=0.6, pickable=True,
-                            auto_highlight=True, highlight_color=[0, 0, 0, 50]))
+        near = neighbours(basemap.detail, rings)
+        layers.append(prefecture_layer(near, {c: (246, 246, 246, 255) for c in near}, {}, layer_id="basemap",
+                                       pickable=False, line=(170, 170, 170, 255)))
+    layers.append(areas_layer(features))
     if not has_geo:  # the 47 prefectures: 沖縄県 is drawn as an inset (charts.maps), framed as such
-        layers.append(m._inset_layer())
-    labels = []
-    if outlined:
-        layers.append(pdk.Layer("GeoJsonLayer", id="selected", data={"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": f["geometry"], "properties": {"code": f["properties"]["code"]}}
-            for f, _, _ in outlined]}, stroked=True, filled=False, get_line_color=list(m.INK) + [255],
-            line_width_units="'pixels'", get_line_width=3, line_width_min_pixels=3, pickable=False))
-        if len(outlined) == 1:
-            _, polys, name = outlined[0]
-            main = max((p[0] for p in polys), key=len)
-            cx, cy = m._ring_centroid(main[:-1])
-            labels.append({"p": [round(cx, 3), round(cy, 3)], "label": name, "pr": 1000})
-    layers.append(m._labels_layer(labels, "labels", size=15))
-    view = m._bbox_view(rings, height=height) if has_geo and rings else m.JAPAN_VIEW
-    return m._deck(layers, view, lang)
+        layers.append(inset_layer(shapes))
+    chosen, labels = selected_layers(outlined)
+    layers += chosen
+    layers.append(labels_layer(labels, "labels", size=15))
+    view = bbox_view(rings, height=height) if has_geo and rings else JAPAN_VIEW
+    return deck(layers, view)
 
 
 def legend(breaks: tuple[float, ...], diverging: bool, title: str, note: str, lang: str, centre: float = 0.0) -> str:
     """Legend of the choropleth as HTML: one swatch per class with its range, and 'no figure'."""
-    minus = formats.minus(lang)
-    f = lambda v: (minus if v < 0 else "") + f"{abs(v):g}"  # noqa: E731
-    b = breaks
-    labels = [f"{f(b[0])}未満" if lang == "ja" else f"below {f(b[0])}"]
-    labels += [f"{f(lo)}〜{f(hi)}" if lang == "ja" else f"{f(lo)} to {f(hi)}" for lo, hi in zip(b[:-1], b[1:])]
-    labels.append(f"{f(b[-1])}以上" if lang == "ja" else f"{f(b[-1])} or more")
-    row = " ".join(m._swatch(c, l) for c, l in zip(class_colours(breaks, diverging, centre), labels))
-    row += " " + m._swatch(m.NO_DATA, tr("unavailable", lang))
-    return m._legend_box(title, [row], note)
+    labels = break_ranges(breaks, lang)
+    row = " ".join(swatch(c, l) for c, l in zip(class_colours(breaks, diverging, centre), labels))
+    row += " " + swatch(NO_DATA, tr("unavailable", lang))
+    return legend_box(title, [row], note)

@@ -25,8 +25,9 @@ class IndicatorData:
     """Inputs of :func:`compute` (persons unless said otherwise).
 
     totals: area_code, ref_date (date), nationality ('total'/'foreign'), persons — 1 January populations on
-        POP_FROM, POP_TO and the 1 January dates bounding FLOW_YEARS.
-    flows: area_code, year, births, deaths, in_total, out_total — calendar years FLOW_YEARS, all residents.
+        POP_FROM and POP_TO.
+    flows: area_code, year, births, deaths, in_total, out_total, net, pop_mean (register_rates) — calendar years
+        FLOW_YEARS, all residents.
     ages: area_code, ref_date, nationality ('total'/'foreign'), known (persons of known age), aged_65p,
         aged_15_29 — on AGE_DATE and on 1 January of each of FLOW_YEARS.
     youth: area_code, year, net_movers — net migration of Japanese aged 15–29, both sexes, FLOW_YEARS.
@@ -60,22 +61,18 @@ def _on(frame: pd.DataFrame, date, nationality: str, column: str = "persons") ->
     return rows.set_index("area_code")[column]
 
 
-def flow_rates(totals: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+def flow_rates(flows: pd.DataFrame) -> pd.DataFrame:
     """Natural change and net migration per 1,000 residents per year over the years in `flows`.
 
-    Each year's denominator is the mean of the all-resident populations on 1 January of the year and of the
-    next (the end population alone where the start is missing, as in dynamics_rates.sql); the rate is
-    Σ events ÷ Σ denominators × 1,000, over the years with both events and a population.
+    Each year's net (転入 − 転出) and denominator (pop_mean) are register_rates' (loaders/derived.sql: the mean of the
+    populations on 1 January of the year and of the next, the end population alone where the start is missing),
+    so this is the per-year net_rate of the maps and the dynamics pages summed over years: Σ events ÷ Σ pop_mean ×
+    1,000, over the years with both events and a population.
     Returns area_code (index), natural_rate, net_migration_rate, years (count used).
     """
-    pop = totals[totals["nationality"] == "total"].assign(year=lambda f: pd.to_datetime(f["ref_date"]).dt.year)
-    pop = pop.set_index(["area_code", "year"])["persons"]
     f = flows.set_index(["area_code", "year"])
-    start = pop.reindex(f.index)
-    end = pop.reindex(pd.MultiIndex.from_arrays([f.index.get_level_values(0), f.index.get_level_values(1) + 1]))
-    mean = np.where(np.isnan(start.to_numpy(float)), end.to_numpy(float), (start.to_numpy(float) + end.to_numpy(float)) / 2)
-    f = f.assign(pop_mean=mean, natural=f["births"] - f["deaths"], net=f["in_total"] - f["out_total"])
-    f = f[np.isfinite(f["pop_mean"]) & f["natural"].notna()]
+    f = f.assign(natural=f["births"] - f["deaths"])
+    f = f[np.isfinite(f["pop_mean"].astype(float)) & f["natural"].notna()]
     s = f.groupby(level="area_code")[["natural", "net", "pop_mean"]].sum()
     return pd.DataFrame({"natural_rate": _per_1000(s["natural"], s["pop_mean"]),
                          "net_migration_rate": _per_1000(s["net"], s["pop_mean"]),
@@ -128,7 +125,7 @@ def compute(data: IndicatorData) -> pd.DataFrame:
     foreign = _on(t, POP_TO, "foreign")
     a = data.ages
     known, old = _on(a, AGE_DATE, "total", "known"), _on(a, AGE_DATE, "total", "aged_65p")
-    flows = flow_rates(t, data.flows)
+    flows = flow_rates(data.flows)
     youth = youth_rate(a[pd.to_datetime(a["ref_date"]).dt.year.isin(FLOW_YEARS)], data.youth)
     ipss = data.ipss.assign(area_code=data.ipss["area_code"].replace(IPSS_CODE_CHANGES))
     i0 = ipss[ipss["year"] == IPSS_FROM].set_index("area_code")

@@ -8,6 +8,11 @@ MultiPolygon. Designated cities are kept as their wards (the choropleth draws wa
 its wards), so files with merged designated cities are skipped. When several files cover a prefecture (a national
 file and a finer prefecture file), the file giving that prefecture the most vertices is used.
 
+Prefecture outlines (`prefecture_outlines`, levels PREFECTURE_LEVELS) come from the `japanmap` package (the main area
+of each prefecture; islands apart from it are not in the package), simplified once at build time for the whole-Japan
+maps and, finer, for the neighbours drawn around a prefecture's municipal map; `add_prefecture_outlines` puts them
+into the tables of every build (national and bundled), so no page simplifies geometry at run time.
+
 Simplification keeps the page fast and keeps neighbours seamless: rings are cut at the vertices where the set of
 municipalities sharing the border changes (junctions), each piece between two junctions is simplified with
 Douglas–Peucker (`TOLERANCE` degrees), so a border shared by two municipalities is simplified once and identically
@@ -38,6 +43,17 @@ SOURCE = dict(
     url="https://nlftp.mlit.go.jp/ksj/gml/datalist/KsjTmplt-N03-v3_0.html", retrieved="2021-09-28",
     licence="国土数値情報利用約款: 「『国土数値情報（行政区域データ）』（国土交通省）を加工して作成」",
     note="本アプリで境界共有を保つ Douglas–Peucker 簡略化（約150 m）と座標の丸め（小数3桁）を追加")
+
+#: Prefecture outline levels of the boundaries table: Douglas–Peucker tolerance and rounding (degrees, decimals).
+#: At the zoom of a whole-Japan map a pixel is ≈ 0.04°, so 0.03° is invisible there; the choropleth's neighbours
+#: use a finer cut. Stored at true positions (the charts move 沖縄県 into its inset).
+PREFECTURE_LEVELS = {"prefecture": (0.03, 2), "prefecture_fine": (0.005, 3)}
+PREFECTURE_SOURCE_ID = "japanmap_prefectures"
+PREFECTURE_SOURCE = dict(
+    source_id=PREFECTURE_SOURCE_ID, publisher="japanmap（Python パッケージ, Saito Tsutomu）",
+    title="都道府県の輪郭（本土部分）", table_id="japanmap 0.6.0 get_data()",
+    url="https://github.com/SaitoTsutomu/japanmap", retrieved="", licence="Apache-2.0",
+    note="本アプリで境界共有を保つ Douglas–Peucker 簡略化（0.03° と 0.005°）と座標の丸めを追加")
 
 Ring = list[tuple[float, float]]
 
@@ -221,3 +237,52 @@ def load_folder(folder: Path, known: set[str] | None = None) -> tuple[pd.DataFra
                  vertices=sum(len(r) for poly in polys for r in poly), source_id=SOURCE_ID)
             for code, polys in sorted(simple.items())]
     return pd.DataFrame(rows, columns=BOUNDARY_COLUMNS), pd.DataFrame([SOURCE], columns=SOURCE_COLUMNS)
+
+
+# ---------------------------------------------------------------- prefecture outlines (japanmap), built once
+
+def prefecture_outlines() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Outline of the main area of each prefecture from the `japanmap` package, one row per prefecture and level of
+    PREFECTURE_LEVELS, as boundaries rows (area_code '01000' …, level, geojson = a closed Polygon ring of [lon, lat]
+    rounded to the level's decimals, vertices, source_id).
+
+    Shared borders are simplified once per border piece (japanmap stores them as shared index lists), so neighbours
+    stay seamless. Returns (boundaries rows, sources row). About a second: done by the build, never by a page.
+    """
+    import japanmap
+
+    qp, qo = japanmap.get_data()
+    rows = []
+    for level, (tolerance, decimals) in PREFECTURE_LEVELS.items():
+        cache: dict[tuple, list[int]] = {}
+        for k, segments in enumerate(qo):
+            ring: list[list[float]] = []
+            for _, idx in segments:
+                key = tuple(sorted((idx[0], idx[-1]))) + (len(idx), min(idx))
+                if key not in cache:
+                    pts = np.array([qp[i][0] for i in idx])
+                    cache[key] = [idx[i] for i in douglas_peucker(pts, tolerance)]
+                kept = cache[key] if cache[key][0] == idx[0] else cache[key][::-1]
+                for i in kept:
+                    p = [round(qp[i][0][0], decimals), round(qp[i][0][1], decimals)]
+                    if not ring or ring[-1] != p:
+                        ring.append(p)
+            if ring[0] != ring[-1]:
+                ring.append(ring[0])
+            rows.append(dict(area_code=f"{k + 1:02d}000", level=level,
+                             geojson=json.dumps({"type": "Polygon", "coordinates": [ring]}, separators=(",", ":")),
+                             vertices=len(ring), source_id=PREFECTURE_SOURCE_ID))
+    return pd.DataFrame(rows, columns=BOUNDARY_COLUMNS), pd.DataFrame([PREFECTURE_SOURCE], columns=SOURCE_COLUMNS)
+
+
+def add_prefecture_outlines(tables: dict[str, pd.DataFrame]) -> None:
+    """Put the outlines (prefecture_outlines) of the prefectures in tables['areas'] into `tables` (boundaries and
+    sources, in place), replacing any rows of those levels already there, so every build (national or bundled)
+    carries them."""
+    rows, source = prefecture_outlines()
+    rows = rows[rows["area_code"].isin(tables["areas"]["area_code"])]
+    old = tables.get("boundaries", pd.DataFrame(columns=BOUNDARY_COLUMNS))
+    old = old[~old["level"].isin(PREFECTURE_LEVELS)].astype({"vertices": "Int64"})  # the extract's CSV reads as text
+    tables["boundaries"] = pd.concat([old, rows], ignore_index=True)
+    sources = tables["sources"]
+    tables["sources"] = pd.concat([sources[sources["source_id"] != PREFECTURE_SOURCE_ID], source], ignore_index=True)

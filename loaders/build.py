@@ -38,6 +38,7 @@ from store import official
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = Path(__file__).with_name("schema.sql")
+DERIVED = Path(__file__).with_name("derived.sql")
 SEED_DIR = ROOT / "data" / "bundled" / "seed"
 EXTRACT_DIR = ROOT / "data" / "bundled" / "extract"
 #: The demo region: 久留米広域連携中枢都市圏 (久留米市・大川市・小郡市・うきは市・大刀洗町・大木町), 福岡県, 全国.
@@ -192,9 +193,12 @@ def _with_period_end(tables: dict[str, pd.DataFrame]) -> None:
 
 
 def _derived_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Tables computed from the loaded ones, so no page computes them on a first visit: `indicator_values`,
-    every indicator of every area (queries.indicators.compute_all, about a second on the national database)."""
+    """Tables computed from the loaded ones, so no page computes them on a first visit: those of derived.sql
+    (register_rates, the one per-1,000 rate definition), then `indicator_values`, every indicator of every area
+    (queries.indicators.compute_all, about a second on the national database)."""
     from queries.indicators import compute_all
+
+    con.execute(DERIVED.read_text(encoding="utf-8"))
 
     values = compute_all(con).rename_axis("area_code").reset_index()
     con.register("frame_view", values)
@@ -242,6 +246,7 @@ def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str, allow_
     """
     started = time.perf_counter()
     remove_stale_temps(out)
+    boundaries.add_prefecture_outlines(tables)
     _with_period_end(tables)
     check_tables(tables)
     out.parent.mkdir(parents=True, exist_ok=True)

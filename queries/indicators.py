@@ -43,8 +43,7 @@ def fetch(con) -> ind.IndicatorData:
     The projection is this app's (APP_SCENARIO) for every area with register age tables, in one call."""
     from queries.projection_inputs import NationalAgeTablesMissing, build_inputs
 
-    flow_dates = _jan1(range(d.FLOW_YEARS[0], d.FLOW_YEARS[-1] + 2))
-    totals = _dates(con, "indicators_totals", {d.POP_FROM, d.POP_TO, *flow_dates})
+    totals = _dates(con, "indicators_totals", {d.POP_FROM, d.POP_TO})
     flows = sqlfiles.run("indicators_flows", con, years=list(d.FLOW_YEARS))
     ages = _dates(con, "indicators_ages", {d.AGE_DATE, *_jan1(d.FLOW_YEARS)})
     youth = sqlfiles.run("indicators_youth", con, years=list(d.FLOW_YEARS))

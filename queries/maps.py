@@ -81,11 +81,17 @@ def prefectures() -> pd.DataFrame:
     return query("map_prefectures")
 
 
+def prefecture_outlines() -> pd.DataFrame:
+    """Prefecture outlines the build stored (loaders.boundaries.prefecture_outlines): area_code, level
+    ('prefecture' coarse, 'prefecture_fine'), geojson (Polygon, lon/lat at true positions)."""
+    return query("map_prefecture_outlines")
+
+
 def choropleth(pref: str, period: str) -> pd.DataFrame:
     """Net migration rate per municipality of prefecture `pref` ('40'; wards of designated cities separately) in
     calendar year `period` ('CY2021'): area_code, name_ja, name_en, kind, parent_code, in_total, out_total, net
     (persons), pop_mean, net_rate (per 1,000), geojson (simplified boundary), geo_source_id. With pref '' the
-    47 prefectures (no geojson: the map draws the prefecture outlines itself)."""
+    47 prefectures (no geojson: the map draws them from prefecture_outlines)."""
     if not pref:
         return query("map_choropleth_prefs", period=period)
     return query("map_choropleth", pref=pref, period=period)

@@ -28,7 +28,7 @@ import pytest
 from loaders import build, fertility, ipss, juki, migration_od, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import decode_text, read_csv_checked, read_text
-from store.sqlfiles import open_readonly
+from store.official import open_readonly
 
 REPO = Path(__file__).resolve().parents[1]
 JUKI = "juki_municipal_population_dynamics"

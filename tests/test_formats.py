@@ -24,3 +24,13 @@ def test_percent_date_period():
     assert formats.date("2025-01-01", "ja") == "2025年1月1日" and formats.date("2025-10-01", "en") == "1 Oct 2025"
     assert formats.period("FY2024", "ja") == "2024年度" and formats.period("CY2013-CY2021", "ja") == "2013年〜2021年"
     assert formats.period("FY2024", "en") == "FY2024" and formats.minus("ja") == "△" and formats.minus("en") == "−"
+
+
+def test_missing_values_of_every_kind():
+    """pandas' NA (a nullable integer column's empty cell, e.g. a flow not published by age) is missing too."""
+    import pandas as pd
+
+    na = pd.Series([1, None], dtype="Int64").iat[1]
+    assert all(formats.missing(v) for v in (None, math.nan, pd.NA, na, pd.NaT))
+    assert not any(formats.missing(v) for v in (0, 0.0, "", "x", -1825))
+    assert formats.number(na, "ja", none="データなし") == "データなし"

@@ -257,18 +257,21 @@ def test_indicator_page_on_the_bundled_database(bundled_db, monkeypatch):
 
 def test_choropleth_deck_layers_and_legend():
     from charts import indicators as ic
+    from charts.maps import Basemap
+    from loaders.boundaries import prefecture_outlines
 
+    basemap = Basemap.from_frame(prefecture_outlines()[0])
     square = '{"type":"Polygon","coordinates":[[[130.0,33.0],[130.1,33.0],[130.1,33.1],[130.0,33.1],[130.0,33.0]]]}'
     frame = pd.DataFrame({"area_code": ["40203", "40131"], "name_ja": ["久留米市", "東区"], "name_en": [None, None],
                           "parent_code": ["40000", "40130"], "value": [27.7, None], "geojson": [square, square]})
-    deck = json.loads(ic.choropleth_deck(frame, "40203", (25.0, 30.0), False, 1, "高齢化率（％）", "ja").to_json())
+    deck = json.loads(ic.choropleth_deck(frame, "40203", (25.0, 30.0), False, 1, "高齢化率（％）", "ja", basemap).to_json())
     ids = [layer["id"] for layer in deck["layers"]]
     assert ids == ["basemap", "areas", "selected", "labels"] and not deck.get("mapProvider")  # offline: no tiles
     fills = [f["properties"]["fill"] for f in deck["layers"][1]["data"]["features"]]
     assert fills[1][:3] == [214, 214, 214]  # no value: grey
     prefs = pd.DataFrame({"area_code": ["40000"], "name_ja": ["福岡県"], "name_en": ["Fukuoka"], "parent_code": ["00000"],
                           "value": [-24.0]})
-    nation = json.loads(ic.choropleth_deck(prefs, "", (-50.0, 0.0), True, 1, "x", "en").to_json())
+    nation = json.loads(ic.choropleth_deck(prefs, "", (-50.0, 0.0), True, 1, "x", "en", basemap).to_json())
     assert [layer["id"] for layer in nation["layers"]] == ["areas", "inset", "labels"]
     html = ic.legend((25.0, 30.0), False, "高齢化率（％）", "note", "ja")
     assert "25未満" in html and "30以上" in html and "データなし" in html

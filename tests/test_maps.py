@@ -1,5 +1,5 @@
-"""Migration map page: flow tables against the published figures, boundary simplification, deck builders
-(offline JSON), and the page for a prefecture, 久留米市 and a municipality without an origin–destination table."""
+"""Migration map page: flow tables against the published figures, boundary simplification, prefecture outlines
+stored by the build, deck builders (offline JSON), and the page for a prefecture, 久留米市 and a municipality without an origin–destination table."""
 from __future__ import annotations
 
 import json
@@ -120,6 +120,38 @@ def test_choropleth_rate_matches_dynamics_rates(national, national_db):
     assert len(national.choropleth("", "CY2021")) == 47
 
 
+def test_one_net_rate_definition(national_db):
+    """register_rates (loaders/derived.sql) is the only place the net migration rate is defined: the choropleth,
+    the dynamics pages and the indicator (Σ net ÷ Σ mean population over CY2017–CY2021) give its figures for
+    every area."""
+    from indicators import definitions as d
+    from store import sqlfiles
+
+    with open_readonly(national_db) as con:
+        rates = con.execute("SELECT * FROM register_rates WHERE nationality = 'total'").df()
+        stored = con.execute("SELECT area_code, net_migration_rate FROM indicator_values").df()
+        cy2021 = rates[rates["period"] == "CY2021"].set_index("area_code")["net_rate"]
+        for pref in ("13", "40", "47"):
+            choro = sqlfiles.run("map_choropleth", con, pref=pref, period="CY2021").set_index("area_code")["net_rate"]
+            pd.testing.assert_series_equal(choro.dropna(), cy2021.reindex(choro.index).dropna(), check_names=False)
+        prefs = sqlfiles.run("map_choropleth_prefs", con, period="CY2021").set_index("area_code")["net_rate"]
+        assert len(prefs) == 47 and prefs.equals(cy2021.reindex(prefs.index))
+        # areas whose series joins predecessor codes (area_lineage) take the rates of the summed counts and means
+        joined = set(con.execute("SELECT area_code FROM area_lineage WHERE member_code <> area_code").df()["area_code"])
+        codes = sorted(set(rates["area_code"]) - joined)
+        dyn = sqlfiles.run("dynamics_rates", con, areas=codes)
+    dyn = dyn[dyn["nationality"] == "total"].set_index(["area_code", "period"])["net_migration_rate"]
+    mine = rates.set_index(["area_code", "period"])["net_rate"].reindex(dyn.index)
+    assert len(dyn) > 19_000  # ≈ 1,900 areas × 10 calendar and fiscal years
+    pd.testing.assert_series_equal(dyn, mine, check_names=False)
+    years = rates[(rates["period_kind"] == "CY") & rates["year"].isin(d.FLOW_YEARS) & rates["pop_mean"].notna()]
+    sums = years.groupby("area_code")[["net", "pop_mean"]].sum()
+    by_hand = 1000 * sums["net"] / sums["pop_mean"]
+    got = stored.set_index("area_code")["net_migration_rate"].dropna()
+    assert len(got) > 1_900
+    pd.testing.assert_series_equal(got, by_hand.reindex(got.index), check_names=False, rtol=1e-12)
+
+
 # ---------------------------------------------------------------- boundaries: loader and simplification
 
 GEO = "geo_municipalities"
@@ -183,12 +215,18 @@ def test_load_folder_missing_is_empty(tmp_path):
 
 def test_bundled_extract_has_the_demo_boundaries(bundled_db):
     with open_readonly(bundled_db) as con:
-        codes = {r[0] for r in con.execute("SELECT area_code FROM boundaries").fetchall()}
+        codes = {r[0] for r in con.execute("SELECT area_code FROM boundaries WHERE level = 'municipality'").fetchall()}
     assert codes == {"40203", "40212", "40216", "40225", "40503", "40522"}
     assert (REPO / "data" / "bundled" / "extract" / "boundaries.csv").stat().st_size < 20_000
 
 
 # ---------------------------------------------------------------- deck builders (pure; JSON sent to the browser)
+
+@pytest.fixture(scope="module")
+def basemap() -> mcharts.Basemap:
+    """The prefecture outlines as every build stores them (loaders.boundaries.prefecture_outlines)."""
+    return mcharts.Basemap.from_frame(boundaries.prefecture_outlines()[0])
+
 
 def _flows() -> pd.DataFrame:
     return pd.DataFrame({
@@ -209,8 +247,8 @@ def _no_remote(text: str) -> None:
 
 
 @pytest.mark.parametrize("mode", ["in", "out", "net"])
-def test_flow_deck_is_offline_and_labelled(mode):
-    deck = mcharts.flow_deck(_flows(), SUBJECT, mode, "ja", selected="14000")
+def test_flow_deck_is_offline_and_labelled(mode, basemap):
+    deck = mcharts.flow_deck(_flows(), SUBJECT, mode, "ja", basemap, selected="14000")
     text = deck.to_json()
     spec = json.loads(text)
     _no_remote(text)
@@ -234,8 +272,8 @@ def test_flow_deck_is_offline_and_labelled(mode):
     assert "2,350" in tip and "3,360" in tip and "△1,010" in tip
 
 
-def test_flow_deck_net_colours_are_diverging():
-    spec = json.loads(mcharts.flow_deck(_flows(), SUBJECT, "net", "en").to_json())
+def test_flow_deck_net_colours_are_diverging(basemap):
+    spec = json.loads(mcharts.flow_deck(_flows(), SUBJECT, "net", "en", basemap).to_json())
     arcs = {a["code"]: a for a in spec["layers"][2]["data"]}
     gain, loss = arcs["14000"]["tc"][:3], arcs["13000"]["tc"][:3]
     assert gain[2] > gain[0] and loss[0] > loss[2]  # blue for a gain, vermillion for a loss
@@ -258,7 +296,7 @@ def test_labels_do_not_overlap_at_the_first_view():
     assert [d["label"][:3] for d in kept] == ["東京都", "大阪府"]
 
 
-def test_choropleth_deck_outlines_the_area():
+def test_choropleth_deck_outlines_the_area(basemap):
     def square(x: float) -> str:
         ring = [[x, 33], [x + .1, 33], [x + .1, 33.1], [x, 33.1], [x, 33]]
         return json.dumps({"type": "Polygon", "coordinates": [ring]})
@@ -266,7 +304,7 @@ def test_choropleth_deck_outlines_the_area():
     frame = pd.DataFrame({"area_code": [KURUME, "40212"], "name_ja": ["久留米市", "大川市"], "name_en": ["Kurume", "Okawa"],
                           "parent_code": [FUKUOKA, FUKUOKA], "in_total": [12000, 1000], "out_total": [11000, 1200],
                           "net": [1000, -200], "net_rate": [3.3, -6.1], "geojson": [square(130.5), square(130.3)]})
-    text = mcharts.choropleth_deck(frame, KURUME, "ja").to_json()
+    text = mcharts.choropleth_deck(frame, KURUME, "ja", basemap).to_json()
     _no_remote(text)
     spec = json.loads(text)
     ids = [layer["id"] for layer in spec["layers"]]
@@ -287,14 +325,35 @@ def test_picked_code_reads_a_click():
     assert mcharts.picked_code(None) is None
 
 
-def test_prefecture_outlines_from_japanmap():
-    shapes = mcharts.prefecture_shapes()
+def test_prefecture_outlines_from_japanmap(basemap):
+    shapes = basemap.japan
     assert len(shapes) == 47 and all(s["ring"][0] == s["ring"][-1] for s in shapes.values())
     lon, lat = shapes["13000"]["centroid"]
     assert 139.0 < lon < 140.0 and 35.4 < lat < 36.0  # 東京都's main area
-    true = mcharts.prefecture_shapes(mcharts.FINE, inset=False)["47000"]["centroid"]
-    moved = mcharts.prefecture_shapes()["47000"]["centroid"]
+    true = basemap.detail["47000"]["centroid"]
+    moved = basemap.japan["47000"]["centroid"]
     assert true[1] < 27 < moved[1]  # 沖縄県 drawn as an inset on the flow map only
+
+
+@pytest.mark.parametrize("db", ["bundled_db", "national_db"])
+def test_the_build_stores_the_prefecture_outlines(db, request, basemap):
+    """Both builds carry the 47 outlines at both levels, simplified once (the whole-Japan cut is coarser), with a
+    source row; read back through the query they are the outlines the charts are tested with above."""
+    from store import sqlfiles
+
+    with open_readonly(request.getfixturevalue(db)) as con:
+        rows = con.execute("SELECT area_code, level, geojson, vertices, source_id FROM boundaries "
+                           "WHERE level LIKE 'prefecture%' ORDER BY level, area_code").df()
+        sources = {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()}
+        queried = sqlfiles.run("map_prefecture_outlines", con)  # what queries.maps.prefecture_outlines reads
+    counts = rows.groupby("level")["vertices"].agg(["size", "sum"])
+    assert counts["size"].to_dict() == {"prefecture": 47, "prefecture_fine": 47}
+    assert 1_000 < counts.at["prefecture", "sum"] < counts.at["prefecture_fine", "sum"] < 10_000
+    assert set(rows["source_id"]) == {boundaries.PREFECTURE_SOURCE_ID} <= sources
+    stored = mcharts.Basemap.from_frame(queried)
+    assert stored.japan == basemap.japan and stored.detail == basemap.detail
+    okinawa = rows.set_index(["level", "area_code"]).at[("prefecture", "47000"), "geojson"]
+    assert stored.japan["47000"]["centroid"][1] > 27 > json.loads(okinawa)["coordinates"][0][0][1]  # stored in place
 
 
 # ---------------------------------------------------------------- the page
