@@ -3,7 +3,7 @@ import streamlit as st
 
 import queries
 from queries import succession
-from ui.download import download_csv
+from ui.download import offer
 from ui.frame import frame
 from ui.i18n import fmt_date, t
 
@@ -22,7 +22,7 @@ cols = {"source_id": t("col_source"), "publisher": t("col_publisher"), "table_id
         "retrieved": t("col_retrieved"), "latest": t("col_latest"), "n_rows": t("col_rows"), "note": t("col_note")}
 st.dataframe(log[list(cols)].rename(columns=cols), hide_index=True, width="stretch",
              column_config={cols["n_rows"]: st.column_config.NumberColumn(cols["n_rows"], format="localized")})
-download_csv(log, "all", "sources", "update_log", key="dl_sources")
+offer(log, t("about_sources"), "dl_sources", name=t("kind_nation"))
 
 st.subheader(t("about_succession"))
 counts = succession.summary()

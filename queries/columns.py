@@ -238,6 +238,8 @@ progress|進捗|Progress|%|%|d1||
 grade|評価|Grade|||text||
 reason|評価の根拠|Reason|||text||
 recorded|記録|Recorded|||text||
+latest|最新の時点|Latest|||text|収録している最新の時点|Latest period or date held
+n_rows|行数|Rows|行|rows|int||
 meta_first|最初|First|||period||
 meta_last|最後|Last|||period||
 meta_rows|行数|Rows|行|rows|int||
