@@ -238,6 +238,8 @@ progress|進捗|Progress|%|%|d1||
 grade|評価|Grade|||text||
 reason|評価の根拠|Reason|||text||
 recorded|記録|Recorded|||text||
+codes|合算したコード|Codes summed|||code|合併・コード変更の前は前身の市町村のコードを合算（+区切り）|Before a merger or code change: the predecessor codes summed (joined by +)
+complete|合算が完全か|Complete|||enum:bool|前身の市町村がすべて揃って合算されたか|Whether every predecessor was present in the sum
 latest|最新の時点|Latest|||text|収録している最新の時点|Latest period or date held
 n_rows|行数|Rows|行|rows|int||
 meta_first|最初|First|||period||
