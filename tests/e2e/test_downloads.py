@@ -74,7 +74,7 @@ def page_downloads(page, base: str, path: str, key: str, ready: str = "[data-tes
 def test_page_downloads_are_excel_ready(page, national_server):
     # 概要: population by nationality — words for codes, counts as #,##0, the 総務省 citation line
     header, rows, ws, xh, meta, name = page_downloads(page, national_server, "/", "dl_pop")
-    assert header == ["地域コード", "地域", "基準日", "国籍", "人口（人）", "出典ID"]
+    assert header[:6] == ["地域コード", "地域", "基準日", "国籍", "人口（人）", "出典ID"]  # then the lineage columns
     assert {r[3] for r in rows} <= {"総数", "日本人", "外国人"} and "日本人" in {r[3] for r in rows}
     assert {c.number_format for c in column(ws, xh, "人口（人）")} == {"#,##0"}
     assert meta["引用の仕方"] == CITE and re.search(r"夕張市_人口の推移.*_\d{4}-\d\d-\d\d〜\d{4}-\d\d-\d\d\.csv", name)
