@@ -16,7 +16,8 @@ fv AS (
 vj AS (
     SELECT l.area_code, fv.period, fv.period_kind, fv.year, fv.period_end, fv.nationality,
            CAST(sum(fv.births) AS BIGINT) AS births, CAST(sum(fv.deaths) AS BIGINT) AS deaths,
-           CAST(sum(fv.in_total) AS BIGINT) AS in_total, CAST(sum(fv.out_total) AS BIGINT) AS out_total, fv.source_id
+           CAST(sum(fv.in_total) AS BIGINT) AS in_total, CAST(sum(fv.out_total) AS BIGINT) AS out_total, fv.source_id,
+           true AS complete
     FROM fv JOIN l ON fv.area_code = l.member_code
          AND (l.era_from IS NULL OR fv.file_date >= l.era_from) AND (l.era_to IS NULL OR fv.file_date < l.era_to)
     GROUP BY l.area_code, fv.period, fv.period_kind, fv.year, fv.period_end, fv.nationality, fv.source_id, l.era_from
@@ -25,7 +26,7 @@ v AS (  -- joined where every predecessor is present, else the area's own code
     SELECT * FROM vj
     UNION ALL
     SELECT fv.area_code, fv.period, fv.period_kind, fv.year, fv.period_end, fv.nationality, fv.births, fv.deaths,
-           fv.in_total, fv.out_total, fv.source_id
+           fv.in_total, fv.out_total, fv.source_id, false AS complete
     FROM fv WHERE fv.area_code IN (SELECT unnest($areas))
       AND NOT EXISTS (SELECT 1 FROM vj WHERE vj.area_code = fv.area_code AND vj.period = fv.period
                       AND vj.nationality = fv.nationality)),
@@ -57,6 +58,6 @@ SELECT area_code, period, period_kind, year, period_end, nationality, births, de
        1000.0 * births / pop_mean AS birth_rate, 1000.0 * deaths / pop_mean AS death_rate,
        1000.0 * (births - deaths) / pop_mean AS natural_rate,
        1000.0 * in_total / pop_mean AS in_rate, 1000.0 * out_total / pop_mean AS out_rate,
-       1000.0 * (in_total - out_total) / pop_mean AS net_migration_rate, source_id
+       1000.0 * (in_total - out_total) / pop_mean AS net_migration_rate, source_id, complete
 FROM j
 ORDER BY area_code, period_end, nationality;
