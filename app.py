@@ -65,9 +65,9 @@ with left:
     if trend.empty:
         st.info(t("unavailable_long", what=t("what_population")))
     else:
-        chart(charts.population_trend, trend, lang, succession.date_marks(code, trend["ref_date"], lang))
+        chart(charts.population_trend, trend, lang, succession.date_marks(code, trend, lang))
         caption(trend["source_id"].unique(), "unit_persons", "period_date", "  \n".join(filter(None, [
-            t("chart_population_note"), cov.succession_note(code, trend["ref_date"].min(), trend["ref_date"].max())])))
+            t("chart_population_note"), cov.succession_note(code, trend)])))
         offer(trend, t("chart_population"), "dl_pop", area=view.area)
 if view.presenter:  # presenter mode: one main chart per screen
     st.stop()

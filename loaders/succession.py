@@ -5,14 +5,20 @@ codes in force; the official 総務省「市町村コードの改正」notices a
 read from the statistics themselves: the 住民基本台帳 tables list every municipality on every reference date
 (31 March to 2013, 1 January from 2014). Between two consecutive reference dates of a prefecture, the codes that
 disappear are matched with the codes that appear (新設合併, 市制施行, 名称変更) or with the codes whose population
-jumped (編入合併) by the Japanese-resident population on the two dates:
+jumped (編入合併), by the Japanese-resident population:
 
-- a new code takes a set of vanished codes when their population before is within 3 % (+30 persons) of the new
-  code's population after (one year of natural and social change is far below that);
-- a continuing code absorbs a set of vanished codes when its jump is within 3 % of their population plus 1.5 %
-  of its own (its own year of change);
-- every vanished code must be matched, and the matching must be unique; otherwise the change is kept as
-  'unresolved' (the predecessors are named where known, and the series is marked as broken, never joined).
+- the register's accounting identity: a code's population at the start of a flow period (end − births + deaths −
+  転入 + 転出 − other entries + other removals, from the file that reports the period) is the sum of the codes it
+  was made of on the previous date — exact (within 2 persons) for 99 % of unchanged codes. It is trusted for a
+  prefecture and date only where it holds for 90 % of the codes that stayed (not in the FY2005 file);
+- where it is not trusted, only small changes (up to 3 vanished codes) are matched, on the two populations
+  (1.5 % + 30 persons for a new code; 1.5 % of the jump + 1.2 % of the absorbing code's own population);
+- every vanished code must be matched, and the matching must be unique (a large change may be matched in part:
+  targets with exactly one possible set of predecessors); otherwise the change is kept as 'unresolved' (the
+  successors are named, and the series is marked as broken, never joined).
+
+Measured on the national files (FY1994–2025): 194 changes joined (33 renames, 70 mergers, 91 absorptions) and 68
+left as breaks, most in the peak merger years (the FY2004 and FY2005 files: 平成の大合併).
 
 Kinds: 'rename' (one code to one new code with the same territory: 市制施行, 名称変更, 政令指定都市への移行),
 'merger' (新設合併: several codes to a new code), 'absorption' (編入: codes into a continuing one), 'unresolved'.

@@ -15,7 +15,8 @@ def rates(areas: tuple[str, ...]) -> pd.DataFrame:
 
     Columns: area_code, period, period_kind, year, period_end, nationality, births, deaths, in_total,
     out_total, pop_start, pop_end, pop_mean, birth_rate, death_rate, natural_rate, in_rate, out_rate,
-    net_migration_rate (per 1,000), source_id.
+    net_migration_rate (per 1,000), source_id, complete (false: the area's own code before a change whose
+    predecessors are not all in the data).
     """
     return query("dynamics_rates", areas=tuple(areas))
 

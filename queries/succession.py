@@ -50,40 +50,52 @@ def joins(area: str, start: date | str | None = None, end: date | str | None = N
     return out.assign(status=out["joined"].map({True: "joined", False: "break"}))
 
 
-def first_period_after(series: pd.DataFrame, first_seen) -> str | None:
-    """The first period of a flow series (period, period_kind, year) reported in a file dated on or after
-    `first_seen` — where a chart marks the change. None when the series has no such period."""
+def _filed(series: pd.DataFrame) -> pd.Series:
+    """The register date behind each row: ref_date for a stock series, the file date for a flow period
+    (FY y -> (y+1)-03-31, CY y -> (y+1)-01-01)."""
+    if "ref_date" in series.columns:
+        return pd.to_datetime(series["ref_date"])
+    return pd.Series(pd.to_datetime([f"{y + 1}-03-31" if k == "FY" else f"{y + 1}-01-01"
+                                     for k, y in zip(series["period_kind"], series["year"].astype(int))]),
+                     index=series.index)
+
+
+def in_series(area: str, series: pd.DataFrame) -> pd.DataFrame:
+    """joins() over the range of a series (vital_series / migration_series / population_trend output), with the
+    status checked against the rows themselves: 'joined' only where the series has rows before the change and
+    all of them are complete (every predecessor present); else 'break'. Adds first_row: the first period (flow)
+    or date (stock) under the new code. Empty when the series is."""
     if series.empty:
-        return None
-    filed = pd.to_datetime([f"{y + 1}-03-31" if k == "FY" else f"{y + 1}-01-01"
-                            for k, y in zip(series["period_kind"], series["year"].astype(int))])
-    after = series[filed >= pd.Timestamp(first_seen)]
-    return None if after.empty else after.sort_values("period_end")["period"].iat[0]
+        return joins(area).iloc[0:0].assign(first_row=None)
+    filed = _filed(series)
+    j = joins(area, filed.min(), filed.max())
+    out = []
+    for r in j.to_dict("records"):
+        first = pd.Timestamp(r["first_seen"])
+        before, after = series[filed < first], series[filed >= first]
+        if after.empty:
+            continue
+        whole = not before.empty and ("complete" not in series.columns or bool(before["complete"].all()))
+        r["status"] = "joined" if r["joined"] and whole else "break"
+        key = "ref_date" if "ref_date" in series.columns else "period"
+        r["first_row"] = after.loc[filed[after.index].idxmin(), key]
+        out.append(r)
+    return pd.DataFrame(out, columns=[*j.columns, "first_row"])
 
 
 def marks(area: str, series: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Chart marks for the code changes inside a flow series' range: period (the first period under the new
-    code), label (e.g. '那珂川町→那珂川市（コード変更・接続）'), status ('joined' / 'break'). Empty when none."""
-    if series.empty:
-        return pd.DataFrame(columns=["period", "label", "status"])
-    lo = series["period_end"].min()
-    hi = series["period_end"].max()
-    rows = []
-    for r in joins(area, lo, hi).itertuples():
-        period = first_period_after(series, r.first_seen)
-        if period is None:
-            continue
-        rows.append(dict(period=period, label=change_label(r._asdict(), lang), status=r.status))
+    """Chart marks for the code changes inside a flow series: period (the first period under the new code),
+    label (e.g. '那珂川町→那珂川市（コード変更・接続）'), status ('joined' / 'break'). Empty when none."""
+    rows = [dict(period=r["first_row"], label=change_label(r, lang), status=r["status"])
+            for r in in_series(area, series).to_dict("records")]
     return pd.DataFrame(rows, columns=["period", "label", "status"])
 
 
-def date_marks(area: str, dates: pd.Series, lang: str) -> pd.DataFrame:
-    """Chart marks for a stock series (register dates): ref_date (first date under the new code), label, status."""
-    if dates.empty:
-        return pd.DataFrame(columns=["ref_date", "label", "status"])
-    d = pd.to_datetime(dates)
-    rows = [dict(ref_date=pd.Timestamp(r.first_seen), label=change_label(r._asdict(), lang), status=r.status)
-            for r in joins(area, d.min(), d.max()).itertuples()]
+def date_marks(area: str, series: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Chart marks for a stock series (population_trend output): ref_date (first date under the new code), label,
+    status."""
+    rows = [dict(ref_date=pd.Timestamp(r["first_row"]), label=change_label(r, lang), status=r["status"])
+            for r in in_series(area, series).to_dict("records")]
     return pd.DataFrame(rows, columns=["ref_date", "label", "status"])
 
 
@@ -102,7 +114,7 @@ def change_label(change: dict, lang: str) -> str:
         return f"{names}→{change['new_name']}（{kind}・{tail}）" if ja else f"{change['new_code']} {kind} ({tail})"
     if names and isinstance(names, str):
         return f"{names}を{kind}（{tail}）" if ja else f"{kind} of {change['old_codes']} ({tail})"
-    return f"{kind}（{tail}）" if ja else f"{kind} ({tail})"
+    return f"{change['new_name']}（{kind}・{tail}）" if ja else f"{change['new_code']} {kind} ({tail})"
 
 
 def summary() -> dict:

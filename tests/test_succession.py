@@ -140,3 +140,48 @@ def test_a_deep_link_to_a_defunct_code_opens_its_successor(national):
     assert not at.exception
     assert any("那珂川町" in i.value and "那珂川市（40231）" in i.value for i in at.info)
     assert at.query_params["area"] == ["40231"] or at.query_params["area"] == "40231"
+
+
+def test_bundled_kurume_before_2005_is_a_break_marked_on_the_chart(bundled_db, monkeypatch):
+    """The demo extract has 久留米市 but not the four towns it absorbed in 2005: before the change the series is
+    the old city alone (complete = false), and the chart and caption say the series breaks there."""
+    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
+    import queries
+    from charts import dynamics as dcharts
+    from queries import dynamics as dyn
+    from queries import succession
+
+    series = queries.vital_series("40203")
+    official = series[series["source_id"] == "juki_dynamics"]
+    fy2003 = official[(official["period"] == "FY2003") & (official["nationality"] == "japanese")].iloc[0]
+    assert fy2003["codes"] == "40203" and not fy2003["complete"]
+    assert official[official["period"] == "CY2021"]["complete"].all()
+    sel = dyn.select_series(series, "juki_dynamics", "total")
+    j = succession.in_series("40203", sel)
+    assert j[["kind", "old_codes", "status", "first_row"]].values.tolist() == [
+        ["absorption", "40482+40501+40521+40523", "break", "FY2004"]]
+    marks = succession.marks("40203", sel, "ja")
+    assert marks.to_dict("records") == [dict(period="FY2004", label="田主丸町・北野町・城島町・三潴町を編入（不連続）",
+                                             status="break")]
+    spec = dcharts.flow_bars(sel, "births", "deaths", "natural_change", {"births": "出生", "deaths": "死亡",
+                             "natural_change": "自然増減"}, "ja", "t", marks).to_dict()
+    def flat(layers, data=None):
+        for layer in layers:
+            yield from flat(layer["layer"], layer.get("data", data)) if "layer" in layer else [(layer, layer.get("data", data))]
+
+    rules = [(layer, d) for layer, d in flat(spec["layer"]) if isinstance(layer.get("mark"), dict)
+             and layer["mark"].get("type") == "rule" and layer["mark"].get("strokeDash") == [5, 4]]
+    assert len(rules) == 1
+    assert rules[0][0]["encoding"]["color"]["condition"]["value"] == dcharts.NEG  # breaks drawn in the outflow colour
+    data = spec["datasets"][rules[0][1]["name"]]
+    assert [(d["label"], d["status"]) for d in data] == [("2004年度", "break")]
+
+
+def test_national_kurume_series_is_complete_across_2005(national):
+    import queries
+    from queries import dynamics as dyn
+    from queries import succession
+
+    sel = dyn.select_series(queries.vital_series("40203"), "juki_dynamics", "total")
+    assert sel["complete"].all() and sel["period"].iat[0] == "FY1994"
+    assert succession.in_series("40203", sel)["status"].tolist() == ["joined"]

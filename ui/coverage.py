@@ -34,9 +34,9 @@ def coverage(items: list[tuple[str, object]]) -> None:
         st.caption(text)
 
 
-def succession_note(code: str, lo=None, hi=None) -> str | None:
-    """A sentence naming the code changes the area's series are joined across (or break at) between two dates."""
-    j = succession.joins(code, lo, hi)
+def succession_note(code: str, series: pd.DataFrame) -> str | None:
+    """A sentence naming the code changes a series of the area is joined across, or breaks at (queries.succession.in_series)."""
+    j = succession.in_series(code, series)
     if j.empty:
         return None
     joined = [succession.change_label(r, lang()) for r in j[j["status"] == "joined"].to_dict("records")]
@@ -79,8 +79,7 @@ def flow_marks(code: str, series: pd.DataFrame) -> pd.DataFrame:
 def notes_line(code: str, series: pd.DataFrame, *extra: str | None) -> str | None:
     """The caption note of a flow chart: the given notes plus the code-change sentence for the series' range."""
     parts = [e for e in extra if e]
-    if not series.empty:
-        s = succession_note(code, series["period_end"].min(), series["period_end"].max())
-        if s:
-            parts.append(s)
+    s = succession_note(code, series)
+    if s:
+        parts.append(s)
     return "  \n".join(parts) if parts else None

@@ -20,17 +20,16 @@ joined AS (
            CAST(sum(rv.in_total) AS BIGINT) AS in_total, CAST(sum(rv.out_total) AS BIGINT) AS out_total,
            CAST(sum(rv.net) AS BIGINT) AS net,
            CASE WHEN count(rv.pop_start) = count(*) THEN sum(rv.pop_start) END AS pop_start,
-           sum(rv.pop_end) AS pop_end, sum(rv.pop_mean) AS pop_mean, rv.source_id
+           sum(rv.pop_end) AS pop_end, sum(rv.pop_mean) AS pop_mean, rv.source_id, true AS complete
     FROM rv JOIN l ON rv.area_code = l.member_code
          AND (l.era_from IS NULL OR rv.file_date >= l.era_from) AND (l.era_to IS NULL OR rv.file_date < l.era_to)
-    WHERE l.n_members > 1 OR l.member_code <> l.area_code
     GROUP BY l.area_code, rv.period, rv.period_kind, rv.year, rv.period_end, rv.nationality, rv.source_id, l.era_from
     HAVING count(DISTINCT l.member_code) = max(l.n_members)),
-v AS (  -- joined where every predecessor is present, else the area's own code
+v AS (  -- joined where every predecessor is present, else the area's own code (complete = false)
     SELECT * FROM joined
     UNION ALL
     SELECT area_code, period, period_kind, year, period_end, nationality, births, deaths, in_total, out_total, net,
-           pop_start, pop_end, pop_mean, source_id
+           pop_start, pop_end, pop_mean, source_id, false AS complete
     FROM rv WHERE rv.area_code IN (SELECT unnest($areas))
       AND NOT EXISTS (SELECT 1 FROM joined j WHERE j.area_code = rv.area_code AND j.period = rv.period
                       AND j.nationality = rv.nationality))
@@ -39,7 +38,7 @@ SELECT area_code, period, period_kind, year, period_end, nationality, births, de
        1000.0 * births / pop_mean AS birth_rate, 1000.0 * deaths / pop_mean AS death_rate,
        1000.0 * (births - deaths) / pop_mean AS natural_rate,
        1000.0 * in_total / pop_mean AS in_rate, 1000.0 * out_total / pop_mean AS out_rate,
-       1000.0 * net / pop_mean AS net_migration_rate, source_id
+       1000.0 * net / pop_mean AS net_migration_rate, source_id, complete
 FROM v
 WHERE source_id = 'juki_dynamics'
 ORDER BY area_code, period_end, nationality;

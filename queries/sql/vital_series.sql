@@ -12,23 +12,25 @@ x AS (
     WHERE v.source_id LIKE 'juki%'
       AND (l.era_from IS NULL OR CASE v.period_kind WHEN 'FY' THEN make_date(v.year + 1, 3, 31) ELSE make_date(v.year + 1, 1, 1) END >= l.era_from)
       AND (l.era_to IS NULL OR CASE v.period_kind WHEN 'FY' THEN make_date(v.year + 1, 3, 31) ELSE make_date(v.year + 1, 1, 1) END < l.era_to)),
+g AS (  -- joined where every member is present, else the area's own code alone (marked incomplete)
+    SELECT period, period_kind, year, period_end, nationality, source_id,
+           count(DISTINCT member_code) = max(n_members) AS whole,
+           CAST(sum(births) AS BIGINT) AS all_births, CAST(sum(deaths) AS BIGINT) AS all_deaths,
+           max(births) FILTER (WHERE member_code = $area) AS own_births,
+           max(deaths) FILTER (WHERE member_code = $area) AS own_deaths,
+           string_agg(member_code, '+' ORDER BY member_code) AS all_codes, bool_and(complete) AS all_complete,
+           bool_or(member_code = $area) AS has_own
+    FROM x GROUP BY period, period_kind, year, period_end, nationality, source_id, era_from),
 j AS (
-    SELECT period, period_kind, year, period_end, nationality, CAST(sum(births) AS BIGINT) AS births,
-           CAST(sum(deaths) AS BIGINT) AS deaths, source_id, string_agg(member_code, '+' ORDER BY member_code) AS codes,
-           bool_and(complete) AS complete
-    FROM x GROUP BY period, period_kind, year, period_end, nationality, source_id, era_from, n_members
-    HAVING count(DISTINCT member_code) = max(n_members)),
-part AS (  -- where the predecessors are not all present: the area's own code alone, marked incomplete
-    SELECT period, period_kind, year, period_end, nationality, births, deaths, source_id, area_code AS codes,
-           false AS complete
-    FROM vital_events o WHERE area_code = $area AND source_id LIKE 'juki%'
-      AND NOT EXISTS (SELECT 1 FROM j WHERE j.period = o.period AND j.nationality = o.nationality
-                      AND j.source_id = o.source_id)),
-own AS (
-    SELECT period, period_kind, year, period_end, nationality, births, deaths, source_id, area_code AS codes,
-           true AS complete
+    SELECT period, period_kind, year, period_end, nationality,
+           CASE WHEN whole THEN all_births ELSE own_births END AS births,
+           CASE WHEN whole THEN all_deaths ELSE own_deaths END AS deaths, source_id,
+           CASE WHEN whole THEN all_codes ELSE $area END AS codes, whole AND all_complete AS complete
+    FROM g WHERE whole OR has_own
+    UNION ALL
+    SELECT period, period_kind, year, period_end, nationality, births, deaths, source_id, area_code, true
     FROM vital_events WHERE area_code = $area AND source_id NOT LIKE 'juki%')
-SELECT u.period, u.period_kind, u.year, u.period_end, u.nationality, u.births, u.deaths,
-       u.births - u.deaths AS natural_change, u.source_id, s.publisher, u.codes, u.complete
-FROM (SELECT * FROM j UNION ALL SELECT * FROM part UNION ALL SELECT * FROM own) u JOIN sources s USING (source_id)
-ORDER BY u.period_end, u.source_id, u.nationality;
+SELECT j.period, j.period_kind, j.year, j.period_end, j.nationality, j.births, j.deaths,
+       j.births - j.deaths AS natural_change, j.source_id, s.publisher, j.codes, j.complete
+FROM j JOIN sources s USING (source_id)
+ORDER BY j.period_end, j.source_id, j.nationality;
