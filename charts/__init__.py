@@ -7,7 +7,7 @@ rebuilds its schema lookup table on every call (~4–5 ms each, vega/altair#3547
 """
 from __future__ import annotations
 
-from ui.i18n import STRINGS
+from i18n import tr as _tr
 
 FONT = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 #: Okabe–Ito colours (colour-blind safe).
@@ -17,7 +17,7 @@ AGE_COLOURS = ["#009E73", "#0072B2", "#D55E00"]
 
 def tr(key: str, lang: str) -> str:
     """UI string `key` in `lang` (charts are pure: the language is passed in, not read from the session)."""
-    return STRINGS[key][lang]
+    return _tr(key, lang)
 
 
 def style(chart, lang: str):

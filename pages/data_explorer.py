@@ -7,7 +7,8 @@ from queries import explorer as ex
 from ui import explorer_view as xv
 from ui.download import offer
 from ui.frame import frame
-from ui.i18n import STRINGS, fmt_int, t
+from i18n import STRINGS
+from ui.i18n import fmt_int, t
 
 view = frame()
 lang = view.lang

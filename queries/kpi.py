@@ -11,6 +11,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from i18n import tr
 from kpi import periods, tracker
 from kpi.link import linked_rows
 from loaders.errors import LoaderError
@@ -325,9 +326,7 @@ def evaluation_periods(plan_id: str, values: pd.DataFrame | None = None) -> tupl
 # ---------------------------------------------------------------- shaping for display (language passed in)
 
 def _tr(key: str, lang: str, **fmt) -> str:
-    from ui.i18n import STRINGS
-
-    return STRINGS[key][lang].format(**fmt)
+    return tr(key, lang, **fmt)
 
 
 def _missing(v) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import REPO
 from ui.download import csv_bytes, neutralise, safe_filename
-from ui.i18n import STRINGS
+from i18n import STRINGS
 
 
 def test_formulas_neutralised_numbers_kept():
@@ -33,8 +33,8 @@ def test_every_string_has_both_languages():
 
 def test_every_key_used_in_code_exists():
     used = set()
-    for path in [REPO / "app.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py"), *REPO.glob("charts/*.py"),
-                 *REPO.glob("ui/strings/*.py")]:
+    for path in [REPO / "app.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py"), *REPO.glob("charts/**/*.py"),
+                 *REPO.glob("queries/**/*.py")]:
         used |= set(re.findall(r"""\b(?:t|tr)\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "no t() calls found"
     prefixes = {k for k in used if k.endswith("_")}  # t("kind_" + kind): the family must exist

@@ -15,7 +15,8 @@ from indicators.glossary import size_band_labels
 from queries import columns
 from queries import explorer as ex
 from ui.download import present
-from ui.i18n import STRINGS, fmt_int, t
+from i18n import STRINGS
+from ui.i18n import fmt_int, t
 from ui.i18n import lang as current_lang
 
 URL_KEYS: dict[str, object] = {}
