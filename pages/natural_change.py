@@ -23,7 +23,7 @@ if series.empty:
 cov.evacuated_note(code, view.name)
 official = series[series["source_id"] == "juki_dynamics"]
 cov.coverage([("cov_vital", notes.latest_period(official)),
-              ("cov_population", notes.latest_date(queries.population_trend(code)))])
+              ("cov_population", notes.latest_date(queries.latest_population(code)))])
 source, nat = series_controls(series)
 published = [s for s in dyn.sources_of(series) if not s.startswith("juki")]
 opened, box = section_tabs(["trend", "tfr", *(["published"] if published else []), "compare"])

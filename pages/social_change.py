@@ -26,7 +26,7 @@ if series.empty:
 cov.evacuated_note(code, view.name)
 official = series[series["source_id"] == "juki_dynamics"]
 cov.coverage([("cov_migration", notes.latest_period(official)),
-              ("cov_population", notes.latest_date(queries.population_trend(code)))])
+              ("cov_population", notes.latest_date(queries.latest_population(code)))])
 source, nat = series_controls(series)
 opened, box = section_tabs(["trend", "partners", "age", "breakdown", "compare"])
 with box:

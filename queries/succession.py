@@ -10,17 +10,47 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import streamlit as st
 
-from queries import query
+from queries import db, query
+from store import official
+
+
+_CHANGE_COLUMNS = ["change_id", "kind", "last_seen", "first_seen", "new_code", "new_name", "old_codes", "old_names",
+                   "joined"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _table(key: tuple) -> dict[str, pd.DataFrame]:
+    """area_succession grouped by successor code, once per database file (shared, read-only): a chain is then a
+    few dictionary look-ups instead of a recursive query per area."""
+    frame = db.run("area_succession_all")
+    return {code: g for code, g in frame.groupby("new_code", sort=False)}
 
 
 def changes(area: str) -> pd.DataFrame:
-    """Every code change in the lineage of `area`, newest first.
+    """Every code change in the lineage of `area` (itself and its predecessor codes, recursively), newest first.
 
     Columns: change_id, kind ('rename' | 'merger' | 'absorption' | 'unresolved'), last_seen, first_seen (register
     dates either side of the change), new_code, new_name, old_codes ('40305' or '40482+40501'; None where the
     predecessors are unknown), old_names, joined (bool: the series is continued across the change)."""
-    return query("area_changes", area=area)
+    by_new = _table(official.cache_key())
+    rows, todo, seen = [], [area], set()
+    while todo:
+        code = todo.pop()
+        if code in seen or code not in by_new:
+            continue
+        seen.add(code)
+        for cid, g in by_new[code].groupby("change_id", sort=False):
+            olds = g["old_code"].dropna()
+            rows.append(dict(change_id=cid, kind=g["kind"].iat[0], last_seen=g["last_seen"].iat[0],
+                             first_seen=g["first_seen"].iat[0], new_code=code, new_name=g["new_name"].iat[0],
+                             old_codes="+".join(olds) if len(olds) else None,
+                             old_names="・".join(g["old_name"].dropna()) if len(olds) else None,
+                             joined=g["kind"].iat[0] != "unresolved"))
+            todo.extend(olds)
+    out = pd.DataFrame(rows, columns=_CHANGE_COLUMNS)
+    return out.sort_values(["first_seen", "change_id"], ascending=[False, True], ignore_index=True) if rows else out
 
 
 def successor(code: str) -> dict | None:
@@ -65,8 +95,8 @@ def in_series(area: str, series: pd.DataFrame) -> pd.DataFrame:
     status checked against the rows themselves: 'joined' only where the series has rows before the change and
     all of them are complete (every predecessor present); else 'break'. Adds first_row: the first period (flow)
     or date (stock) under the new code. Empty when the series is."""
-    if series.empty:
-        return joins(area).iloc[0:0].assign(first_row=None)
+    if series.empty or area not in _table(official.cache_key()):  # most areas never changed code: nothing to do
+        return pd.DataFrame(columns=[*_CHANGE_COLUMNS, "status", "first_row"])
     filed = _filed(series)
     j = joins(area, filed.min(), filed.max())
     out = []
@@ -88,7 +118,7 @@ def marks(area: str, series: pd.DataFrame, lang: str) -> pd.DataFrame:
     label (e.g. '那珂川町→那珂川市（コード変更・接続）'), status ('joined' / 'break'). Empty when none."""
     rows = [dict(period=r["first_row"], label=change_label(r, lang), status=r["status"])
             for r in in_series(area, series).to_dict("records")]
-    return pd.DataFrame(rows, columns=["period", "label", "status"])
+    return pd.DataFrame(rows, columns=["period", "label", "status"])  # empty for most areas: no layer is drawn
 
 
 def date_marks(area: str, series: pd.DataFrame, lang: str) -> pd.DataFrame:

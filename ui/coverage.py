@@ -71,7 +71,7 @@ def evacuation_marks(code: str, series: pd.DataFrame) -> pd.DataFrame:
 def flow_marks(code: str, series: pd.DataFrame) -> pd.DataFrame:
     """Every mark a flow chart of `code` carries: code changes inside the series (queries.succession.marks) and,
     for an evacuated area, the evacuation year."""
-    parts = [succession.marks(code, series, lang()), evacuation_marks(code, series)]
+    parts = [succession.marks(code, series, lang()), evacuation_marks(code, series)]  # usually both empty
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["period", "label", "status"])
 
