@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+import cells
 from kpi import periods
 from loaders.errors import LoaderError
 from loaders.files import csv_frame, decode_text
@@ -115,16 +116,14 @@ def _cell(r: dict, kind: str | None = "number"):
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """The sheet as CSV: UTF-8 with BOM, CRLF, formulas neutralised (ui.download.csv_bytes)."""
-    from ui.download import csv_bytes  # the app's one rule for CSV downloads
-
-    return csv_bytes(frame)
+    """The sheet as CSV: UTF-8 with BOM, CRLF, formulas neutralised (cells.csv_bytes)."""
+    return cells.csv_bytes(frame)
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     """A workbook with one worksheet per entry (first = the sheet that is imported back), text cells neutralised
     and no string ever turned into a formula or link."""
-    from ui.download import neutralise
+    neutralise = cells.neutralise
 
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="xlsxwriter",
@@ -207,10 +206,8 @@ def _text(v) -> str | None:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     s = str(v).strip()
-    if s.startswith("'"):  # undo ui.download.neutralise ("'=x", "'－5", "' =x" …), its one rule for formula text
-        from ui.download import restore
-
-        s = restore(s).strip()
+    if s.startswith("'"):  # undo cells.neutralise ("'=x", "'－5", "' =x" …), the one rule for formula text
+        s = cells.restore(s).strip()
     return s or None
 
 

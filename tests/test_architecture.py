@@ -42,3 +42,24 @@ def test_the_upload_limit_is_one_setting():
 
     config = (REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert re.search(r"^maxUploadSize = (\d+)$", config, re.M).group(1) == str(LIMITS.upload_bytes // 2**20)
+
+
+#: Lower layers never import the app's upper ones (Streamlit, ui, pages, the cached queries). The one arrow left:
+#: the build computes every indicator through queries.indicators (its inputs still live in the queries package).
+LOWER = ("store/", "loaders/", "projection/", "indicators/", "kpi/", "charts/", "i18n/", "formats.py", "settings.py",
+         "cells.py")
+KNOWN_UPWARD = {("loaders/build.py", "queries.indicators")}
+
+
+def test_no_lower_layer_imports_a_higher_one():
+    import ast
+
+    upward = set()
+    for f, text in sources().items():
+        if not f.startswith(LOWER):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            upward |= {(f, m) for m in names if m.split(".")[0] in ("streamlit", "ui", "pages", "queries", "app")}
+    assert upward == KNOWN_UPWARD, sorted(upward - KNOWN_UPWARD)

@@ -1,4 +1,4 @@
-"""Downloads cannot carry formulas: one rule (ui.download.is_formula_like) for every text cell, header cell and
+"""Downloads cannot carry formulas: one rule (cells.is_formula_like) for every text cell, header cell and
 index name of every CSV and xlsx (explorer, SQL console, KPI sheet); numbers stay numbers; the KPI sheet still
 round-trips the neutralised text."""
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pytest
 
 from queries import sandbox
 from tests.test_kpi_sheet import csv_of, exported_csv, kama3, read_and_validate  # noqa: F401 - kama3 is a fixture
-from ui.download import csv_bytes, is_formula_like, neutralise, parquet_bytes, restore, xlsx_bytes
+from cells import csv_bytes, is_formula_like, neutralise, restore
+from ui.download import parquet_bytes, xlsx_bytes
 
 # (id, cell text) that a spreadsheet could evaluate
 FORMULAS = [

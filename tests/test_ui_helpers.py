@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from tests.conftest import REPO
-from ui.download import csv_bytes, neutralise, safe_filename
+from cells import csv_bytes, neutralise
+from ui.download import safe_filename
 from i18n import STRINGS
 
 
