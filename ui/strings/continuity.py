@@ -48,5 +48,7 @@ STRINGS = {
                              "en": "This projection extends past cohort trends; in {name} evacuation and return drive the figures, so its trend "
                                    "assumptions do not fit. Treat the result as indicative only."},
     "preset_ipss_share": {"ja": "社人研の全国仮定（外国人比率 2070年 10.8%）", "en": "IPSS national assumption (foreign share 10.8% in 2070)"},
+    "fshare_value": {"ja": "{v}%（2070年）", "en": "{v}% (2070)"},
+    "fshare_none": {"ja": "なし（この地域の傾向のまま）", "en": "none (this area's own trend)"},
     "preset_own_trend": {"ja": "この地域の傾向（目標なし）", "en": "This area's own trend (no target)"},
 }

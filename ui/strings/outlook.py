@@ -11,13 +11,13 @@ STRINGS = {
     # ---------------------------------------------------------------- outlook page
     "ol_title": {"ja": "{name}の地域の未来予測（2025〜2060年）", "en": "Future outlook 2025–2060: {name}"},
     "ol_scenario": {"ja": "**シナリオ**（将来人口推計ページと共通）: 合計特殊出生率 {tfr}（{tfry}年までに。現状 {base}）・"
-                          "純移動率 {mig}ポイント（{lo}〜{hi}歳）・外国人比率の目標 {fshare}%（2070年）・外国人の推計 {fm}",
+                          "純移動率 {mig}ポイント（{lo}〜{hi}歳）・外国人比率の目標 {fshare}・外国人の推計 {fm}",
                     "en": "**Scenario** (shared with the projection page): TFR {tfr} by {tfry} (now {base}) · net migration "
-                          "{mig} points (ages {lo}–{hi}) · foreign share target {fshare}% (2070) · foreign residents: {fm}"},
+                          "{mig} points (ages {lo}–{hi}) · foreign share target {fshare} · foreign residents: {fm}"},
     "ol_scenario_trend": {"ja": "**シナリオ**: 将来人口推計ページで出生率・移動率が変更されていないため、趨勢推計（合計特殊出生率 {base} のまま）を示します。"
-                                "外国人比率の目標 {fshare}%（2070年）・外国人の推計 {fm}",
+                                "外国人比率の目標 {fshare}・外国人の推計 {fm}",
                           "en": "**Scenario**: fertility and migration are unchanged on the projection page, so the trend "
-                                "baseline is shown (TFR stays {base}) · foreign share target {fshare}% (2070) · foreign residents: {fm}"},
+                                "baseline is shown (TFR stays {base}) · foreign share target {fshare} · foreign residents: {fm}"},
     "ol_change_down": {"ja": "{v}%減", "en": "−{v}%"},
     "ol_change_up": {"ja": "{v}%増", "en": "+{v}%"},
     "ol_vs_base": {"ja": "{base}年比", "en": "vs {base}"},
