@@ -59,7 +59,8 @@ for key in qo.SCENARIO_KEYS:  # the address bar restores the scenario (only valu
 lo, hi = values["ages"]
 c1, c2 = st.columns([4, 1], vertical_alignment="center")
 c1.markdown(t("ol_scenario_trend" if trend else "ol_scenario", tfr=f"{values['tfr']:.2f}", tfry=values["tfry"], base=f"{base_tfr:.2f}",
-              mig=f"{values['mig']:+.1f}", lo=lo, hi=hi - 1, fshare=f"{values['fshare']:.1f}", fm=t("fm_" + values["fm"])))
+              mig=f"{values['mig']:+.1f}", lo=lo, hi=hi - 1, fshare=t("fshare_value", v=f"{values['fshare']:.1f}") if values["fshare"] > 0 else t("fshare_none"),
+              fm=t("fm_" + values["fm"])))
 c2.page_link("pages/projection.py", label=t("ol_change_scenario"), icon=":material/tune:",
              query_params={"area": code, "lang": lang, **link})
 

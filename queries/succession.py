@@ -80,6 +80,19 @@ def joins(area: str, start: date | str | None = None, end: date | str | None = N
     return out.assign(status=out["joined"].map({True: "joined", False: "break"}))
 
 
+def joins_for(areas, start: date | str | None = None, end: date | str | None = None) -> pd.DataFrame:
+    """joins() for several areas at once (e.g. every municipality of a prefecture in an extract): one row per
+    area and change, with `area_code` first. For a warning such as 「那珂川市 40231: 2018年までは旧コード 40305
+    （那珂川町）の値を接続」 or, for status 'break', that rows before the change cover another territory."""
+    by_new = _table(official.cache_key())
+    parts = [joins(a, start, end).assign(area_code=a) for a in dict.fromkeys(areas) if a in by_new]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=["area_code", *_CHANGE_COLUMNS, "status"])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["area_code", *[c for c in out.columns if c != "area_code"]]]
+
+
 def _filed(series: pd.DataFrame) -> pd.Series:
     """The register date behind each row: ref_date for a stock series, the file date for a flow period
     (FY y -> (y+1)-03-31, CY y -> (y+1)-01-01)."""

@@ -185,3 +185,14 @@ def test_national_kurume_series_is_complete_across_2005(national):
     sel = dyn.select_series(queries.vital_series("40203"), "juki_dynamics", "total")
     assert sel["complete"].all() and sel["period"].iat[0] == "FY1994"
     assert succession.in_series("40203", sel)["status"].tolist() == ["joined"]
+
+
+def test_extract_warnings_for_a_prefecture(national):
+    """The explorer's 福岡県 CY2015–2021 extract: 那珂川市 is the one area whose code changed in the range."""
+    import queries
+    from queries import succession
+
+    fukuoka = queries.areas().query("pref_code == '40' and kind in ('city', 'town', 'village')")["area_code"]
+    j = succession.joins_for(fukuoka, "2015-01-01", "2021-12-31")
+    assert j[["area_code", "old_codes", "status"]].values.tolist() == [["40231", "40305", "joined"]]
+    assert succession.joins_for(["40203"], "2015-01-01", "2021-12-31").empty
