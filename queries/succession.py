@@ -12,7 +12,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from queries import db, query
+from queries import query
+from store import sqlfiles
 from store import official
 
 
@@ -24,7 +25,7 @@ _CHANGE_COLUMNS = ["change_id", "kind", "last_seen", "first_seen", "new_code", "
 def _table(key: tuple) -> dict[str, pd.DataFrame]:
     """area_succession grouped by successor code, once per database file (shared, read-only): a chain is then a
     few dictionary look-ups instead of a recursive query per area."""
-    frame = db.run("area_succession_all")
+    frame = sqlfiles.run("area_succession_all")
     return {code: g for code, g in frame.groupby("new_code", sort=False)}
 
 
