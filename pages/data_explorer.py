@@ -21,6 +21,7 @@ areas, area_lines = xv.area_picker(view, names)
 filters, periods_all, filter_lines = xv.filters(database, table, areas)
 xv.write_url()
 xv.coverage(database, table, areas)
+xv.code_changes(database, areas, filters)
 
 n = ex.count(database, table, filters)
 st.metric(t("x_meta_rows"), fmt_int(n), help=t("x_rows_help"))

@@ -165,6 +165,38 @@ def coverage(database: str, table: str, areas: tuple[str, ...]) -> None:
     st.caption(t("x_coverage") + " " + "／".join(parts))
 
 
+def _period_dates(periods) -> tuple[str | None, str | None]:
+    """First and last day the chosen periods cover ('CY2015' → 2015-01-01…2016-01-01, 'FY2012' → 2012-04-01…
+    2013-03-31, a date as it is); (None, None) when no period is chosen."""
+    import re
+
+    days = []
+    for p in periods:
+        m = re.fullmatch(r"(CY|FY)(\d{4})", str(p))
+        if m:
+            y = int(m.group(2))
+            days += [f"{y}-01-01", f"{y + 1}-01-01"] if m.group(1) == "CY" else [f"{y}-04-01", f"{y + 1}-03-31"]
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", str(p)):
+            days.append(str(p)[:10])
+    return (min(days), max(days)) if days else (None, None)
+
+
+def code_changes(database: str, areas: tuple[str, ...], filt: tuple) -> None:
+    """Warn when a chosen area changed its municipal code within the chosen periods: the extract holds each code's
+    own rows (the rows before the change are under the old code), so a series looks shorter than it is."""
+    from queries import succession
+
+    if database != "official" or not areas:
+        return
+    start, end = _period_dates(dict(filt).get("period", ()))
+    changes = succession.joins_for(areas, start, end)
+    if changes.empty:
+        return
+    lines = [f"{r['area_code']} {succession.change_label(r, current_lang())}: {t('x_code_change_old', codes=r['old_codes'], when=str(r['first_seen'])[:10])}"
+             for r in changes.to_dict("records")]
+    st.warning(t("x_code_change") + "  \n" + "  \n".join(lines), icon=":material/swap_horiz:")
+
+
 def explain_empty(database: str, table: str, filt: tuple) -> None:
     """Say why no row matches: which filter removes everything, and what the table holds for these areas."""
     reasons = ex.empty_reason(database, table, filt)
