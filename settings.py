@@ -51,6 +51,12 @@ def default_user_name() -> str:
         return "unknown"
 
 
+def process_environment(keep: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The environment given to a process the app starts: a copy of all of it (make serve's workers inherit the
+    POPDASH_* settings), or only the variables in `keep` (the SQL sandbox gets PATH, locale and HOME, nothing else)."""
+    return {k: v for k, v in os.environ.items() if keep is None or k in keep}
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds on everything a user can send (uploads, SQL) — checked before the input is read whole."""

@@ -35,10 +35,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-if __name__ == "__main__":  # the sandbox process runs isolated (-I -S): the parent passes its import path
-    sys.path[:0] = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+if __name__ == "__main__" and len(sys.argv) > 2:  # the sandbox process runs isolated (-I -S): the parent passes
+    sys.path[:0] = [p for p in sys.argv[2].split(os.pathsep) if p]  # its import path as the second argument
 
-from settings import LIMITS  # noqa: E402
+from settings import LIMITS, process_environment  # noqa: E402
 
 MESSAGE_CHARS = 2_000  # longest error text shown to the analyst (DuckDB's message can echo the whole query)
 LOCKDOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
@@ -274,11 +274,11 @@ def _spawn(query: str, database, user_db, time_limit: float, max_rows: int, prec
            "user_db": str(Path(user_db).resolve()) if user_db and Path(user_db).exists() else None,
            "time_limit": float(time_limit), "max_rows": int(max_rows), "memory_limit": memory_limit,
            "address_mb": LIMITS.sql_address_space_mb, "lockdown": LOCKDOWN, "precheck": precheck}
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")}
+    env = process_environment(("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR"))
     # -I -S: no site hooks or user paths in the worker; the parent's import path is passed explicitly.
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[1]), *(p for p in sys.path if p)])
+    path = os.pathsep.join([str(Path(__file__).resolve().parents[1]), *(p for p in sys.path if p)])
     try:
-        proc = subprocess.run([sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--worker"],
+        proc = subprocess.run([sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--worker", path],
                               input=json.dumps(job).encode(), capture_output=True, timeout=time_limit + 10,
                               env=env, cwd="/")
     except subprocess.TimeoutExpired:
@@ -512,5 +512,5 @@ def _worker() -> None:  # pragma: no cover - runs in the child process; exercise
     os._exit(0)  # no teardown: DuckDB's threads may still be unwinding an interrupted query
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["--worker"]:
+if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
     _worker()

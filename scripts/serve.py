@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import settings  # noqa: E402
 from settings import LIMITS  # noqa: E402
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -251,7 +252,7 @@ class Balancer:
         self.nginx_proc: subprocess.Popen | None = None
         self.ready = False
         # One cookie secret for every worker: XSRF tokens and signed cookies issued by one are valid on all.
-        self.env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+        self.env = {**settings.process_environment(), "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (run_dir / sub).mkdir(exist_ok=True)
 
