@@ -1,6 +1,8 @@
 """The forms of the KPI tracker page (pages/kpi_tracker.py): entering actuals, the KPI sheet (export, import with
-preview), and the plan form — create a municipality's own strategy plan or edit one made in the app (name, plan
-period, grading rule and the KPI definitions, typed in a table or imported from a KPI一覧 sheet, xlsx/CSV).
+preview), the plan form — create a municipality's own strategy plan or edit one made in the app (name, plan
+period, grading rule and the KPI definitions, typed in a table or imported from a KPI一覧 sheet, xlsx/CSV) — and
+the page's blocks: the plan selection state, the summary for the 推進会議, the KPI table and the edit/delete
+expander of an app-made plan.
 
 Layout only: validation is loaders.kpi, saving is queries.kpi (save, save_plan).
 """
@@ -11,14 +13,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from charts import kpi as kcharts
 from kpi import periods
 from kpi.rules import RULES
 from loaders import kpi as sheet
 from loaders.errors import LoaderError
 from queries import kpi as kq
+from queries.views import kpi_tracker as kv
 from settings import default_user_name
-from ui.download import download_csv, safe_filename
+from ui.download import download_csv, offer, safe_filename
+from ui.frame import caption
 from ui.i18n import t
+from ui.show import chart
 
 #: session key the page reads before its plan selector: the plan to show after a save.
 GOTO = "_kpi_goto"
@@ -161,3 +167,95 @@ def sheet_section(plan_id: str, defs: pd.DataFrame, values: pd.DataFrame, rule: 
                     st.rerun()
         except LoaderError as exc:
             st.error(t("kpi_import_rejected", message=exc.message(lang)))
+
+
+def flash() -> None:
+    """The message a save or delete left for the next run."""
+    if "_kpi_flash" in st.session_state:
+        st.success(st.session_state.pop("_kpi_flash"))
+
+
+def sync_plan(area_code: str, default: str) -> None:
+    """Another area picked preselects its plan (`default`); a plan just saved or deleted (GOTO) is shown; either
+    way the view starts from the plan's defaults."""
+    if st.session_state.get("_kpi_area") not in (None, area_code):
+        st.session_state["plan"] = default
+        reset_view()
+    if GOTO in st.session_state:  # a plan was just saved or deleted
+        st.session_state["plan"] = st.session_state.pop(GOTO) or default
+        reset_view()
+    st.session_state["_kpi_area"] = area_code
+
+
+def reset_view() -> None:
+    """A new plan starts from its own defaults (rule, evaluation year, filters, chosen indicator)."""
+    for k in kv.PAGE_KEYS:
+        st.session_state.pop(k, None)
+        st.query_params.pop(k, None)
+
+
+def _table_columns() -> dict:
+    return {
+        "goal": t("kpi_col_goal"), "level": t("kpi_col_level"),
+        "kpi": st.column_config.TextColumn(t("kpi_col_kpi"), width="large"),
+        "department": t("kpi_col_dept"), "baseline": t("kpi_col_baseline"), "target": t("kpi_col_target"),
+        "actual": st.column_config.TextColumn(t("kpi_col_actual"), width="medium"), "origin": t("kpi_col_origin"),
+        "progress": st.column_config.ProgressColumn(t("kpi_col_progress"), help=t("kpi_col_progress_help"), min_value=0,
+                                                    max_value=100, format="%d%%"),
+        "grade": st.column_config.TextColumn(t("kpi_col_grade")),
+        "reason": st.column_config.TextColumn(t("kpi_col_reason"), width="medium"),
+        "trend": st.column_config.LineChartColumn(t("kpi_col_trend"), help=t("kpi_col_trend_help"), width="small"),
+        "recorded": st.column_config.TextColumn(t("kpi_col_recorded"), width="small"),
+        "note": st.column_config.TextColumn(t("kpi_col_note"), width="large")}
+
+
+def summary(v: dict, plan: dict, plan_name: str, rule: str, as_of: str, lang: str) -> None:
+    """One page for the 推進会議: counts per grade and basic goal, the targets, what needs attention, the source
+    and the xlsx download; `v`: queries.kpi.view."""
+    shown, table = v["shown"], v["table"]
+    labels = kcharts.grade_labels(rule, lang)
+    with st.container(border=True):
+        st.subheader(t("kpi_summary_title", plan=plan_name, as_of=periods.text(as_of, lang)))
+        counts, total = v["counts"], v["summary"]
+        if int(total["n"]):
+            m = st.columns(5)
+            m[0].metric(t("kpi_n"), int(total["n"]), border=True)
+            for col, code in zip(m[1:4], ("good", "short", "other")):
+                col.metric(labels[code], int(total[code]), delta=t("kpi_share", pct=int(total[code + "_pct"])),
+                           delta_color="off", delta_arrow="off", border=True)
+            m[4].metric(t("kpi_grade_none"), int(total["ungraded"]), border=True)
+            st.markdown(f"**{t('kpi_counts_table')}**")
+            st.table(kv.counts_table(counts, rule, lang), hide_index=True)
+            chart(kcharts.grade_counts, v["grade_bars"], rule, lang)
+        targets = kq.targets_frame(shown, table, lang)
+        if not targets.empty:
+            st.markdown(f"**{t('kpi_targets_title')}**")
+            st.table(targets, hide_index=True)
+        if int(total["n"]):
+            st.markdown(f"**{t('kpi_attention')}**")
+            st.markdown(kq.attention_text(shown, table) or t("kpi_attention_none"))
+        caption([plan["source_id"]], "kpi_unit_each", "kpi_period_each", kv.origin_legend(plan, lang))
+        st.download_button(t("kpi_dl_summary"), lambda: sheet.to_xlsx(kq.summary_sheets(counts, table, lang)),
+                           file_name=safe_filename(plan_name, as_of, "summary", ext="xlsx"), key="dl_kpi_summary",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:")
+
+
+def kpi_table(table: pd.DataFrame, plan: dict, plan_name: str, as_of: str) -> None:
+    """Every KPI: grade, trend, progress — the table and its download."""
+    st.subheader(t("kpi_table_title"))
+    st.dataframe(table, hide_index=True, width="stretch", row_height=44, height=44 * (len(table) + 1) + 12,
+                 column_order=kv.TABLE_ORDER, column_config=_table_columns())
+    offer(table.drop(columns=["trend", "latest", "latest_origin", "pending"]), t("kpi_table_title"), "dl_kpi_table",
+          name=plan_name, period=as_of, source_ids=[plan["source_id"]])
+
+
+def plan_admin(plan_id: str, plan: dict, plan_name: str, muni: str, lang: str) -> None:
+    """A plan made in the app: edit it (plan_form) or delete it."""
+    with st.expander(t("kpi_pf_edit")):
+        plan_form(plan["municipality_code"], muni, lang, plan_id)
+        if st.button(t("kpi_pf_delete"), key="kpi_plan_delete", icon=":material/delete:"):
+            kq.delete_plan(plan_id)
+            st.session_state[GOTO] = None
+            st.session_state["_kpi_flash"] = t("kpi_pf_deleted", plan=plan_name)
+            st.rerun()
