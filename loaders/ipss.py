@@ -59,20 +59,17 @@ def read_projection(path: Path) -> pd.DataFrame:
             values.append(int(cell))
         blocks = [values[k * 20:(k + 1) * 20] for k in range(3)]
         # Published sums, exact in every row of the real file: 総数 = 男 + 女 in each column, 総数 = Σ ages per sex.
+        where_ja, where_en = f"{code} {r[3].strip()} {m.group(1)}年", f"{code} {m.group(1)}"
         k = next((k for k in range(20) if blocks[0][k] != blocks[1][k] + blocks[2][k]), None)
         if k is not None:
-            raise LoaderError(str(path), f"総数 {blocks[0][k]:,} が男 {blocks[1][k]:,} ＋女 {blocks[2][k]:,} と一致しません"
-                              f"（{code} {r[3].strip()} {m.group(1)}年）。ファイルが壊れている可能性があります。",
-                              f"total {blocks[0][k]:,} differs from male {blocks[1][k]:,} + female {blocks[2][k]:,} "
-                              f"({code} {m.group(1)}); the file may be damaged.", row=line,
-                              column=f"total:{raw.iat[1, 5 + k]}")
+            raise _sum_error(path, line, f"total:{raw.iat[1, 5 + k]}", blocks[0][k],
+                             f"男 {blocks[1][k]:,} ＋女 {blocks[2][k]:,}", f"male {blocks[1][k]:,} + female {blocks[2][k]:,}",
+                             where_ja, where_en)
         s_ = next((s_ for s_ in range(3) if blocks[s_][0] != sum(blocks[s_][1:])), None)
         if s_ is not None:
-            raise LoaderError(str(path), f"総数 {blocks[s_][0]:,} が年齢階級の合計 {sum(blocks[s_][1:]):,} と一致しません"
-                              f"（{code} {r[3].strip()} {m.group(1)}年）。ファイルが壊れている可能性があります。",
-                              f"total {blocks[s_][0]:,} differs from the sum of the age groups {sum(blocks[s_][1:]):,} "
-                              f"({code} {m.group(1)}); the file may be damaged.", row=line,
-                              column=f"{sexes[s_]}:{raw.iat[1, 5 + 20 * s_]}")
+            raise _sum_error(path, line, f"{sexes[s_]}:{raw.iat[1, 5 + 20 * s_]}", blocks[s_][0],
+                             f"年齢階級の合計 {sum(blocks[s_][1:]):,}", f"the sum of the age groups {sum(blocks[s_][1:]):,}",
+                             where_ja, where_en)
         for sex, block in zip(sexes, blocks):
             for age, persons in zip(["total", *AGES], block):
                 rows.append((code.zfill(5), int(m.group(1)), sex, age, persons))
@@ -86,3 +83,11 @@ def load_folder(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not (folder / FILE).exists():
         return pd.DataFrame(), pd.DataFrame()
     return read_projection(folder / FILE), pd.DataFrame([SOURCE])
+
+
+def _sum_error(path, line: int, column: str, total: int, parts_ja: str, parts_en: str, where_ja: str,
+               where_en: str) -> LoaderError:
+    """A published total that differs from its published parts (the file is damaged), naming row and column."""
+    return LoaderError(str(path), f"総数 {total:,} が{parts_ja} と一致しません（{where_ja}）。ファイルが壊れている可能性があります。",
+                       f"total {total:,} differs from {parts_en} ({where_en}); the file may be damaged.",
+                       row=line, column=column)

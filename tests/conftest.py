@@ -131,6 +131,34 @@ def juki_tables(juki_dir: Path):
 
 # ---------------------------------------------------------------- page fixtures
 
+@pytest.fixture(scope="module")
+def known(bundled_db):
+    """Known area codes and names of the bundled database (queries/sql/explorer_names.sql), as the importer takes them."""
+    from store.official import open_readonly
+    from store.sqlfiles import text as sql
+
+    con = open_readonly(bundled_db)
+    try:
+        return con.execute(sql("explorer_names")).df()
+    finally:
+        con.close()
+
+
+def open_page(db: Path, monkeypatch, page: str | None = None, timeout: float = 120, **params):
+    """Run app.py (or switch to `page`) once on database `db` with the URL `params`; fail on any exception."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("POPDASH_DB", str(db))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 class Sections:
     """The AppTests of every section tab of one page (?sec=…), read as one page: `get`, `caption`, `markdown`,
     `info`, `warning` and `title` concatenate what the sections drew."""

@@ -3,26 +3,11 @@ pages state how far their series go; the about page lists every source's vintage
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 import formats
+from tests.conftest import REPO, open_page
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def open_page(db, monkeypatch, page: str | None, **params) -> AppTest:
-    monkeypatch.setenv("POPDASH_DB", str(db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_the_foreign_share_preset_is_defined_once():

@@ -3,9 +3,7 @@ file/row/column in both languages, transactions, and the explorer round trip (CS
 from __future__ import annotations
 
 import gzip
-import io
 
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -15,6 +13,7 @@ from loaders.importer_read import parse
 from store import user as user_store
 from store.sqlfiles import text as sql
 from store.official import open_readonly
+from tests.bad_input.corpus import xlsx
 from tests.conftest import REPO
 from ui.download import csv_bytes, xlsx_bytes
 
@@ -35,23 +34,6 @@ def table_form(lines: list[list[str]]) -> bytes:
     return ("\n".join(",".join(f'"{c}"' for c in r) for r in lines) + "\n").encode("cp932")
 
 
-def xlsx(rows: list[list]) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-@pytest.fixture(scope="module")
-def known(bundled_db):
-    con = open_readonly(bundled_db)
-    try:
-        return con.execute(sql("explorer_names")).df()
-    finally:
-        con.close()
 
 
 @pytest.fixture()

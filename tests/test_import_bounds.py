@@ -23,17 +23,6 @@ from tests.bad_input import corpus
 MEMORY_BOUND = 100 * 2**20  # extra Python memory a refused bomb may cost
 
 
-@pytest.fixture(scope="module")
-def known(bundled_db):
-    from store.sqlfiles import text as sql
-    from store.official import open_readonly
-
-    con = open_readonly(bundled_db)
-    try:
-        return con.execute(sql("explorer_names")).df()
-    finally:
-        con.close()
-
 
 def refused(name: str, data: bytes, known) -> LoaderError:
     with pytest.raises(LoaderError) as info:

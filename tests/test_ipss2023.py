@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from loaders import ipss2023
 from loaders.errors import LoaderError
 from store.official import open_readonly
-from tests.conftest import REPO
+from tests.conftest import REPO, open_page
 
 FILE = Path(ipss2023.FOLDER) / ipss2023.FILE
 
@@ -159,17 +159,6 @@ def test_bundled_extract_holds_the_demo_rows(raw_dir, loaded):
 
 
 # ---------------------------------------------------------------- the pages
-
-def open_page(db, monkeypatch, page: str | None, **params) -> AppTest:
-    monkeypatch.setenv("POPDASH_DB", str(db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def chart(at: AppTest, title: str) -> tuple[dict, pd.DataFrame]:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from loaders import kpi as sheet
 from store.user import UserStore
 from tests.conftest import REPO
+from tests.conftest import open_page as run_page
 
 
 @pytest.fixture()
@@ -18,15 +19,7 @@ def user_db(tmp_path, monkeypatch):
 
 
 def open_page(db, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("POPDASH_DB", str(db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page("pages/kpi_tracker.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
+    return run_page(db, monkeypatch, "pages/kpi_tracker.py", 90, **params)
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}

@@ -7,11 +7,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import projection as pj
 from store import official
-from tests.conftest import REPO
+from tests.conftest import open_page
 
 DATES = ("2005-03-31", "2010-03-31", "2015-01-01", "2020-01-01", "2022-01-01")
 
@@ -154,31 +153,18 @@ def test_base_year_follows_the_data():
 
 
 def test_page_shows_base_fan_and_city_comparison(bundled_db, monkeypatch):
-    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["area"] = "40203"
-    at.switch_page("pages/projection.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(bundled_db, monkeypatch, "pages/projection.py", 60, area="40203")
     text = " ".join(c.value for c in at.caption)
     assert "基準: 住民基本台帳 2020年1月1日" in text and "経験的予測区間" in text
     assert "5年間の純移動率" in text and "市 +1,486人" in text and "市 +12,026人" in text
     spec = [c for c in at.get("vega_lite_chart")][0].proto.spec
     assert "band50" in spec and "band80" in spec
-    asfr = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    asfr.query_params["area"], asfr.query_params["bm"] = "40203", "asfr"
-    asfr.switch_page("pages/projection.py")
-    asfr.run()
-    assert not asfr.exception and "年齢別出生率＝合計特殊出生率" in " ".join(c.value for c in asfr.caption)
+    asfr = open_page(bundled_db, monkeypatch, "pages/projection.py", 60, area="40203", bm="asfr")
+    assert "年齢別出生率＝合計特殊出生率" in " ".join(c.value for c in asfr.caption)
 
 
 def test_accuracy_page(bundled_db, monkeypatch):
-    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["area"] = "40203"
-    at.switch_page("pages/accuracy.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(bundled_db, monkeypatch, "pages/accuracy.py", 60, area="40203")
     assert "久留米市: 本アプリ 2020年 △0.44%・2022年 △0.63%、社人研 2020年 +0.34%" in " ".join(m.value for m in at.markdown)
     assert len(at.dataframe) == 1 and isinstance(at.dataframe[0].value, pd.DataFrame)
     shown = at.dataframe[0].value

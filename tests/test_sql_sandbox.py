@@ -17,7 +17,7 @@ from store.sqlfiles import text as sql
 from store.official import open_readonly
 from store import user as user_store
 from settings import LIMITS
-from tests.conftest import REPO
+from tests.conftest import REPO, open_page
 
 LIMIT_S = 2.0
 
@@ -293,13 +293,8 @@ def test_imports_attached_read_only(bundled_db, tmp_path, monkeypatch):
 
 
 def test_console_page_runs_a_query_and_refuses_an_attack(bundled_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
     monkeypatch.setenv("POPDASH_USER_DB", str(tmp_path / "none.duckdb"))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
-    at.query_params["area"] = "40203"
-    at.switch_page("pages/sql_console.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(bundled_db, monkeypatch, "pages/sql_console.py", 60, area="40203")
     at.text_area(key="sql").set_value("SELECT area_code, name_ja FROM areas WHERE area_code = '40203'")
     at.button[0].click()
     at.run()

@@ -18,6 +18,7 @@ from loaders import kpi as sheet
 from loaders.errors import LoaderError
 from store.user import UserStore
 from tests.conftest import REPO
+from tests.test_kpi_page import open_page as kpi_page
 from tests.test_import import check, estat, row
 
 SRC = {"publisher": "総務省統計局", "title": "人口推計", "retrieved": "2025-04-14"}
@@ -30,32 +31,11 @@ def user_db(tmp_path, monkeypatch):
     return path
 
 
-@pytest.fixture()
-def known(bundled_db):
-    from store.sqlfiles import text as sql
-    from store.official import open_readonly
-
-    con = open_readonly(bundled_db)
-    try:
-        return con.execute(sql("explorer_names")).df()
-    finally:
-        con.close()
-
 
 def value(kpi_id: str, period: str, v: float | None, text: str | None = None) -> pd.DataFrame:
     return pd.DataFrame([{"kpi_id": kpi_id, "period": period, "value": v, "value_text": text, "note": None,
                           "judgement": None}])
 
-
-def kpi_page(db, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("POPDASH_DB", str(db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page("pages/kpi_tracker.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 # ---------------------------------------------------------------- defect 1: one store, nothing overwritten
