@@ -1,0 +1,94 @@
+"""The projection page's widgets (pages/projection.py is layout only): the scenario sliders and presets, the IPSS
+area-group panel, the parameter-file expander and a table with its column config. Slider values live in the address
+bar (bind="query-params"; the two segmented controls through ui.state), so a link opens the same scenario.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders.errors import LoaderError
+from loaders.parameters import read_parameter_csv
+from queries import outlook as qo
+from queries import projections as qp
+from queries.views import projection as vp
+from ui import state
+from ui.download import download_csv
+from ui.frame import caption
+from ui.i18n import t
+from ui.ipss import vintage_picker
+
+
+def apply_kurume_preset(base_tfr: float) -> None:
+    st.session_state.update(vp.kurume_preset(base_tfr))
+
+
+def apply_share_preset(value: float) -> None:
+    st.session_state.update(fshare=value)
+
+
+def scenario_controls(code: str, inputs) -> dict:
+    """Draw the sliders (starting from the area's base TFR in `inputs`, qp.inputs), presets and the IPSS vintage;
+    return their values (tfr, tfr_year, births, mig, ages, fshare, fmethod, vintage) and the scenario they make."""
+    base_tfr, tfr_source = float(inputs.tfr_base), inputs.notes["tfr_base"].get(code, "")
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        tfr = st.slider(t("sl_tfr"), 0.8, 2.5, round(base_tfr, 2), 0.01, key="tfr", bind="query-params",
+                        help=t("sl_tfr_help", base=f"{base_tfr:.2f}", source=tfr_source))
+        tfr_year = st.slider(t("sl_tfr_year"), 2030, 2070, 2060, 5, key="tfry", bind="query-params")
+        births = st.segmented_control(t("sl_births"), ["cwr", "asfr"], format_func=lambda m: t("bm_" + m),
+                                      key=state.url_widget("bm", ["cwr", "asfr"], "cwr"), required=True) or "cwr"
+        state.write_url("bm")
+    with c2:
+        mig = st.slider(t("sl_mig"), -3.0, 3.0, 0.0, 0.1, key="mig", bind="query-params", help=t("sl_mig_help"))
+        ages = st.slider(t("sl_ages"), 0, 90, (10, 30), 5, key="ages", bind="query-params")
+        st.caption(t("mig_reading"))
+    with c3:
+        fshare = st.slider(t("sl_fshare"), 0.0, 20.0, qo.FOREIGN_SHARE_DEFAULT, 0.1, key="fshare",
+                           bind="query-params", help=t("sl_fshare_help"))
+        p1, p2 = st.columns(2)
+        p1.button(t("preset_own_trend"), on_click=apply_share_preset, args=(qo.FOREIGN_SHARE_DEFAULT,), key="fs_trend")
+        p2.button(t("preset_ipss_share"), on_click=apply_share_preset, args=(qo.FOREIGN_SHARE_PRESET,), key="fs_ipss")
+        fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], format_func=lambda m: t("fm_" + m),
+                                       key=state.url_widget("fm", ["ccr", "counts"], "ccr"), required=True) or "ccr"
+        state.write_url("fm")
+    b1, b2 = st.columns([1, 2], vertical_alignment="bottom")
+    if not qp.city_improvement(code).empty:  # only where the city's published scenario applies
+        b1.button(t("preset_kurume"), on_click=apply_kurume_preset, args=(base_tfr,), key="preset",
+                  icon=":material/tune:")
+    vintage = vintage_picker(b2)
+    return dict(tfr=tfr, tfr_year=tfr_year, births=births, mig=mig, ages=ages, fshare=fshare, fmethod=fmethod,
+                vintage=vintage, scenario=vp.scenario(tfr, tfr_year, mig, ages, fshare, fmethod, births))
+
+
+def table(frame, config: dict, **kwargs) -> None:
+    st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+
+
+def ipss_unit_panel(code: str, vintage: str, view) -> None:
+    """Where the IPSS line is missing: say so, or for a 浜通り member show the aggregate IPSS projected instead."""
+    unit = vp.ipss_unit(code, vintage, view.name, view.lang)
+    if unit["kind"] == "none":
+        st.caption(unit["caption"])
+    elif unit["kind"] == "group":
+        st.info(unit["note"], icon=":material/info:")
+        if view.presenter:
+            return
+        g = vp.ipss_group_table(code, vintage, unit["group"], unit["members"], view.lang)
+        st.markdown(g["title"])
+        table(g["frame"], g["config"])
+        caption(g["source_ids"], "unit_persons", "period_date", g["members"])
+
+
+def parameters_panel(code: str, area_name_ja: str, base: int, lang: str) -> None:
+    """The expander to download the projection's parameters and upload an edited file (kept in _params)."""
+    with st.expander(t("params_title")):
+        st.caption(t("params_help"))
+        download_csv(qp.parameter_table(code, base), code, area_name_ja, "projection_parameters", key="dl_params")
+        upload = st.file_uploader(t("params_upload"), type=["csv"], key="params_file")
+        st.session_state["_params"] = None
+        if upload is not None:
+            try:
+                st.session_state["_params"] = read_parameter_csv(upload.name, upload.getvalue(), base_year=base)
+                st.success(t("params_applied", n=len(st.session_state["_params"])))
+            except LoaderError as exc:
+                st.error(exc.message(lang))
