@@ -73,11 +73,20 @@ def _headline(pg) -> str:
     return pg.locator("[data-testid=stMetric]").first.inner_text()
 
 
-def _settled(pg, slider: str, name: str) -> None:
-    """Wait until the URL carries the slider's current value and the app is idle (key presses may queue reruns)."""
-    pg.wait_for_function("([sel, name]) => new URL(location.href).searchParams.get(name) === "
-                         "document.querySelector(sel).value", arg=[slider, name])
+def _settled(pg, slider: str, name: str) -> str:
+    """The slider's final value once key presses have stopped moving it, after the URL carries that value and the
+    app is idle. Key presses reach the slider one by one and each may queue a rerun, so the URL can match an
+    intermediate value for a moment; waiting for the value to hold still first removes that race."""
+    value = None
+    for _ in range(40):
+        pg.wait_for_timeout(250)
+        now = pg.eval_on_selector(slider, "e => e.value")
+        if now == value:
+            break
+        value = now
+    pg.wait_for_function("([name, v]) => new URL(location.href).searchParams.get(name) === v", arg=[name, value])
     pg.wait_for_function(IDLE)
+    return value
 
 
 def test_moving_projection_sliders_changes_figures_and_url(page, national_server):
@@ -91,18 +100,17 @@ def test_moving_projection_sliders_changes_figures_and_url(page, national_server
     page.locator(tfr).focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    _settled(page, tfr, "tfr")
+    value = _settled(page, tfr, "tfr")
     page.wait_for_function("(b) => document.querySelector('[data-testid=stMetric]').innerText !== b", arg=before)
     after_tfr = _headline(page)
-    value = page.get_attribute(tfr, "value")
-    assert parse_qs(urlsplit(page.url).query)["tfr"] == [value]
+    assert parse_qs(urlsplit(page.url).query)["tfr"] == [value] == [page.get_attribute(tfr, "value")]
 
     page.locator(mig).focus()
     page.keyboard.press("ArrowRight")
-    _settled(page, mig, "mig")
+    mig_value = _settled(page, mig, "mig")
     page.wait_for_function("(b) => document.querySelector('[data-testid=stMetric]').innerText !== b", arg=after_tfr)
     query = parse_qs(urlsplit(page.url).query)
-    assert query["mig"] == [page.get_attribute(mig, "value")] and query["tfr"] == [value]
+    assert query["mig"] == [mig_value] and query["tfr"] == [value]
     assert query["area"] == ["40203"]
     final = _headline(page)
 
