@@ -77,3 +77,12 @@ def chart_data(builder, data: pd.DataFrame, *static, key: str | None = None, mai
     spec = _for_screen({**spec, "datasets": {dataset: json.loads(data.to_json(orient="records"))}})
     _remember(spec, main)
     st.vega_lite_chart(spec=spec, key=key, width="stretch")
+
+
+def deck(deck, *, key: str, height: int, still: dict | None = None, where=None, **kwargs):
+    """Render a pydeck map (st.pydeck_chart) into `where` (st or a column); `still` — a Vega-Lite spec of the same
+    map (charts.maps.still) — is what the caption's 画像を保存, a slide and the handout use, since a WebGL deck has
+    no image of its own. Returns st.pydeck_chart's result (its selection state when on_select is given)."""
+    if still is not None:
+        _remember(still, False)
+    return (where or st).pydeck_chart(deck, height=height, key=key, **kwargs)
