@@ -55,6 +55,25 @@ def date(iso, lang: str) -> str:
     return f"{y}年{m}月{day}日" if lang == "ja" else f"{day} {MONTHS_EN[m - 1]} {y}"
 
 
+#: Era names and first days (the Japanese calendar of official documents since 1989).
+ERAS = (("令和", "2019-05-01"), ("平成", "1989-01-08"))
+
+
+def wareki(iso) -> str:
+    """A date in the Japanese era calendar: '2026-12-06' -> '令和8年12月6日' (first year written 元年)."""
+    d = str(iso)[:10]
+    for era, first in ERAS:
+        if d >= first:
+            y = int(d[:4]) - int(first[:4]) + 1
+            return f"{era}{'元' if y == 1 else y}年{int(d[5:7])}月{int(d[8:10])}日"
+    return date(d, "ja")
+
+
+def dated(iso, lang: str) -> str:
+    """A document date: '令和8年12月6日（2026年12月6日）' in Japanese, '6 Dec 2026' in English."""
+    return f"{wareki(iso)}（{date(iso, 'ja')}）" if lang == "ja" else date(iso, "en")
+
+
 def period(label: str, lang: str) -> str:
     """'FY2024' -> '2024年度' (ja) / 'FY2024' (en); 'CY2021' -> '2021年' / 'CY2021'; spans keep both ends."""
     if lang == "en":

@@ -515,13 +515,13 @@ class UserStore:
         return out
 
     def save_playlist(self, items: list[dict], name: str = "default", by: str | None = None) -> None:
-        """Replace playlist `name` with `items` (title and url required) in one transaction."""
+        """Replace playlist `name` with `items` (title and url required; url "" for a title slide) in one transaction."""
         by = (by or "").strip()[:80] or settings.default_user_name()
         now = _now()
         rows = [[name, i, str(it["title"]), str(it["url"]),
                  json.dumps(it["spec"], ensure_ascii=False) if it.get("spec") else None,
                  it.get("caption") or "", it.get("notes") or "", now, by]
-                for i, it in enumerate(x for x in items if x.get("url") and x.get("title") is not None)]
+                for i, it in enumerate(x for x in items if x.get("url") is not None and x.get("title") is not None)]
         with self.writing() as con:
             con.execute("DELETE FROM playlist_items WHERE playlist = ?", [name])
             if rows:

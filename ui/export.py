@@ -1,7 +1,9 @@
-"""Chart images and handouts made on this machine with vl-convert (no network, system CJK fonts).
+"""Chart images, handouts and slide decks made on this machine with vl-convert (no network, system CJK fonts).
 
-PNG/SVG of any chart carry its title, source line and date on the image; a playlist becomes a PDF handout,
-A4 landscape, one view per page (議会資料).
+PNG/SVG of any chart carry its title, source line and date on the image. A playlist becomes a PDF handout (A4
+landscape: a cover with the agenda, then one slide per page with its area, sources wrapped under the chart, the date
+in 令和 and 西暦 and the page number — all real text, searchable) or a PowerPoint deck (python-pptx: one picture and
+the speaker notes per slide).
 """
 from __future__ import annotations
 
@@ -10,17 +12,24 @@ import io
 from datetime import date
 
 import vl_convert as vlc
-from PIL import Image
+from pptx import Presentation
+from pptx.util import Emu, Pt
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
-A4_LANDSCAPE_150DPI = (1754, 1240)
+import formats
+from charts import slides as cs
+
+MARGIN = 28  # pt around a handout page's content
 
 
-def stamped(spec: dict, title: str, lines: list[str], width: int = 1000) -> dict:
-    """A copy of a Vega-Lite spec with `title` and `lines` (source, unit, date) as title and subtitle,
-    and a fixed width (a browser chart is as wide as its container; an image needs a number)."""
+def stamped(spec: dict, title: str, lines: list[str], width: int = 1000, columns: int = 150) -> dict:
+    """A copy of a Vega-Lite spec with `title` and `lines` (source, unit, date) as title and subtitle, each line
+    wrapped to `columns` half-width characters (an image stays about as wide as its chart), and a fixed width (a
+    browser chart is as wide as its container; an image needs a number)."""
     out = copy.deepcopy(spec)
-    out["title"] = {"text": title, "subtitle": [s for s in lines if s], "anchor": "start", "fontSize": 20,
-                    "subtitleFontSize": 13, "subtitleColor": "#333"}
+    out.pop("usermeta", None)
+    out["title"] = {"text": title, "subtitle": [w for s in lines if s for w in cs.wrap(s, columns)], "anchor": "start",
+                    "fontSize": 20, "subtitleFontSize": 13, "subtitleColor": "#333"}
     if not any(k in out for k in ("facet", "hconcat", "vconcat", "concat", "repeat")):
         out["width"] = width
     out.setdefault("config", {})["background"] = "white"
@@ -37,20 +46,87 @@ def svg(spec: dict) -> str:
     return vlc.vegalite_to_svg(spec)
 
 
-def handout_pdf(pages: list[dict]) -> bytes:
-    """A PDF with one A4-landscape page per view: each page dict has 'spec' (already stamped)."""
-    images = []
-    for page in pages:
-        img = Image.open(io.BytesIO(png(page["spec"], scale=2.0))).convert("RGB")
-        canvas = Image.new("RGB", A4_LANDSCAPE_150DPI, "white")
-        margin = 60
-        img.thumbnail((canvas.width - 2 * margin, canvas.height - 2 * margin))
-        canvas.paste(img, ((canvas.width - img.width) // 2, (canvas.height - img.height) // 2))
-        images.append(canvas)
-    if not images:
-        raise ValueError("no pages")
+def _a4(pdf: bytes) -> PageObject:
+    """The first page of `pdf` scaled to fit an A4-landscape page with margins, centred."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    w, h = float(page.mediabox.width), float(page.mediabox.height)
+    pw, ph = cs.A4_LANDSCAPE
+    scale = min((pw - 2 * MARGIN) / w, (ph - 2 * MARGIN) / h, 1.6)
+    sheet = PageObject.create_blank_page(width=pw, height=ph)
+    x, y = (pw - w * scale) / 2, ph - MARGIN - h * scale  # top-aligned, as a printed page reads
+    sheet.merge_transformed_page(page, Transformation().scale(scale).translate(x, y))
+    return sheet
+
+
+def _footer(area: str, when: str, n: int, total: int, lang: str) -> str:
+    page = f"{n} / {total}"
+    return "　・　".join(p for p in (area, when, page) if p) if lang == "ja" else " · ".join(p for p in (area, when, page) if p)
+
+
+def handout_pdf(slides: list[dict], title: str, lang: str, today: str | None = None,
+                words: dict | None = None) -> bytes:
+    """A4-landscape PDF: a cover (title, areas, date, agenda with page numbers), then one page per slide.
+
+    `slides`: dicts with title, spec (Vega-Lite; None for a title slide), caption (source line), area (name) and
+    kind ('chart' or 'title'). `words`: the cover's labels ({'agenda', 'areas', 'page'}) in `lang`."""
+    if not slides:
+        raise ValueError("no slides")
+    words = words or {"agenda": "目次", "areas": "対象地域", "page": "ページ"}
+    when = formats.dated(today or date.today().isoformat(), lang)
+    total = len(slides) + 1
+    areas = list(dict.fromkeys(s.get("area") for s in slides if s.get("area")))
+    agenda = [(f"{i + 2:>3}  {s['title']}", 18, "normal") for i, s in enumerate(slides)]
+    cover = cs.text_spec([(title, 34, "bold"), (when, 20, "normal"),
+                          (f"{words['areas']}: {'、'.join(areas) if lang == 'ja' else ', '.join(areas)}", 18, "normal"),
+                          ("", 12, "normal"), (f"{words['agenda']}（{words['page']}）" if lang == "ja"
+                                               else f"{words['agenda']} ({words['page']})", 20, "bold")]
+                         + agenda + [("", 12, "normal"), (f"1 / {total}", 13, "bold")],
+                         1000, max(620, 40 * (len(agenda) + 8)))
+    writer = PdfWriter()
+    writer.add_page(_a4(vlc.vegalite_to_pdf(cover)))
+    for n, s in enumerate(slides, start=2):
+        footer = _footer(s.get("area", ""), when, n, total, lang)
+        if s.get("spec") is None:  # a title slide: a section page
+            spec = cs.text_spec([(s["title"], 40, "bold")] + [(line, 22, "normal") for line in cs.wrap(s.get("caption", ""), 80)]
+                                + [("", 200, "normal"), (footer, 13, "bold")], 1000, 620)
+        else:
+            spec = cs.for_print(s["spec"], s["title"], [s.get("caption", "")], footer)
+        writer.add_page(_a4(vlc.vegalite_to_pdf(spec)))
+    writer.add_metadata({"/Title": title})
     buf = io.BytesIO()
-    images[0].save(buf, format="PDF", save_all=True, append_images=images[1:], resolution=150.0)
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def pptx(slides: list[dict], title: str, lang: str, today: str | None = None) -> bytes:
+    """A 16:9 PowerPoint deck: a title slide, then per slide its chart as a picture (title and wrapped sources on the
+    image) and its speaker notes in the notes pane."""
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in (16:9)
+    when = formats.dated(today or date.today().isoformat(), lang)
+    cover = deck.slides.add_slide(deck.slide_layouts[0])
+    cover.shapes.title.text = title
+    cover.placeholders[1].text = when
+    blank = deck.slide_layouts[6]
+    for s in slides:
+        if s.get("spec") is None:
+            slide = deck.slides.add_slide(deck.slide_layouts[5])
+            slide.shapes.title.text = s["title"]
+            box = slide.shapes.add_textbox(Emu(600000), Emu(2400000), Emu(11000000), Emu(3000000))
+            box.text_frame.text = s.get("caption", "")
+            box.text_frame.paragraphs[0].runs[0].font.size = Pt(24) if s.get("caption") else Pt(12)
+        else:
+            slide = deck.slides.add_slide(blank)
+            image = png(stamped(s["spec"], s["title"], [s.get("caption", ""), s.get("area", "")], width=1100,
+                                columns=130), scale=2.0)
+            pic = slide.shapes.add_picture(io.BytesIO(image), 0, 0)
+            scale = min(deck.slide_width / pic.width, deck.slide_height / pic.height)
+            pic.width, pic.height = int(pic.width * scale), int(pic.height * scale)
+            pic.left, pic.top = (deck.slide_width - pic.width) // 2, (deck.slide_height - pic.height) // 2
+        if s.get("notes"):
+            slide.notes_slide.notes_text_frame.text = s["notes"]
+    buf = io.BytesIO()
+    deck.save(buf)
     return buf.getvalue()
 
 

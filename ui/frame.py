@@ -16,7 +16,8 @@ import queries
 from queries import succession
 from ui import chrome_ja, export, state
 from ui.download import safe_filename
-from ui.presenter import link_popover, playlist_editor, presenter_bar
+from ui import presenter, show
+from ui.presenter import link_popover, presenter_bar
 from ui.i18n import LANGS, fmt_date, lang, t
 from store import official
 from store import user as user_store
@@ -39,6 +40,7 @@ PAGES = [
     ("pages/sql_console.py", "nav_sql", ":material/terminal:"),
     ("pages/outlook.py", "nav_outlook", ":material/visibility:"),
     ("pages/indicators.py", "nav_indicators", ":material/leaderboard:"),
+    ("pages/slides.py", "nav_slides", ":material/slideshow:"),
     ("pages/metadata.py", "nav_metadata", ":material/info:"),
     ("pages/about.py", "nav_about", ":material/history:"),
 ]
@@ -112,8 +114,9 @@ def frame() -> View:
     st.set_page_config(page_title="地域人口ダッシュボード", layout="wide")
     caller = Path(sys._getframe(1).f_globals.get("__file__", "app.py"))
     page = "app.py" if caller.parent.name != "pages" else f"pages/{caller.name}"
-    st.session_state["_main_chart"] = None
+    st.session_state[show.RUN_CHARTS] = []
     st.session_state["_export_n"] = 0
+    st.session_state["_page"] = page
     state.init()
     picker = _picker(official.cache_key())
     areas, codes, labels = picker.areas, picker.codes, picker.labels
@@ -137,10 +140,10 @@ def frame() -> View:
                      key="_w_area", on_change=_on_area_change)
         st.segmented_control(t("language"), LANGS, default=lang(), key="_w_lang", on_change=_on_lang_change,
                              format_func={"ja": "日本語", "en": "English"}.get, required=True)
-        st.toggle(t("presenter"), value=bool(state.get("presenter")), key="_w_presenter",
-                  on_change=_on_presenter_change)
+        st.session_state["_w_presenter"] = bool(state.get("presenter"))  # the toggle shows the mode, however left
+        st.toggle(t("presenter"), key="_w_presenter", on_change=_on_presenter_change)
         link_popover(page)
-        playlist_editor(page)
+        presenter.sidebar_section(page)
         problem = _store_problem(user_store.default().url, lang())
         if problem:
             st.warning(problem, icon=":material/cloud_off:")
@@ -149,7 +152,11 @@ def frame() -> View:
                    else t("db_bundled"))
     state.sync_url()
     chrome_ja.apply(lang())
-    if state.get("presenter"):
+    if state.get("presenter") and page != presenter.PRESENT:
+        if "slide" not in st.query_params:  # presenter mode shows the playlist's slides, from the current one
+            items = presenter.load_playlist()
+            if items:
+                presenter.go_to(presenter.current_index(items), items)
         presenter_bar(page)
     row = areas.iloc[picker.position[state.get("area")]]  # a copy: the shared frame is not touched
     return View(area=row, lang=lang(), presenter=bool(state.get("presenter")))
@@ -175,19 +182,29 @@ def caption(source_ids, unit_key: str, period_key: str, note: str | None = None)
     ids = ",".join(dict.fromkeys(s for s in source_ids if isinstance(s, str) and s in src.index))
     link = f"  [{t('meta_caption_link')}](metadata?src={ids}&lang={lang()})" if ids else ""
     st.caption(text + link + (f"  \n{note}" if note else ""))
-    spec = st.session_state.get("_last_chart")
-    if spec is not None:
-        export_buttons(spec, text)
-        st.session_state["_last_chart"] = None
-        if st.session_state.get("_main_chart") is spec:
-            st.session_state["_main_caption"] = text
+    pending = [c for c in show.drawn() if c["caption"] is None]
+    if pending:  # the chart drawn just above this caption
+        pending[-1]["caption"] = text
+        export_buttons(pending[-1], text)
 
 
-def export_buttons(spec: dict, source_line: str) -> None:
-    """PNG and SVG of a chart with its title, source and date stamped on the image (made on click).
+def _page_of_run() -> str:
+    """The page script of this run ('app.py' or 'pages/x.py'), as frame() found it."""
+    return st.session_state.get("_page", "app.py")
 
-    The stamped copy of the spec (a deep copy) is made on click too, not on every run."""
-    title = spec.get("title") if isinstance(spec.get("title"), str) else t("app_title")
+
+def _spec_title(spec: dict) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    return title if isinstance(title, str) and title else t("app_title")
+
+
+def export_buttons(chart: dict, source_line: str) -> None:
+    """画像を保存: PNG and SVG of a chart with its title, source and date stamped on the image (made on click), and
+    スライドに追加 (this chart, with its source line, as a slide of the playlist)."""
+    spec = chart["spec"]
+    title = _spec_title(spec)
     lines = [source_line, t("exported_on", date=export.today())]
     n = st.session_state["_export_n"] = st.session_state.get("_export_n", 0) + 1  # unique keys within a run
     with st.popover(t("export_image"), icon=":material/image:"):
@@ -196,3 +213,5 @@ def export_buttons(spec: dict, source_line: str) -> None:
         st.download_button("SVG", lambda: export.svg(export.stamped(spec, title, lines)),
                            file_name=safe_filename(title, ext="svg"), mime="image/svg+xml", key=f"svg_{n}",
                            on_click="ignore")
+        st.button(t("slides_add_chart"), key=f"slide_{n}", icon=":material/add_to_queue:", on_click=presenter.add_slide,
+                  args=(spec, source_line, title, presenter.view_url(_page_of_run())))

@@ -1,33 +1,43 @@
-"""Presenter mode, the shareable link of the current view, and playlists of saved views.
+"""Playlists of slides, presenter mode and the shareable link of the current view.
 
-A playlist is a list of views kept in the user store (store.user, table playlist_items): title, the view's
-URL (page path + query string) and, for the handout, the main chart's spec and source line captured when the
-view was added. In presenter mode a bar steps through it with buttons and the keys a clicker sends
-(PageDown / PageUp) or the arrow keys.
+A playlist (user store, table playlist_items) is a list of slides, each {title, url, spec, caption, notes}:
+- a **chart slide**: one chart of a page, captured with its source line when it was added (画像を保存 →
+  スライドに追加 under any chart, maps included as their still image); shown by pages/present.py full screen;
+- a **live slide**: a page itself in presenter mode (the projection's sliders stay usable); marked in its spec's
+  `usermeta` and opened on its page;
+- a **title slide**: no URL and no chart; title and subtitle (its caption).
+Slides are stepped with the keyboard (ui.keys: a clicker's PageDown/PageUp, N + Enter, B for black).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 
 from loaders.errors import LoaderError
+from queries.views.slides import kind
 from store import user as user_store
-from ui import export, state
+from ui import show, state
 from ui.i18n import t
+from ui.keys import keys
 
-
+PRESENT = "pages/present.py"
+EDITOR = "pages/slides.py"
+LIVE = {"slide": "live"}
+#: Pages whose slide is the page itself (a scenario the presenter moves in front of the council).
+LIVE_PAGES = {"pages/projection.py"}
 CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; color: #000; background: #fff; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 0.6rem 1.2rem 0 1.2rem; max-width: 100%; }
 [data-testid="stMetricValue"] { font-size: 3.2rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; white-space: normal; }
 [data-testid="stCaptionContainer"] { font-size: 1.0rem; color: #222; }
-h1 { font-size: 2.6rem !important; }
+h1 { font-size: 2.2rem !important; padding-top: 0 !important; }
 </style>
 """
 
@@ -38,8 +48,7 @@ def _playlist(url: str, stamp: tuple) -> list[dict]:
 
 
 def load_playlist() -> list[dict]:
-    """The saved views (user store, table playlist_items): list of {title, url, spec, caption, notes}; read again
-    only after the store changed."""
+    """The saved slides (see the module docstring); read again only after the store changed."""
     store = user_store.default()
     try:
         return _playlist(store.url, store.stamp())
@@ -48,14 +57,19 @@ def load_playlist() -> list[dict]:
 
 
 def save_playlist(items: list[dict]) -> None:
-    """Replace the playlist in one transaction (a failed save keeps the previous one)."""
-    user_store.default().save_playlist(items, by=st.session_state.get("saved_by"))
+    """Replace the playlist in one transaction (a failed save keeps the previous one and says so)."""
+    try:
+        user_store.default().save_playlist(items, by=st.session_state.get("saved_by"))
+    except LoaderError as exc:
+        st.error(exc.message(st.session_state.get("lang", "ja")), icon=":material/error:")
+        return
+    _playlist.clear()
 
 
 def view_url(page: str) -> str:
     """Path and query string that reopen the current view of `page` ('app.py' or 'pages/x.py')."""
     path = "/" if page == "app.py" else "/" + Path(page).stem
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != "pl"}
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in ("pl", "presenter", "slide")}
     return path + ("?" + urlencode(params) if params else "")
 
 
@@ -67,83 +81,142 @@ def page_of(url: str) -> tuple[str, dict]:
 
 
 def go_to(index: int, items: list[dict]) -> None:
-    """Open view `index` of the playlist, keeping presenter mode."""
-    page, params = page_of(items[index]["url"])
-    for key in ("area", "lang"):  # the frame's view keys live in session state once a session started
-        if key in params:
-            state.set(key, params[key])
+    """Show slide `index` (0-based) in presenter mode: a live slide on its page, any other on the slide page."""
+    index = max(0, min(index, len(items) - 1))
+    state.set("presenter", True)
     st.session_state["pl_index"] = index
-    st.switch_page(page, query_params={**params, "presenter": "1"})
+    item = items[index]
+    if kind(item) == "live":
+        page, params = page_of(item["url"])
+        for key in ("area", "lang"):  # the frame's view keys live in session state once a session started
+            if key in params:
+                state.set(key, params[key])
+        st.switch_page(page, query_params={**params, "presenter": "1", "slide": str(index + 1)})
+    st.switch_page(PRESENT, query_params={"presenter": "1", "slide": str(index + 1), "lang": state.get("lang")})
 
 
-def link_popover(page: str) -> None:
-    """'このビューのリンク': the URL of this view, with a copy button (st.code)."""
-    with st.popover(t("view_link"), icon=":material/link:"):
-        base = ""
-        url = getattr(st.context, "url", None)
-        if url:
-            p = urlsplit(url)
-            base = f"{p.scheme}://{p.netloc}"
-        st.code(base + view_url(page), language=None, wrap_lines=True)
-        st.caption(t("view_link_help"))
+def exit_presenter() -> None:
+    """Leave presenter mode (Esc or the button) and keep the toggle in step with it."""
+    state.set("presenter", False)  # the frame's toggle follows it on the next run
+
+
+def current_index(items: list[dict]) -> int:
+    """The slide on screen: ?slide=N (1-based) of the URL, else the last one stepped to."""
+    raw = st.query_params.get("slide")
+    i = int(raw) - 1 if raw and raw.isdigit() else st.session_state.get("pl_index", 0)
+    return max(0, min(i, len(items) - 1))
+
+
+def step(action: str | None, i: int, items: list[dict]) -> None:
+    """Follow a key action ('next', 'prev', 'first', 'last', 'jump:N', 'exit') from slide `i`."""
+    if not action:
+        return
+    if action == "exit":
+        exit_presenter()
+        page, params = page_of(items[i]["url"]) if items and items[i].get("url") else ("app.py", {})
+        st.switch_page(page, query_params={k: v for k, v in params.items() if k not in ("presenter", "slide")})
+    target = {"next": i + 1, "prev": i - 1, "first": 0, "last": len(items) - 1}.get(action)
+    if action.startswith("jump:") and action[5:].isdigit():
+        target = int(action[5:]) - 1
+    if target is not None and 0 <= target < len(items) and target != i:
+        go_to(target, items)
+
+
+def nav_bar(i: int, items: list[dict], where: str) -> None:
+    """The slide's top line: position, title, previous/next and exit (mouse); keys do the same (ui.keys)."""
+    cols = st.columns([0.7, 0.7, 8, 1.4], vertical_alignment="center")
+    if cols[0].button("◀", key="pl_prev", disabled=i == 0, width="stretch", help=t("prev")):
+        go_to(i - 1, items)
+    if cols[1].button("▶", key="pl_next", disabled=i >= len(items) - 1, width="stretch", help=t("next")):
+        go_to(i + 1, items)
+    cols[2].markdown(f"**{i + 1} / {len(items)}**　{items[i]['title']}　<span style='color:#555'>{where}</span>",
+                     unsafe_allow_html=True)
+    if cols[3].button(t("exit_presenter"), key="pl_exit", width="stretch"):
+        step("exit", i, items)
 
 
 def presenter_bar(page: str) -> None:
-    """Top bar in presenter mode: position in the playlist, previous/next (PageUp/PageDown, ←/→), exit."""
+    """On a live slide (a page in presenter mode): large type, no sidebar, the slide bar and the keys."""
     st.markdown(CSS, unsafe_allow_html=True)
     items = load_playlist()
-    cols = st.columns([1.8, 1.8, 5, 0.9, 0.9, 1.3], vertical_alignment="center")
-    if items:
-        cur_page, cur_params = page_of(view_url(page))
-        here = [k for k, item in enumerate(items)
-                if page_of(item["url"])[0] == cur_page
-                and all(cur_params.get(key) == value for key, value in page_of(item["url"])[1].items())]
-        i = here[0] if here else min(st.session_state.get("pl_index", 0), len(items) - 1)
-        with cols[2]:
-            st.markdown(f"**{i + 1} / {len(items)}**　{items[i]['title']}")
-        if cols[0].button(t("prev"), key="pl_prev", shortcut="PageUp", disabled=i == 0, width="stretch"):
-            go_to(i - 1, items)
-        if cols[1].button(t("next"), key="pl_next", shortcut="PageDown", disabled=i >= len(items) - 1, width="stretch"):
-            go_to(i + 1, items)
-        if cols[3].button("◀", key="pl_left", shortcut="Left", disabled=i == 0, width="stretch"):
-            go_to(i - 1, items)
-        if cols[4].button("▶", key="pl_right", shortcut="Right", disabled=i >= len(items) - 1, width="stretch"):
-            go_to(i + 1, items)
-    else:
-        cols[2].caption(t("playlist_empty"))
-    if cols[5].button(t("exit_presenter"), key="pl_exit", shortcut="Esc", width="stretch"):
-        state.set("presenter", False)
-        st.rerun()
+    action, _ = keys()
+    if not items:
+        st.info(t("slides_empty"))
+        if st.button(t("exit_presenter"), key="pl_exit"):
+            exit_presenter()
+            st.rerun()
+        return
+    i = current_index(items)
+    step(action, i, items)
+    nav_bar(i, items, "")
 
 
-def _add_current(page: str) -> None:
-    # A callback runs before the script, while the session still holds the main chart of the view on screen.
+def link_popover(page: str) -> None:
+    """'このビューのリンク': the address of the view as it is now, read in the browser when the popover opens (the
+    page's own widgets write their state to the address bar after the sidebar is drawn), with a copy button."""
+    with st.popover(t("view_link"), icon=":material/link:"):
+        _link_component(key="view_link_box")
+        st.caption(t("view_link_help"))
+
+
+_link_component = st.components.v2.component("popdash_view_link", html=(
+    "<div style='display:flex;gap:.4rem'><input id='u' readonly style='flex:1;font:13px monospace;padding:.3rem'>"
+    "<button id='c' style='padding:.3rem .6rem'>⧉</button></div>"), js=r"""
+export default function (component) {
+  const root = component.parentElement;
+  const box = root.querySelector('#u');
+  const refresh = () => { box.value = window.location.href; };
+  refresh();
+  const timer = setInterval(refresh, 400);
+  root.querySelector('#c').onclick = () => { refresh(); box.select(); navigator.clipboard && navigator.clipboard.writeText(box.value); };
+  return () => clearInterval(timer);
+}
+""")
+
+
+def add_slide(spec: dict | None, caption: str, title: str, url: str, live: bool = False) -> None:
+    """Append a slide to the playlist (a callback: runs before the script, with the chart of the run on screen)."""
     items = load_playlist()
-    items.append({"title": st.session_state.get("pl_title") or view_url(page), "url": view_url(page),
-                  "spec": st.session_state.get("_main_chart"), "caption": st.session_state.get("_main_caption", "")})
+    if live and spec is not None:
+        spec = {**spec, "usermeta": {**spec.get("usermeta", {}), **LIVE}}
+    items.append({"title": title or url, "url": url, "spec": spec, "caption": caption, "notes": ""})
     save_playlist(items)
-    st.toast(t("playlist_added"))
+    st.toast(t("playlist_added", n=len(items)), icon=":material/slideshow:")
 
 
-def playlist_editor(page: str) -> None:
-    """Sidebar section: add this view, edit titles/order, step into presenter mode, download the handout."""
+def _add_main(page: str) -> None:
+    # A callback runs before the script, while the session still holds the charts of the run on screen.
+    chart = show.main_chart()
+    if chart is None:
+        st.toast(t("slides_no_chart"), icon=":material/info:")
+        return
+    add_slide(chart["spec"], chart.get("caption") or "", _title(chart["spec"]), view_url(page),
+              live=page in LIVE_PAGES)
+
+
+def sidebar_section(page: str) -> None:
+    """Sidebar: add this page's main chart as a slide (live for a scenario page), open the editor, present."""
     with st.expander(t("playlist"), icon=":material/slideshow:"):
         items = load_playlist()
-        st.text_input(t("playlist_title"), key="pl_title", placeholder=t("playlist_title_hint"))
-        st.button(t("playlist_add"), key="pl_add", icon=":material/add:", on_click=_add_current, args=(page,))
-        if items:
-            edited = st.data_editor([{"title": i["title"], "url": i["url"]} for i in items], key="pl_editor",
-                                    num_rows="dynamic", hide_index=True, width="stretch")
-            if st.button(t("playlist_save"), key="pl_save"):
-                by_url = {i["url"]: i for i in items}
-                save_playlist([{**by_url.get(r["url"], {}), "title": r["title"], "url": r["url"]}
-                               for r in edited if r.get("url")])
-                st.rerun()
-            if st.button(t("playlist_start"), key="pl_start", icon=":material/play_arrow:"):
-                state.set("presenter", True)
-                go_to(0, items)
-            pages = [{"spec": export.stamped(i["spec"], i["title"], [i.get("caption", ""), export.today()])}
-                     for i in items if i.get("spec")]
-            if pages:
-                st.download_button(t("handout_pdf"), lambda: export.handout_pdf(pages), file_name="handout.pdf",
-                                   mime="application/pdf", key="pl_pdf", on_click="ignore", icon=":material/picture_as_pdf:")
+        st.caption(t("playlist_hint", n=len(items)))
+        if page != PRESENT:
+            st.button(t("playlist_add_live") if page in LIVE_PAGES else t("playlist_add"), key="pl_add",
+                      icon=":material/add:", on_click=_add_main, args=(page,))
+        st.page_link(EDITOR, label=t("slides_editor"), icon=":material/edit_note:")
+        if items and st.button(t("playlist_start"), key="pl_start", icon=":material/play_arrow:"):
+            go_to(0, items)
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title") if spec else None
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(title)
+    return str(title or "")
+
+
+def export_file(items: list[dict], name: str) -> bytes:
+    """The playlist as a JSON file (for a USB stick): slides with their charts, so it opens without the database."""
+    return json.dumps({"format": "popdash-playlist", "version": 1, "title": name, "slides": items},
+                      ensure_ascii=False, indent=1).encode("utf-8")

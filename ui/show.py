@@ -13,9 +13,12 @@ import pandas as pd
 import streamlit as st
 from altair.utils.schemapi import disable_debug_mode
 
+from charts.slides import SLIDE_CONFIG
+
 # Altair's debug mode validates every schema object as it is created (for better tracebacks while writing a
 # chart); in the served app that is ~15% of building a chart. Specs are validated by the tests (`to_dict()`).
 disable_debug_mode()
+RUN_CHARTS = "_charts"
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -24,25 +27,32 @@ def _spec(module: str, name: str, *args) -> dict:
     return builder(*args).to_dict(validate=False)  # builders are schema-validated in tests
 
 
-PRESENTER_CONFIG = {"axis": {"labelFontSize": 18, "titleFontSize": 20}, "legend": {"labelFontSize": 18, "titleFontSize": 18},
-                    "title": {"fontSize": 26}, "header": {"labelFontSize": 18}}
-
-
 def _for_screen(spec: dict) -> dict:
-    """In presenter mode, larger type on every chart (readable from the back of a council chamber)."""
+    """On a live slide (a page in presenter mode), the type of a slide (charts.slides: ≥ 24 px)."""
     if not st.session_state.get("presenter"):
         return spec
     config = dict(spec.get("config", {}))
-    for part, values in PRESENTER_CONFIG.items():
+    for part, values in SLIDE_CONFIG.items():
         config[part] = {**config.get(part, {}), **values}
     return {**spec, "config": config}
 
 
-def _remember(spec: dict, main: bool) -> None:
-    """Keep the spec for the caption's image export and, for the page's main chart, for playlists/handouts."""
-    st.session_state["_last_chart"] = spec
-    if main or st.session_state.get("_main_chart") is None:
-        st.session_state["_main_chart"] = spec
+def _remember(spec: dict, main: bool, key: str | None = None) -> None:
+    """Register a chart drawn in this run (see `drawn`): the caption under it offers its image and slide."""
+    charts = st.session_state.setdefault(RUN_CHARTS, [])
+    charts.append({"id": key or f"chart{len(charts) + 1}", "spec": spec, "caption": None, "main": main})
+
+
+def drawn() -> list[dict]:
+    """The charts drawn so far in this run, in order: {id, spec, caption (set by ui.frame.caption), main}; reset by
+    ui.frame.frame() at the start of every run."""
+    return st.session_state.setdefault(RUN_CHARTS, [])
+
+
+def main_chart() -> dict | None:
+    """The page's main chart of this run (main=True, else the first one drawn): what 'add this view' puts on a slide."""
+    charts = drawn()
+    return next((c for c in charts if c["main"]), charts[0] if charts else None)
 
 
 def chart(builder, *args, key: str | None = None, main: bool = False) -> None:
@@ -51,7 +61,7 @@ def chart(builder, *args, key: str | None = None, main: bool = False) -> None:
     The first chart of a page (or the one with main=True) is the page's main chart: the one a playlist
     and a handout show."""
     spec = _for_screen(_spec(builder.__module__, builder.__name__, *args))
-    _remember(spec, main)
+    _remember(spec, main, key)
     st.vega_lite_chart(spec=spec, key=key, width="stretch")
 
 
@@ -84,5 +94,5 @@ def deck(deck, *, key: str, height: int, still: dict | None = None, where=None, 
     map (charts.maps.still) — is what the caption's 画像を保存, a slide and the handout use, since a WebGL deck has
     no image of its own. Returns st.pydeck_chart's result (its selection state when on_select is given)."""
     if still is not None:
-        _remember(still, False)
+        _remember(still, False, key)
     return (where or st).pydeck_chart(deck, height=height, key=key, **kwargs)

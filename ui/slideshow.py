@@ -1,0 +1,60 @@
+"""The slide show (pages/present.py): one slide of the playlist full screen, its source under it, the speaker notes
+below the fold (the presenter scrolls; the projector shows the slide), the next slide drawn off screen so stepping
+to it is immediate. Sizes come from the browser's viewport (ui.keys)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from charts import slides as cs
+from queries.views import slides as vs
+from ui import presenter as pr
+from ui.i18n import lang, t
+from ui.keys import keys
+
+SLIDE_CSS = """
+<style>
+h1 { display: none; }
+.st-key-slide_next { position: absolute !important; left: -30000px; top: 0; height: 0; overflow: hidden; }
+.st-key-slide_source p { font-size: 20px; line-height: 1.35; color: #222; margin: 0; }
+.st-key-slide_notes { margin-top: 40vh; }
+</style>
+"""
+NAV_PX, SOURCE_PX, PAD_PX = 64, 64, 40
+
+
+def _spec(item: dict, width: int, height: int, language: str) -> dict:
+    if vs.kind(item) == "title":
+        return cs.title_slide(item["title"], item.get("caption", ""), [], width, height)
+    return cs.for_slide(item["spec"], width, height)
+
+
+def show() -> None:
+    """Render the current slide and follow the presenter's keys."""
+    st.markdown(pr.CSS + SLIDE_CSS, unsafe_allow_html=True)
+    items = pr.load_playlist()
+    action, (vw, vh) = keys()
+    if not items:
+        st.info(t("slides_empty"), icon=":material/slideshow:")
+        st.page_link(pr.EDITOR, label=t("slides_editor"), icon=":material/edit_note:")
+        if st.button(t("exit_presenter"), key="pl_exit"):
+            pr.step("exit", 0, [{}])
+        return
+    i = pr.current_index(items)
+    pr.step(action, i, items)
+    item = items[i]
+    if vs.kind(item) == "live":
+        pr.go_to(i, items)
+    language = lang()
+    pr.nav_bar(i, items, vs.area_of(item, language))
+    width, height = max(480, vw - 2 * PAD_PX - 16), max(320, vh - NAV_PX - SOURCE_PX - PAD_PX)
+    with st.container(key="slide"):
+        st.vega_lite_chart(spec=_spec(item, width, height, language), width="content", key=f"slide_{i}")
+    with st.container(key="slide_source"):
+        st.markdown(item.get("caption") or "")
+    if i + 1 < len(items) and vs.kind(items[i + 1]) != "live":
+        with st.container(key="slide_next"):  # drawn off screen: the browser has it ready
+            st.vega_lite_chart(spec=_spec(items[i + 1], width, height, language), width="content",
+                               key=f"slide_{i + 1}")
+    with st.container(key="slide_notes"):
+        st.markdown(f"**{t('speaker_notes')}**")
+        st.markdown(item.get("notes") or t("speaker_notes_none"))
