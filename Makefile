@@ -52,11 +52,13 @@ extract: $(VENV)/.installed
 	$(BIN)/python -m loaders.build extract --raw $(RAW)
 
 # Debian packages the tests need (installed only when missing): Chromium and CJK fonts for the browser tests,
-# PostgreSQL for the user store's second back end (the tests start their own server in a temporary directory).
+# PostgreSQL for the user store's second back end (the tests start their own server in a temporary directory),
+# poppler-utils (pdftotext, pdftoppm) to read the handout PDFs back.
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk postgresql; \
+		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk \
+			postgresql poppler-utils; \
 	fi
 
 test: $(VENV)/.installed-dev data/bundled.duckdb system-deps nginx

@@ -19,7 +19,7 @@ h1 { display: none; }
 .st-key-slide_notes { margin-top: 40vh; }
 </style>
 """
-NAV_PX, SOURCE_PX, PAD_PX = 64, 64, 40
+NAV_PX, PAD_PX = 140, 40  # the slide bar with the page's top margin; side margins
 
 
 def _spec(item: dict, width: int, height: int, language: str) -> dict:
@@ -46,11 +46,14 @@ def show() -> None:
         pr.go_to(i, items)
     language = lang()
     pr.nav_bar(i, items, vs.area_of(item, language))
-    width, height = max(480, vw - 2 * PAD_PX - 16), max(320, vh - NAV_PX - SOURCE_PX - PAD_PX)
+    width = max(480, vw - 2 * PAD_PX - 16)
+    source = "" if vs.kind(item) == "title" else item.get("caption") or ""
+    lines = -(-cs.display_width(source) * 11 // width) if source else 0  # 20 px type: ~11 px a half-width column
+    height = max(320, vh - NAV_PX - 28 * lines - 60)  # 60: the gaps between bar, slide and source
     with st.container(key="slide"):
         st.vega_lite_chart(spec=_spec(item, width, height, language), width="content", key=f"slide_{i}")
     with st.container(key="slide_source"):
-        st.markdown(item.get("caption") or "")
+        st.markdown(source)
     if i + 1 < len(items) and vs.kind(items[i + 1]) != "live":
         with st.container(key="slide_next"):  # drawn off screen: the browser has it ready
             st.vega_lite_chart(spec=_spec(items[i + 1], width, height, language), width="content",
