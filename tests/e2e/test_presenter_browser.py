@@ -19,22 +19,25 @@ def test_deep_link_restores_scenario_on_fresh_server(page, server):
 
 
 def test_playlist_steps_with_the_keyboard(page, server):
+    """Views saved without a chart are live slides: each opens its page in presenter mode; the clicker's keys
+    (PageDown/PageUp, arrows) step through them, back included."""
     page.goto(server + "/?area=40203&presenter=1")
     wait_ready(page, "text=1 / 3")
     page.wait_for_selector("[data-testid=stSidebar]", state="hidden")  # presenter mode hides the sidebar
-    page.wait_for_selector(".st-key-pl_next button:enabled")  # its shortcut listens once the button is drawn
     page.keyboard.press("PageDown")
     page.wait_for_selector("h1:has-text('自然動態')")
-    page.wait_for_selector("text=2 / 3")
-    page.wait_for_selector(".st-key-pl_right button:enabled")
+    wait_ready(page, "text=2 / 3")
     page.keyboard.press("ArrowRight")
     page.wait_for_selector("h1:has-text('将来人口推計')")
     wait_ready(page, "text=3 / 3")
     page.wait_for_selector("input[type=range][aria-label='合計特殊出生率の目標']")
     assert page.get_attribute("input[aria-label='合計特殊出生率の目標']", "value") == "1.8"
-    page.wait_for_selector(".st-key-pl_prev button:enabled")
     page.keyboard.press("PageUp")
     page.wait_for_selector("h1:has-text('自然動態')")
+    wait_ready(page, "text=2 / 3")
+    page.keyboard.press("Escape")  # leaves presenter mode: the sidebar and its toggle come back, off
+    page.wait_for_selector("[data-testid=stSidebar]")
+    assert page.get_by_role("switch", name="プレゼンターモード").is_checked() is False
 
 
 def test_png_export_decodes_and_is_not_blank(page, server):
