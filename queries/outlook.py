@@ -15,6 +15,7 @@ import streamlit as st
 import projection as pj
 from indicators import outlook as ol
 from indicators.definitions import IPSS_CODE_CHANGES
+from projection.controls import FOREIGN_SHARE_DEFAULT, FOREIGN_SHARE_PRESET  # noqa: F401 (the pages read them here)
 from queries import query
 from queries import projections as qp
 from store import official
@@ -86,13 +87,6 @@ def tables(area: str, scenario: pj.Scenario, vintage: str = qp.IPSS_DEFAULT) -> 
 
 
 # ---------------------------------------------------------------- the user's scenario (projection page state)
-
-#: The foreign-share preset (percent of the total population in 2070): the national assumption of IPSS 令和5年推計,
-#: which the 久留米市 vision adopted. A labelled preset, never the default: for 大泉町 (21 % foreign today) it would pull
-#: the projection down, for 浪江町 it would give 0 %. The one definition; the page and the indicators import it.
-FOREIGN_SHARE_PRESET = 10.8
-#: The default foreign-share target: 0 = none, the area's own cohort-change trend (Hamilton–Perry).
-FOREIGN_SHARE_DEFAULT = 0.0
 
 #: Query parameters / session keys of the projection page's scenario sliders (pages/projection.py).
 SCENARIO_KEYS = ("tfr", "tfry", "mig", "ages", "fshare", "fm")

@@ -1,6 +1,6 @@
 """Cached projection inputs and scenario runs for the projection page.
 
-Inputs are estimated once per (database, area, base year) from the register (queries.projection_inputs);
+Inputs are estimated once per (database, area, base year) from the register (estimates.projection_inputs);
 a scenario run is cached by its parameters (the kernel is pure, so equal parameters give equal results).
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ def base_year() -> int:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _inputs(key: tuple, area: str, base_year: int) -> pj.ModelInputs:
-    from queries.projection_inputs import build_inputs
+    from estimates.projection_inputs import build_inputs
 
     plan = _plan(key)
     inp = build_inputs(official.connection(), base_year=base_year, areas=[area], windows=plan["windows"],
@@ -87,7 +87,7 @@ def _birth_survival(key: tuple) -> float:
 
 
 def inputs(area: str, base_year: int | None = None) -> pj.ModelInputs | None:
-    """Projection inputs of one area (see queries.projection_inputs.build_inputs) for ``base_year`` (None = the
+    """Projection inputs of one area (see estimates.projection_inputs.build_inputs) for ``base_year`` (None = the
     data's base, :func:`base_year`), or None when the register has no age table for it on the dates needed."""
     base_year = base_year if base_year is not None else base_year_or_none()
     if base_year is None:

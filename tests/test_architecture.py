@@ -41,11 +41,9 @@ def test_the_upload_limit_is_one_setting():
     assert re.search(r"^maxUploadSize = (\d+)$", config, re.M).group(1) == str(LIMITS.upload_bytes // 2**20)
 
 
-#: Lower layers never import the app's upper ones (Streamlit, ui, pages, the cached queries). The one arrow left:
-#: the build computes every indicator through queries.indicators (its inputs still live in the queries package).
-LOWER = ("store/", "loaders/", "projection/", "indicators/", "kpi/", "charts/", "i18n/", "formats.py", "settings.py",
-         "cells.py")
-KNOWN_UPWARD = {("loaders/build.py", "queries.indicators")}
+#: Lower layers never import the app's upper ones (Streamlit, ui, pages, the cached queries), with no exception.
+LOWER = ("store/", "estimates/", "loaders/", "projection/", "indicators/", "kpi/", "charts/", "i18n/", "formats.py",
+         "settings.py", "cells.py")
 
 
 def test_no_lower_layer_imports_a_higher_one():
@@ -59,4 +57,4 @@ def test_no_lower_layer_imports_a_higher_one():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
             upward |= {(f, m) for m in names if m.split(".")[0] in ("streamlit", "ui", "pages", "queries", "app")}
-    assert upward == KNOWN_UPWARD, sorted(upward - KNOWN_UPWARD)
+    assert upward == set(), sorted(upward)

@@ -11,18 +11,21 @@ from tests.conftest import REPO, open_page
 
 
 def test_the_foreign_share_preset_is_defined_once():
-    from queries import indicators as qi
+    from estimates import indicators as qi
     from queries import outlook as qo
 
     assert qo.FOREIGN_SHARE_PRESET == 10.8 and qo.FOREIGN_SHARE_DEFAULT == 0.0
     assert qo.scenario_defaults(1.4)["fshare"] == 0.0
     assert qi.APP_SCENARIO.foreign_share is None  # the indicators' projection follows each area's own trend
     literal = re.compile(r"(?<![\d.])(10\.8|0\.108)(?![\d])")
-    hits = [f"{p.relative_to(REPO)}:{n}" for folder in ("pages", "queries") for p in (REPO / folder).glob("*.py")
+    hits = [f"{p.relative_to(REPO)}:{n}" for folder in ("pages", "queries", "ui") for p in (REPO / folder).glob("*.py")
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-            if literal.search(line) and not line.lstrip().startswith("#")
-            and not (p.name == "outlook.py" and "FOREIGN_SHARE_PRESET = 10.8" in line)]
+            if literal.search(line) and not line.lstrip().startswith("#")]
     assert hits == []
+    from projection import controls
+
+    assert "FOREIGN_SHARE_PRESET = 10.8" in (REPO / "projection" / "controls.py").read_text(encoding="utf-8")
+    assert qo.FOREIGN_SHARE_PRESET is controls.FOREIGN_SHARE_PRESET
 
 
 def test_oizumi_default_projection_follows_its_own_trend_not_the_national_share(national_db, monkeypatch):
