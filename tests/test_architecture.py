@@ -11,7 +11,7 @@ CONNECTS = {
     "store/official.py": "the official database (read-only; `create` for the build's new file)",
     "store/user.py": "the user store",
     "queries/sandbox.py": "the SQL console's own process and its in-memory parser",
-    "loaders/importer.py": "an in-memory database that parses loaders/schema.sql",
+    "loaders/importer/targets.py": "an in-memory database that parses loaders/schema.sql",
 }
 
 
@@ -25,7 +25,7 @@ def test_only_the_database_layer_opens_duckdb():
     opened = {f for f, text in sources().items() if re.search(r"duckdb\.connect\(", text)}
     assert opened <= set(CONNECTS), sorted(opened - set(CONNECTS))
     # the importer's exception only ever opens memory
-    assert re.findall(r"duckdb\.connect\(([^)]*)\)", sources()["loaders/importer.py"]) == ['":memory:"']
+    assert re.findall(r"duckdb\.connect\(([^)]*)\)", sources()["loaders/importer/targets.py"]) == ['":memory:"']
 
 
 def test_only_settings_reads_the_environment():
