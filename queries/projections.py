@@ -119,10 +119,7 @@ def _run(key: tuple, area: str, base_year: int, scenario: tuple, params: pd.Data
     sc = pj.Scenario(**dict(scenario))
     inp = _with_table(_inputs(key, area, base_year).area(0), params, sc.steps)
     res = pj.run(inp, sc)
-    base = pj.run(inp, pj.Scenario(steps=sc.steps, foreign_share=sc.foreign_share,
-                                   foreign_share_year=sc.foreign_share_year, foreign_method=sc.foreign_method,
-                                   births=sc.births, migration_method=sc.migration_method,
-                                   migration_level=sc.migration_level))
+    base = pj.run(inp, sc.baseline())
     summary = pj.summary_frame(res, base)
     errors = _errors(key)
     size = int(size_band(summary["total"].iloc[:1]).iloc[0])
