@@ -3,8 +3,8 @@ indicator pages (budget ≤ 300 ms per page).
 
     python benchmarks/bench_indicators.py [--db data/national.duckdb] [--repeat 5] [--areas 8]
 
-Indicators: wall time of queries.indicators.fetch + indicators.compute on a fresh read-only connection, split into
-the SQL reads, the projection inputs of all areas (queries.projection_inputs.build_inputs), the vectorised
+Indicators: wall time of estimates.indicators.fetch + indicators.compute on a fresh read-only connection, split into
+the SQL reads, the projection inputs of all areas (estimates.projection_inputs.build_inputs), the vectorised
 projection (projection.run with the projection page's default foreign-share target) and the indicator arithmetic.
 Pages: server script-run time (benchmarks/apptiming.py) for areas not seen before (cold query caches; the
 indicator table is computed on the first visit of the process) and again (warm).
@@ -40,10 +40,10 @@ def bench_compute(db: Path, repeat: int) -> None:
     import indicators as ind
     import projection as pj
     from indicators import definitions as d
-    from queries import indicators as qi
+    from estimates import indicators as qi
     from store import sqlfiles
     from store.official import open_readonly
-    from queries.projection_inputs import build_inputs
+    from estimates.projection_inputs import build_inputs
 
     con = open_readonly(db)
     qi.compute_all(con)  # imports, DuckDB warm-up

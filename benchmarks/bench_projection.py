@@ -72,7 +72,7 @@ def main() -> None:
 
     import projection as pj
     from store.official import open_readonly
-    from queries.projection_inputs import build_inputs
+    from estimates.projection_inputs import build_inputs
 
     con = open_readonly(_db_path(args))
     t0 = time.perf_counter()

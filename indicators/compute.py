@@ -1,6 +1,6 @@
 """Vectorised computation of every indicator for every area (pure pandas/numpy; no database, no Streamlit).
 
-`compute(data)` takes the tidy inputs fetched by queries/indicators.py (one frame per source table, all areas
+`compute(data)` takes the tidy inputs fetched by estimates/indicators.py (one frame per source table, all areas
 at once) and returns one row per area with a column per indicator (definitions in indicators.definitions).
 Ranking, peer groups and the 人口戦略会議 class are here too, so the tests check the same code the page uses.
 """

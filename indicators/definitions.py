@@ -2,7 +2,7 @@
 
 The glossary (indicators.glossary), the page's labels and captions, and the computation (indicators.compute)
 all read these definitions, so a formula is written in one place. Periods are fixed constants here (the data
-vintage of the national database): change them together with the SQL parameters in queries/indicators.py.
+vintage of the national database): change them together with the SQL parameters in estimates/indicators.py.
 """
 from __future__ import annotations
 

@@ -195,8 +195,8 @@ def _with_period_end(tables: dict[str, pd.DataFrame]) -> None:
 def _derived_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Tables computed from the loaded ones, so no page computes them on a first visit: those of derived.sql
     (register_rates, the one per-1,000 rate definition), then `indicator_values`, every indicator of every area
-    (queries.indicators.compute_all, about a second on the national database)."""
-    from queries.indicators import compute_all
+    (estimates.indicators.compute_all, about a second on the national database)."""
+    from estimates.indicators import compute_all
 
     con.execute(DERIVED.read_text(encoding="utf-8"))
 

@@ -145,7 +145,7 @@ def wareki_to_year(text: str) -> int:
     the equivalent, e.g. 平成38年度 = 令和8年度 = FY2026), ValueError for anything else.
     """
     raw = unicodedata.normalize("NFKC", str(text)).strip()
-    t = raw.replace("年", "").replace("度", "")
+    t = raw.replace("年", "").replace("度", "").strip()
     if re.fullmatch(r"\d{4}", t):
         return int(t)
     m = re.fullmatch(_ERA_RE, t)

@@ -168,6 +168,13 @@ class Scenario:
     migration_method: str = "rates"
     migration_level: object = None
 
+    def baseline(self) -> "Scenario":
+        """The trend baseline this scenario is compared with: no fertility or migration change; the same horizon,
+        foreign-resident settings, births method and migration method and level."""
+        return Scenario(steps=self.steps, foreign_share=self.foreign_share, foreign_share_year=self.foreign_share_year,
+                        foreign_method=self.foreign_method, births=self.births, migration_method=self.migration_method,
+                        migration_level=self.migration_level)
+
 
 @dataclass(frozen=True)
 class Projection:

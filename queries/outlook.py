@@ -15,21 +15,14 @@ import streamlit as st
 import projection as pj
 from indicators import outlook as ol
 from indicators.definitions import IPSS_CODE_CHANGES
+from projection import controls
+from projection.controls import BASE, SCENARIO_KEYS, STEPS
 from queries import query
 from queries import projections as qp
 from store import official
 
-BASE = 2020
-STEPS = 8  # 2020 … 2060
 #: Series of the outlook, in display order: this app's scenario, its trend baseline, IPSS.
 SOURCES = ("app_scenario", "app_baseline", "ipss")
-
-
-def baseline_of(scenario: pj.Scenario) -> pj.Scenario:
-    """The trend baseline a scenario is compared with on the projection page (no fertility or migration change,
-    the same foreign-resident settings)."""
-    return pj.Scenario(steps=scenario.steps, foreign_share=scenario.foreign_share,
-                       foreign_share_year=scenario.foreign_share_year, foreign_method=scenario.foreign_method)
 
 
 def ipss(area: str) -> pd.DataFrame:
@@ -51,7 +44,7 @@ def ipss_age3(area: str, vintage: str) -> pd.DataFrame:
 def _long(key: tuple, area: str, scenario: tuple) -> pd.DataFrame:
     sc = pj.Scenario(**dict(scenario))
     parts = [qp.run(area, BASE, sc)["pyramid"].assign(source="app_scenario"),
-             qp.run(area, BASE, baseline_of(sc))["pyramid"].assign(source="app_baseline"),
+             qp.run(area, BASE, sc.baseline())["pyramid"].assign(source="app_baseline"),
              ipss(area).drop(columns="source_id").assign(source="ipss")]
     return pd.concat(parts, ignore_index=True)[["source", "year", "sex", "age_group", "persons"]]
 
@@ -86,40 +79,31 @@ def tables(area: str, scenario: pj.Scenario, vintage: str = qp.IPSS_DEFAULT) -> 
 
 
 # ---------------------------------------------------------------- the user's scenario (projection page state)
-
-#: The foreign-share preset (percent of the total population in 2070): the national assumption of IPSS 令和5年推計,
-#: which the 久留米市 vision adopted. A labelled preset, never the default: for 大泉町 (21 % foreign today) it would pull
-#: the projection down, for 浪江町 it would give 0 %. The one definition; the page and the indicators import it.
-FOREIGN_SHARE_PRESET = 10.8
-#: The default foreign-share target: 0 = none, the area's own cohort-change trend (Hamilton–Perry).
-FOREIGN_SHARE_DEFAULT = 0.0
-
-#: Query parameters / session keys of the projection page's scenario sliders (pages/projection.py).
-SCENARIO_KEYS = ("tfr", "tfry", "mig", "ages", "fshare", "fm")
-_RANGES = {"tfr": (0.8, 2.5), "tfry": (2030, 2070), "mig": (-3.0, 3.0), "fshare": (0.0, 20.0)}
+# The controls (keys, ranges, steps, defaults) are projection.controls, which the projection page's sliders draw.
 
 
 def scenario_defaults(base_tfr: float) -> dict:
-    """The projection page's slider defaults for an area whose base TFR is `base_tfr`."""
-    return dict(tfr=round(float(base_tfr), 2), tfry=2060, mig=0.0, ages=(10, 30), fshare=FOREIGN_SHARE_DEFAULT, fm="ccr")
+    """The projection page's slider defaults for an area whose base TFR is `base_tfr` (projection.controls)."""
+    return controls.defaults(base_tfr)
 
 
 def _parse(key: str, raw):
+    """The control `key`'s value written `raw` (a query parameter's list of strings, or a widget's value), on the
+    control's range and grid; None when it is not one."""
     values = raw if isinstance(raw, (list, tuple)) else [raw]
-    if key == "fm":
+    control = next(c for c in controls.SCENARIO_CONTROLS if c.key == key)
+    if isinstance(control, controls.Choice):
         v = str(values[-1])
-        return v if v in ("ccr", "counts") else None
-    if key == "ages":
+        return v if v in control.options else None
+    if isinstance(control.default, tuple):  # a range slider
         if len(values) != 2:
             return None
-        lo, hi = sorted(min(90, max(0, int(round(float(v) / 5) * 5))) for v in values)
+        lo, hi = sorted(control.clip(v) for v in values)
         return (lo, hi)
     v = float(values[-1])
     if v != v:  # NaN
         return None
-    lo, hi = _RANGES[key]
-    v = min(hi, max(lo, v))
-    return int(round(v / 5) * 5) if key == "tfry" else round(v, 2 if key == "tfr" else 1)
+    return control.clip(v)
 
 
 def scenario_values(url: dict, state: dict, base_tfr: float) -> dict:
@@ -143,11 +127,7 @@ def scenario_values(url: dict, state: dict, base_tfr: float) -> dict:
 
 def scenario_of(values: dict, steps: int = STEPS) -> pj.Scenario:
     """The projection.Scenario the projection page builds from the same slider values (so runs share a cache)."""
-    lo, hi = values["ages"]
-    return pj.Scenario(steps=steps, tfr_target=values["tfr"], tfr_year=int(values["tfry"]),
-                       migration_points=values["mig"], migration_ages=(float(lo), float(hi)),
-                       foreign_share=values["fshare"] / 100 if values["fshare"] > 0 else None,
-                       foreign_method=values["fm"])
+    return controls.scenario(values, steps)
 
 
 def is_trend(values: dict, base_tfr: float) -> bool:

@@ -1,6 +1,6 @@
 """Cached projection inputs and scenario runs for the projection page.
 
-Inputs are estimated once per (database, area, base year) from the register (queries.projection_inputs);
+Inputs are estimated once per (database, area, base year) from the register (estimates.projection_inputs);
 a scenario run is cached by its parameters (the kernel is pure, so equal parameters give equal results).
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ def base_year() -> int:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _inputs(key: tuple, area: str, base_year: int) -> pj.ModelInputs:
-    from queries.projection_inputs import build_inputs
+    from estimates.projection_inputs import build_inputs
 
     plan = _plan(key)
     inp = build_inputs(official.connection(), base_year=base_year, areas=[area], windows=plan["windows"],
@@ -87,7 +87,7 @@ def _birth_survival(key: tuple) -> float:
 
 
 def inputs(area: str, base_year: int | None = None) -> pj.ModelInputs | None:
-    """Projection inputs of one area (see queries.projection_inputs.build_inputs) for ``base_year`` (None = the
+    """Projection inputs of one area (see estimates.projection_inputs.build_inputs) for ``base_year`` (None = the
     data's base, :func:`base_year`), or None when the register has no age table for it on the dates needed."""
     base_year = base_year if base_year is not None else base_year_or_none()
     if base_year is None:
@@ -119,10 +119,7 @@ def _run(key: tuple, area: str, base_year: int, scenario: tuple, params: pd.Data
     sc = pj.Scenario(**dict(scenario))
     inp = _with_table(_inputs(key, area, base_year).area(0), params, sc.steps)
     res = pj.run(inp, sc)
-    base = pj.run(inp, pj.Scenario(steps=sc.steps, foreign_share=sc.foreign_share,
-                                   foreign_share_year=sc.foreign_share_year, foreign_method=sc.foreign_method,
-                                   births=sc.births, migration_method=sc.migration_method,
-                                   migration_level=sc.migration_level))
+    base = pj.run(inp, sc.baseline())
     summary = pj.summary_frame(res, base)
     errors = _errors(key)
     size = int(size_band(summary["total"].iloc[:1]).iloc[0])

@@ -241,7 +241,7 @@ def previous_db(tmp_path) -> Path:
 
 def test_partial_database_gets_the_indicators_it_can(previous_db):
     """Without national age tables there is no projection: its indicators are unavailable, the rest stand."""
-    from queries.indicators import stored
+    from estimates.indicators import stored
 
     with open_readonly(previous_db) as con:
         values = stored(con)

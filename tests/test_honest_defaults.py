@@ -11,18 +11,19 @@ from tests.conftest import REPO, open_page
 
 
 def test_the_foreign_share_preset_is_defined_once():
-    from queries import indicators as qi
+    from estimates import indicators as qi
+    from projection import controls
     from queries import outlook as qo
 
-    assert qo.FOREIGN_SHARE_PRESET == 10.8 and qo.FOREIGN_SHARE_DEFAULT == 0.0
+    assert controls.FOREIGN_SHARE_PRESET == 10.8 and controls.FOREIGN_SHARE_DEFAULT == 0.0
     assert qo.scenario_defaults(1.4)["fshare"] == 0.0
     assert qi.APP_SCENARIO.foreign_share is None  # the indicators' projection follows each area's own trend
     literal = re.compile(r"(?<![\d.])(10\.8|0\.108)(?![\d])")
-    hits = [f"{p.relative_to(REPO)}:{n}" for folder in ("pages", "queries") for p in (REPO / folder).glob("*.py")
+    hits = [f"{p.relative_to(REPO)}:{n}" for folder in ("pages", "queries", "ui") for p in (REPO / folder).glob("*.py")
             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-            if literal.search(line) and not line.lstrip().startswith("#")
-            and not (p.name == "outlook.py" and "FOREIGN_SHARE_PRESET = 10.8" in line)]
+            if literal.search(line) and not line.lstrip().startswith("#")]
     assert hits == []
+    assert "FOREIGN_SHARE_PRESET = 10.8" in (REPO / "projection" / "controls.py").read_text(encoding="utf-8")
 
 
 def test_oizumi_default_projection_follows_its_own_trend_not_the_national_share(national_db, monkeypatch):
@@ -38,7 +39,9 @@ def test_oizumi_default_projection_follows_its_own_trend_not_the_national_share(
     values = qo.scenario_defaults(float(inputs.tfr_base))
     default = qp.run("10524", base, qo.scenario_of(values))["summary"].set_index("year")
     trend = qp.run("10524", base, pj.Scenario(steps=8, foreign_share=None, foreign_method="ccr"))["summary"].set_index("year")
-    preset = qp.run("10524", base, qo.scenario_of({**values, "fshare": qo.FOREIGN_SHARE_PRESET}))["summary"].set_index("year")
+    from projection.controls import FOREIGN_SHARE_PRESET
+
+    preset = qp.run("10524", base, qo.scenario_of({**values, "fshare": FOREIGN_SHARE_PRESET}))["summary"].set_index("year")
     share = lambda s, y: 100 * s.loc[y, "foreign"] / s.loc[y, "total"]  # noqa: E731
     year = int(default.index.max())  # 2060 (8 steps from 2020)
     assert qo.scenario_of(values).foreign_share is None

@@ -77,9 +77,9 @@ BAD_FILES = [
     ("duplicated_key", "dup.csv", estat(row(), row(sex="男"), row()), 4, "J (value)", "2回", "twice"),
     ("heisei31_and_reiwa1_same_year", "era_dup.csv", estat(row(time="平成31年"), row(time="令和元年")), 3, "J",
      "平成31年と令和元年", "same year"),
-    ("heisei32_does_not_exist", "h32.csv", estat(row(time="平成32年")), 2, "H (時間軸(年))", "平成は31年まで",
+    ("heisei32_does_not_exist", "h32.csv", estat(row(time="平成32年")), 2, "H (時間軸(年))", "平成32年は令和2年",
      "does not exist"),
-    ("reiwa1_before_may", "r1.csv", estat(row(time="令和元年4月1日現在")), 2, "H", "令和は5月1日から", "does not exist"),
+    ("reiwa1_before_may", "r1.csv", estat(row(time="令和元年4月1日現在")), 2, "H", "令和は2019年5月1日から", "does not exist"),
     ("showa_zero", "s0.csv", estat(row(time="令和0年")), 2, "H", "令和0年はありません", "does not exist"),
     ("mixed_units", "units.csv", estat(row(), row(sex="男", unit="千人", value="144")), 3, "unit", "単位が混在",
      "mixed units"),
@@ -269,7 +269,9 @@ def test_append_is_transactional_and_keeps_earlier_imports(known, user_db, monke
     two = check("b.csv", estat(row(area="40212", name="大川市", value="33,000"),
                                row(item="出生児数", time="2021年", value="200", area="40212", name="大川市")), known)
     assert set(two.tables) == {"population", "vital_events"}
-    real = importer._insert
+    from loaders.importer import userstore
+
+    real = userstore._insert
     calls = []
 
     def flaky(con, table, frame, import_id, file):
@@ -278,10 +280,10 @@ def test_append_is_transactional_and_keeps_earlier_imports(known, user_db, monke
         if len(calls) == 2:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "_insert", flaky)
+    monkeypatch.setattr(userstore, "_insert", flaky)
     with pytest.raises(RuntimeError):
         importer.append(two, src)
-    monkeypatch.setattr(importer, "_insert", real)
+    monkeypatch.setattr(userstore, "_insert", real)
     with user_store.default().reading() as con:
         assert con.execute("SELECT count(*) FROM population").fetchone()[0] == 2
         assert con.execute("SELECT count(*) FROM vital_events").fetchone()[0] == 0

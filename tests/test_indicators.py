@@ -20,14 +20,14 @@ IPSS_CSV = "ipss_projection_2018_municipal/ipss_h30_projection_municipality_sex_
 @pytest.fixture(scope="module")
 def national(national_db) -> pd.DataFrame:
     """indicators.compute on the national database (the same call the page caches)."""
-    from queries import indicators as qi
+    from estimates import indicators as qi
 
     with open_readonly(national_db) as con:
         return qi.compute_all(con)
 
 
 def test_the_build_stores_exactly_the_computed_indicators(national_db, national):
-    from queries import indicators as qi
+    from estimates import indicators as qi
 
     with open_readonly(national_db) as con:
         stored = qi.stored(con)
@@ -138,7 +138,7 @@ def test_ipss_code_change_and_coverage(national, table):
 def test_app_projection_equals_the_projection_page_baseline(national_db, national):
     """The indicator's 2050 figure is the projection page's trend baseline with its default sliders."""
     import projection as pj
-    from queries.projection_inputs import build_inputs
+    from estimates.projection_inputs import build_inputs
 
     with open_readonly(national_db) as con:
         inp = build_inputs(con, areas=["40203"]).area(0)

@@ -259,7 +259,7 @@ def test_overview_target_chart_labels_the_vintage(bundled_db, monkeypatch):
 
 def test_indicator_of_ipss_2023(national_db, loaded):
     """将来人口増減率（社人研 令和5年推計）2020→2050, recomputed from the file; 2018's indicator kept beside it."""
-    from queries import indicators as qi
+    from estimates import indicators as qi
     from store.official import open_readonly
 
     with open_readonly(national_db) as con:

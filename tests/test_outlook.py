@@ -91,7 +91,41 @@ def test_scenario_from_url_then_session_then_defaults():
     assert qo.url_params(v, base) == {"tfr": "1.8", "mig": "0.5", "ages": ["15", "35"], "fshare": "20.0", "fm": "counts"}
     roundtrip = {k: (x if isinstance(x, list) else [x]) for k, x in qo.url_params(v, base).items()}
     assert qo.scenario_values(roundtrip, {}, base) == v
-    assert qo.baseline_of(sc).tfr_target is None and qo.baseline_of(sc).foreign_share == 0.2
+    assert sc.baseline().tfr_target is None and sc.baseline().foreign_share == 0.2
+
+
+def test_the_scenario_controls_are_defined_once(bundled_db, monkeypatch):
+    """The projection page's sliders and the outlook's reading of the same scenario from the URL share
+    projection.controls: the sliders have its ranges, steps and defaults, and a value beyond a range is clipped to
+    the slider's bound; the two pages build the same Scenario from the same values."""
+    from projection import controls as pc
+    from queries import outlook as qo
+    from queries.views import projection as vp
+    from tests.conftest import open_page
+
+    at = open_page(bundled_db, monkeypatch, "pages/projection.py", area="40203")
+    sliders = [c for c in pc.SCENARIO_CONTROLS if isinstance(c, pc.Slider)]
+    assert [c.key for c in sliders] == ["tfr", "tfry", "mig", "ages", "fshare"]
+    for c in sliders:
+        s = at.slider(key=c.key)
+        assert (s.min, s.max, s.step) == (c.min, c.max, c.step), c.key
+        if c.default is not None:
+            assert (tuple(s.value) if isinstance(c.default, tuple) else s.value) == c.default, c.key
+        if c.key != "ages":
+            assert qo.scenario_values({c.key: [str(c.max + 100)]}, {}, 1.5)[c.key] == c.max, c.key
+            assert qo.scenario_values({c.key: [str(c.min - 100)]}, {}, 1.5)[c.key] == c.min, c.key
+    assert qo.scenario_values({"ages": ["-50", "500"]}, {}, 1.5)["ages"] == (0, 90)
+    assert qo.scenario_values({"fm": ["other"]}, {}, 1.5)["fm"] == pc.FOREIGN_METHOD.default == "ccr"
+    base_tfr = at.slider(key="tfr").value
+    assert qo.scenario_defaults(base_tfr)["tfr"] == base_tfr
+    values = dict(tfr=1.8, tfry=2050, mig=0.5, ages=(15, 35), fshare=10.8, fm="counts")
+    assert qo.scenario_of(values) == vp.scenario(1.8, 2050, 0.5, (15, 35), 10.8, "counts", "cwr")
+    # no range literal of a slider is left in the pages, views or widgets
+    literal = re.compile(r"0\.8, 2\.5|2030, 2070|-3\.0, 3\.0|0\.0, 20\.0")
+    hits = [f"{p.relative_to(REPO)}:{n}" for folder in ("pages", "queries", "queries/views", "ui")
+            for p in (REPO / folder).glob("*.py") for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if literal.search(line)]
+    assert hits == []
 
 
 def test_chart_builders_validate(bundled_db, monkeypatch):

@@ -64,6 +64,8 @@ def test_missing_marks_include_published_suppression_marks():
     ("S50", 1975),
     ("2022", 2022),
     ("2022年", 2022),
+    ("2022 年", 2022),       # a space before 年, as uploads print it (the importer reads its years here)
+    ("令和 4 年度", 2022),
 ])
 def test_wareki_to_year(text, year):
     assert wareki_to_year(text) == year

@@ -14,7 +14,7 @@ import pytest
 
 import projection as pj
 from store.official import open_readonly
-from queries.projection_inputs import build_inputs, load_age_sex
+from estimates.projection_inputs import build_inputs, load_age_sex
 
 KURUME = "40203"
 CITY_PUBLISHED_GAIN_2060 = 12_026

@@ -140,3 +140,13 @@ def test_migration_schedule_shape_times_level():
     assert pj.migration_shape(cancel)[0, 4] == pytest.approx(0.25)
     period = pj.cohort_to_period(counts)
     assert period[0, 5] == -300 and period[0, 0] == 0
+
+
+def test_the_baseline_drops_the_changes_and_keeps_horizon_foreign_and_methods():
+    """Scenario.baseline(): the trend the projection and outlook pages compare a scenario with (defined once)."""
+    sc = pj.Scenario(steps=6, tfr_target=1.8, tfr_year=2050, migration_points=0.5, migration_ages=(15, 35),
+                     migration_phase_in_years=10, foreign_share=0.1, foreign_share_year=2060, foreign_method="counts",
+                     births="asfr", migration_method="schedule", migration_level=100.0)
+    assert sc.baseline() == pj.Scenario(steps=6, foreign_share=0.1, foreign_share_year=2060, foreign_method="counts",
+                                        births="asfr", migration_method="schedule", migration_level=100.0)
+    assert pj.Scenario(tfr_delta=0.1).baseline() == pj.Scenario()

@@ -89,7 +89,7 @@ def test_bounds_are_inclusive_and_the_grid_follows_the_base_year():
 
 @pytest.fixture(scope="module")
 def national_inputs(national_db):
-    from queries.projection_inputs import build_inputs
+    from estimates.projection_inputs import build_inputs
     from store.official import open_readonly
 
     con = open_readonly(national_db)

@@ -1,6 +1,7 @@
 """The projection page's widgets (pages/projection.py is layout only): the scenario sliders and presets, the IPSS
 area-group panel, the parameter-file expander and a table with its column config. Slider values live in the address
-bar (bind="query-params"; the two segmented controls through ui.state), so a link opens the same scenario.
+bar (bind="query-params"; the two segmented controls through ui.state), so a link opens the same scenario. Keys,
+ranges, steps and defaults of the controls are projection.controls (the outlook page reads the same ones).
 """
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import streamlit as st
 
 from loaders.errors import LoaderError
 from loaders.parameters import read_parameter_csv
-from queries import outlook as qo
+from projection import controls as pc
 from queries import projections as qp
 from queries.views import projection as vp
 from ui import state
@@ -26,31 +27,43 @@ def apply_share_preset(value: float) -> None:
     st.session_state.update(fshare=value)
 
 
+def slider(control: pc.Slider, default=None, **help_values):
+    """A slider of projection.controls bound to the address bar (`default` for a control whose default is the
+    area's own value; `help_values` fill its help text)."""
+    value = control.default if default is None else default
+    helptext = t(control.help_key, **help_values) if control.help_key else None
+    return st.slider(t(control.label_key), control.min, control.max, value, control.step, key=control.key,
+                     bind="query-params", help=helptext)
+
+
+def choice(control: pc.Choice, prefix: str) -> str:
+    """A segmented control of projection.controls whose code lives in the URL (labels: catalogue `prefix` + code)."""
+    value = st.segmented_control(t(control.label_key), list(control.options), format_func=lambda m: t(prefix + m),
+                                 key=state.url_widget(control.key, list(control.options), control.default),
+                                 required=True) or control.default
+    state.write_url(control.key)
+    return value
+
+
 def scenario_controls(code: str, inputs) -> dict:
     """Draw the sliders (starting from the area's base TFR in `inputs`, qp.inputs), presets and the IPSS vintage;
     return their values (tfr, tfr_year, births, mig, ages, fshare, fmethod, vintage) and the scenario they make."""
     base_tfr, tfr_source = float(inputs.tfr_base), inputs.notes["tfr_base"].get(code, "")
     c1, c2, c3 = st.columns(3)
     with c1:
-        tfr = st.slider(t("sl_tfr"), 0.8, 2.5, round(base_tfr, 2), 0.01, key="tfr", bind="query-params",
-                        help=t("sl_tfr_help", base=f"{base_tfr:.2f}", source=tfr_source))
-        tfr_year = st.slider(t("sl_tfr_year"), 2030, 2070, 2060, 5, key="tfry", bind="query-params")
-        births = st.segmented_control(t("sl_births"), ["cwr", "asfr"], format_func=lambda m: t("bm_" + m),
-                                      key=state.url_widget("bm", ["cwr", "asfr"], "cwr"), required=True) or "cwr"
-        state.write_url("bm")
+        tfr = slider(pc.TFR, pc.defaults(base_tfr)["tfr"], base=f"{base_tfr:.2f}", source=tfr_source)
+        tfr_year = slider(pc.TFR_YEAR)
+        births = choice(pc.BIRTHS, "bm_")
     with c2:
-        mig = st.slider(t("sl_mig"), -3.0, 3.0, 0.0, 0.1, key="mig", bind="query-params", help=t("sl_mig_help"))
-        ages = st.slider(t("sl_ages"), 0, 90, (10, 30), 5, key="ages", bind="query-params")
+        mig = slider(pc.MIGRATION)
+        ages = slider(pc.AGES)
         st.caption(t("mig_reading"))
     with c3:
-        fshare = st.slider(t("sl_fshare"), 0.0, 20.0, qo.FOREIGN_SHARE_DEFAULT, 0.1, key="fshare",
-                           bind="query-params", help=t("sl_fshare_help"))
+        fshare = slider(pc.FOREIGN_SHARE)
         p1, p2 = st.columns(2)
-        p1.button(t("preset_own_trend"), on_click=apply_share_preset, args=(qo.FOREIGN_SHARE_DEFAULT,), key="fs_trend")
-        p2.button(t("preset_ipss_share"), on_click=apply_share_preset, args=(qo.FOREIGN_SHARE_PRESET,), key="fs_ipss")
-        fmethod = st.segmented_control(t("sl_fmethod"), ["ccr", "counts"], format_func=lambda m: t("fm_" + m),
-                                       key=state.url_widget("fm", ["ccr", "counts"], "ccr"), required=True) or "ccr"
-        state.write_url("fm")
+        p1.button(t("preset_own_trend"), on_click=apply_share_preset, args=(pc.FOREIGN_SHARE_DEFAULT,), key="fs_trend")
+        p2.button(t("preset_ipss_share"), on_click=apply_share_preset, args=(pc.FOREIGN_SHARE_PRESET,), key="fs_ipss")
+        fmethod = choice(pc.FOREIGN_METHOD, "fm_")
     b1, b2 = st.columns([1, 2], vertical_alignment="bottom")
     if not qp.city_improvement(code).empty:  # only where the city's published scenario applies
         b1.button(t("preset_kurume"), on_click=apply_kurume_preset, args=(base_tfr,), key="preset",

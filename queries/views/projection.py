@@ -15,7 +15,7 @@ import projection as pj
 from charts import projection as pcharts
 from i18n import tr
 from indicators.glossary import size_band_labels
-from queries import outlook as qo
+from projection import controls
 from queries import projections as qp
 
 SHARES = ("share_0_14", "share_15_64", "share_65p")
@@ -24,15 +24,14 @@ PERSONS = ["total", "japanese", "foreign", "baseline_total", "diff_total"]
 
 def kurume_preset(base_tfr: float) -> dict:
     """Session values of the city's published scenario (TFR +0.1 by 2060, +0.5 points at ages 10–30, IPSS share)."""
-    return dict(tfr=round(base_tfr + 0.1, 2), tfry=2060, mig=0.5, ages=(10, 30), fshare=qo.FOREIGN_SHARE_PRESET)
+    return dict(tfr=round(base_tfr + 0.1, 2), tfry=2060, mig=0.5, ages=(10, 30), fshare=controls.FOREIGN_SHARE_PRESET)
 
 
 def scenario(tfr: float, tfr_year: int, mig: float, ages: tuple, fshare: float, fmethod: str,
              births: str) -> pj.Scenario:
-    """The scenario of the sliders (fshare in percent; 0 means the area's own trend)."""
-    return pj.Scenario(steps=8, tfr_target=tfr, tfr_year=tfr_year, migration_points=mig,
-                       migration_ages=(float(ages[0]), float(ages[1])),
-                       foreign_share=fshare / 100 if fshare > 0 else None, foreign_method=fmethod, births=births)
+    """The scenario of the sliders (fshare in percent; 0 means the area's own trend): projection.controls.scenario."""
+    return controls.scenario(dict(tfr=tfr, tfry=tfr_year, mig=mig, ages=ages, fshare=fshare, fm=fmethod),
+                             births=births)
 
 
 def metrics(summary: pd.DataFrame, lang: str) -> list[dict]:
