@@ -1,16 +1,13 @@
 """Presenter mode, playlists, image export and the completeness of the English UI."""
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from store.user import UserStore
 from tests.conftest import REPO
-from ui import export
 
 KANA = re.compile(r"[\u3040-\u30ff]")  # hiragana/katakana: text left in Japanese
 

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 
-import pandas as pd
 import pytest
 from PIL import Image
 from pptx import Presentation
