@@ -25,7 +25,7 @@ if notes.evacuated(code) is not None:  # registered residents largely live elsew
 
 @st.fragment
 def scenario_panel() -> None:
-    s = pv.scenario_controls(code, inputs)
+    s = pv.live_controls(code, inputs) if view.presenter else pv.scenario_controls(code, inputs)
     result = qp.run(code, BASE, s["scenario"], st.session_state.get("_params"))
     summary = result["summary"]
     for col, metric in zip(st.columns(3), vp.metrics(summary, lang)):

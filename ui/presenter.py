@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import streamlit as st
 
 from loaders.errors import LoaderError
-from queries.views.slides import kind
+from queries.views.slides import area_of, kind
 from store import user as user_store
 from ui import show, state
 from ui.i18n import t
@@ -34,10 +34,15 @@ CSS = """
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; color: #000; background: #fff; }
 [data-testid="stMainBlockContainer"] { padding: 0.6rem 1.2rem 0 1.2rem; max-width: 100%; }
-[data-testid="stMetricValue"] { font-size: 3.2rem; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; white-space: normal; }
 [data-testid="stCaptionContainer"] { font-size: 1.0rem; color: #222; }
-h1 { font-size: 2.2rem !important; padding-top: 0 !important; }
+h1 { display: none !important; }  /* the slide bar names the slide and its area */
+@media (max-height: 820px) {  /* a laptop: compact headline cards, so the live chart keeps its height */
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  [data-testid="stMetric"] { padding: 0.2rem 0.6rem !important; }
+  [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
+}
 </style>
 """
 
@@ -148,7 +153,7 @@ def presenter_bar(page: str) -> None:
         return
     i = current_index(items)
     step(action, i, items)
-    nav_bar(i, items, "")
+    nav_bar(i, items, area_of(items[i], st.session_state.get("lang", "ja")))
 
 
 def link_popover(page: str) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from loaders.errors import LoaderError
 from loaders.parameters import read_parameter_csv
 from projection import controls as pc
+from queries import outlook as qo
 from queries import projections as qp
 from queries.views import projection as vp
 from ui import state
@@ -43,6 +44,25 @@ def choice(control: pc.Choice, prefix: str) -> str:
                                  required=True) or control.default
     state.write_url(control.key)
     return value
+
+
+def live_controls(code: str, inputs) -> dict:
+    """A live slide (presenter mode): only the two sliders a council asks about — the fertility target and the
+    migration change — large; every other setting as the link gives it (or its default), without a widget."""
+    base_tfr, tfr_source = float(inputs.tfr_base), inputs.notes["tfr_base"].get(code, "")
+    url = {k: st.query_params.get_all(k) for k in pc.SCENARIO_KEYS if k in st.query_params}
+    v = qo.scenario_values(url, {}, base_tfr)
+    c1, c2 = st.columns(2)
+    with c1:
+        tfr = slider(pc.TFR, pc.defaults(base_tfr)["tfr"], base=f"{base_tfr:.2f}", source=tfr_source)
+    with c2:
+        mig = slider(pc.MIGRATION)
+    births = st.query_params.get(pc.BIRTHS.key)
+    births = births if births in pc.BIRTHS.options else pc.BIRTHS.default
+    vintage = qp.vintage(st.query_params.get("ipss") or st.session_state.get("_ipss_vintage", qp.IPSS_DEFAULT))
+    values = dict(tfr=tfr, tfr_year=v["tfry"], births=births, mig=mig, ages=v["ages"], fshare=v["fshare"],
+                  fmethod=v["fm"], vintage=vintage)
+    return {**values, "scenario": vp.scenario(tfr, v["tfry"], mig, v["ages"], v["fshare"], v["fm"], births)}
 
 
 def scenario_controls(code: str, inputs) -> dict:

@@ -19,6 +19,7 @@ from charts.slides import SLIDE_CONFIG
 # chart); in the served app that is ~15% of building a chart. Specs are validated by the tests (`to_dict()`).
 disable_debug_mode()
 RUN_CHARTS = "_charts"
+LIVE_CHROME_PX = 470  # a live slide's bar, two sliders, headline cards and gaps
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -34,7 +35,12 @@ def _for_screen(spec: dict) -> dict:
     config = dict(spec.get("config", {}))
     for part, values in SLIDE_CONFIG.items():
         config[part] = {**config.get(part, {}), **values}
-    return {**spec, "config": config}
+    out = {**spec, "config": config}
+    viewport = st.session_state.get("_viewport")
+    if viewport and not any(k in spec for k in ("facet", "hconcat", "vconcat", "concat")):
+        chrome = LIVE_CHROME_PX if viewport[1] > 820 else LIVE_CHROME_PX - 20  # compact cards (ui.presenter.CSS)
+        out["height"] = max(300, int(viewport[1]) - chrome)
+    return out
 
 
 def _remember(spec: dict, main: bool, key: str | None = None) -> None:

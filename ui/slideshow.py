@@ -13,7 +13,6 @@ from ui.keys import keys
 
 SLIDE_CSS = """
 <style>
-h1 { display: none; }
 .st-key-slide_next { position: absolute !important; left: -30000px; top: 0; height: 0; overflow: hidden; }
 .st-key-slide_source p { font-size: 20px; line-height: 1.35; color: #222; margin: 0; }
 .st-key-slide_notes { margin-top: 40vh; }
