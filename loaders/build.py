@@ -61,12 +61,13 @@ KEYS = {
     "kpi_defs": ["kpi_id"],
     "foreign_residents": ["area_code", "ref_date", "nationality_country", "residence_status", "source_id"],
     "sources": ["source_id"],
+    "events": ["area_code", "event_date", "kind"],
     "area_succession": succession.SUCCESSION_KEYS,
     "area_lineage": succession.LINEAGE_KEYS,
 }
 TABLE_ORDER = ["sources", "areas", "area_groups", "population", "households", "vital_events", "migration_totals",
                "migration_flows", "migration_net_flows", "youth_net_migration", "fertility", "projections",
-               "kpi_values", "kpi_plans", "kpi_defs", "statements", "boundaries", "foreign_residents",
+               "kpi_values", "kpi_plans", "kpi_defs", "statements", "events", "boundaries", "foreign_residents",
                "area_succession", "area_lineage"]
 
 

@@ -43,6 +43,9 @@ CREATE TABLE kpi_values (kpi_id VARCHAR NOT NULL, period VARCHAR NOT NULL, value
                          source_id VARCHAR, value_text VARCHAR, target DOUBLE, projection DOUBLE, judgement VARCHAR);
 CREATE TABLE statements (area_code VARCHAR, topic VARCHAR, statement_ja VARCHAR, statement_en VARCHAR,
                          period VARCHAR, source_id VARCHAR);
+-- Events drawn on the time charts ('00000' = every area): date, kind, short label (charts.events).
+CREATE TABLE events (area_code VARCHAR NOT NULL, event_date DATE NOT NULL, kind VARCHAR NOT NULL,
+                     label_ja VARCHAR NOT NULL, label_en VARCHAR NOT NULL, source_id VARCHAR NOT NULL);
 -- <<maps schema>>
 -- Municipal boundaries (GeoJSON geometry text, lon/lat, simplified) for the net-migration choropleth.
 CREATE TABLE boundaries (area_code VARCHAR NOT NULL, level VARCHAR NOT NULL, geojson VARCHAR NOT NULL,

@@ -75,6 +75,7 @@ COVERAGE = {
     "foreign_residents": ("area_code", "ref_date", ["source_id"]),
     "boundaries": ("area_code", None, ["source_id", "level"]),
     "statements": ("area_code", "period", ["topic"]),
+    "events": ("area_code", "event_date", ["kind"]),
 }
 
 

@@ -57,6 +57,18 @@ def targets(area: str) -> pd.DataFrame:
     return query("targets", area=area)
 
 
+def events(area: str) -> list[dict]:
+    """Events drawn on the area's time charts (charts.events): the `events` table's national and own rows, and
+    the target date of each population target of its strategy. {event_date (ISO), kind, label_ja, label_en}."""
+    rows = query("events", area=area).to_dict("records")
+    for r in targets(area).to_dict("records"):
+        if isinstance(r.get("target_period"), str) and r["target_period"][:4].isdigit():
+            value = f"{r['target_value']:,.0f}"
+            rows.append({"event_date": r["target_period"], "kind": "target", "source_id": r["source_id"],
+                         "label_ja": f"目標 {value}", "label_en": f"Target {value}"})
+    return [{**r, "event_date": str(r["event_date"])[:10]} for r in rows]
+
+
 def projections_total(area: str) -> pd.DataFrame:
     """Published projections: source, scenario, year, nationality, persons, source_id."""
     return query("projections_total", area=area)

@@ -158,6 +158,7 @@ def frame() -> View:
             if items:
                 presenter.go_to(presenter.current_index(items), items)
         presenter_bar(page)
+    st.session_state[show.EVENTS] = queries.events(state.get("area"))
     row = areas.iloc[picker.position[state.get("area")]]  # a copy: the shared frame is not touched
     return View(area=row, lang=lang(), presenter=bool(state.get("presenter")))
 

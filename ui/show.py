@@ -13,12 +13,14 @@ import pandas as pd
 import streamlit as st
 from altair.utils.schemapi import disable_debug_mode
 
+from charts.events import annotate
 from charts.slides import SLIDE_CONFIG
 
 # Altair's debug mode validates every schema object as it is created (for better tracebacks while writing a
 # chart); in the served app that is ~15% of building a chart. Specs are validated by the tests (`to_dict()`).
 disable_debug_mode()
 RUN_CHARTS = "_charts"
+EVENTS = "_events"  # the events of the area on screen (queries.events), set by ui.frame.frame()
 LIVE_CHROME_PX = 470  # a live slide's bar, two sliders, headline cards and gaps
 
 
@@ -29,7 +31,9 @@ def _spec(module: str, name: str, *args) -> dict:
 
 
 def _for_screen(spec: dict) -> dict:
-    """On a live slide (a page in presenter mode), the type of a slide (charts.slides: ≥ 24 px)."""
+    """The area's events on the chart's time axis (charts.events; set by ui.frame for the area on screen) and, on
+    a live slide (a page in presenter mode), the type of a slide (charts.slides: ≥ 24 px)."""
+    spec = annotate(spec, st.session_state.get(EVENTS) or [], st.session_state.get("lang", "ja"))
     if not st.session_state.get("presenter"):
         return spec
     config = dict(spec.get("config", {}))
