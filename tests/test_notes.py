@@ -188,3 +188,11 @@ def test_evacuated_note_names_its_source_in_english(national_db, monkeypatch):
     assert not JAPANESE.search(note.replace("Tamura-shi", "")), note
     ja = open_page(national_db, monkeypatch, area="07211")
     assert any("（福島県「避難指示等の対象となった12市町村」" in i.value for i in ja.info)
+
+
+def test_partner_tab_says_whose_table_it_is(national_db, monkeypatch):
+    # 久留米市: the source switch above the tabs reads 総務省 住民基本台帳 (the series'); the partner table is the city's
+    at = run_sections(national_db, monkeypatch, "pages/social_change.py", ["partners"], area="40203")
+    assert "この表の出典: 久留米市（上の「出典」の切替は「推移」タブのグラフにのみ適用）" in [c.value for c in at.caption]
+    en = run_sections(national_db, monkeypatch, "pages/social_change.py", ["partners"], area="01209", lang="en")
+    assert any(c.value.startswith("Source of this table: Statistics Bureau of Japan") for c in en.caption)

@@ -51,9 +51,10 @@ def rates(code: str, nat: str, lang: str) -> dict:
 def partners(code: str, kind: str, pref_name: str, lang: str) -> dict:
     """The partner areas of `code`, or of its prefecture when a municipality has none (fallback: the message).
 
-    Returns dict(flows, area (whose flows), fallback (text or None), and when flows exist: title, ranks
-    (dyn.published_rankings), name_col, cols (table columns), shown (the chart's top 10 in and out), period_key,
-    note)."""
+    Returns dict(flows, area (whose flows), fallback (text or None), and when flows exist: title (naming the area
+    and publisher whose table it is), source_line (the table's publisher, since the page's source switch is the
+    series'), ranks (dyn.published_rankings), name_col, cols (table columns), shown (the chart's top 10 in and
+    out), period_key, note)."""
     flows, area, fallback = dyn.partner_flows(code), code, None
     if flows.empty and kind not in ("nation", "prefecture"):
         area = code[:2] + "000"
@@ -64,9 +65,10 @@ def partners(code: str, kind: str, pref_name: str, lang: str) -> dict:
         return out
     published = not flows["source_id"].eq("idou_2025_table2").all()
     period = formats.period(flows["period"].iat[0], lang)
+    publishers = "・".join(dict.fromkeys(queries.sources(lang).reindex(flows["source_id"].unique())["publisher"]
+                                        .dropna())) or "—"
     if published:  # a table the area published itself: the title names its publisher (the source toggle is the series')
-        publishers = queries.sources(lang).reindex(flows["source_id"].unique())["publisher"].dropna()
-        title = tr("flows_title", lang, period=period, publisher="・".join(dict.fromkeys(publishers)) or "—")
+        title = tr("flows_title", lang, period=period, publisher=publishers)
     elif area != code:  # the prefecture's table shown for a municipality that has none: say whose it is
         title = tr("od_title_fallback", lang, period=period, pref=pref_name, name=_name(code, lang))
     else:
@@ -74,7 +76,7 @@ def partners(code: str, kind: str, pref_name: str, lang: str) -> dict:
     name_col = "partner_ja" if lang == "ja" else "partner_en"
     shown = flows[~flows["is_group"] & flows["partner_code"].str.endswith("000")]
     shown = pd.concat([shown.nlargest(10, "net"), shown.nsmallest(10, "net")]).drop_duplicates("partner_code")
-    return dict(out, title=title,
+    return dict(out, title=title, source_line=tr("partners_source", lang, source=publishers),
                 ranks=dyn.published_rankings(flows), name_col=name_col,
                 cols=["rank", name_col, "in_movers", "out_movers", "net"], shown=shown,
                 period_key="period_fy" if published else "period_cy",
