@@ -22,7 +22,7 @@ st.caption(f"{t('kind_' + view.area['kind'])}　{view.pref_name}　{code}")
 cov.evacuated_note(code, view.name)
 
 h = queries.headline(code)
-for col, blocks in zip(st.columns(4), ov.cards(h, queries.sources(), lang)):
+for col, blocks in zip(st.columns(4), ov.cards(h, queries.sources(lang), lang)):
     with col:
         show(st, blocks)
 

@@ -32,6 +32,7 @@ from loaders import boundaries
 from loaders import fertility, ipss, ipss2023, juki, migration_od, succession, youth_migration
 from loaders.errors import LoaderError
 from loaders.files import read_csv_checked
+from loaders import sources as sources_mod
 from loaders.sources import official_sources
 from loaders.validate import check_coverage, record_coverage
 from store import official
@@ -248,6 +249,7 @@ def write_database(tables: dict[str, pd.DataFrame], out: Path, kind: str, allow_
     started = time.perf_counter()
     remove_stale_temps(out)
     boundaries.add_prefecture_outlines(tables)
+    tables["sources"] = sources_mod.with_english(tables["sources"])
     _with_period_end(tables)
     check_tables(tables)
     out.parent.mkdir(parents=True, exist_ok=True)

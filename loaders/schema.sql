@@ -1,7 +1,8 @@
 -- Tables of the population database (DuckDB). Tidy long format; every fact row carries source_id.
 -- period: 'FY2024' (年度, April–March), 'CY2021' (暦年), or a span 'FY2020-FY2024'; period_end is its last day.
 CREATE TABLE sources (source_id VARCHAR PRIMARY KEY, publisher VARCHAR, title VARCHAR, table_id VARCHAR,
-                      url VARCHAR, retrieved VARCHAR, licence VARCHAR, note VARCHAR);
+                      url VARCHAR, retrieved VARCHAR, licence VARCHAR, note VARCHAR,
+                      publisher_en VARCHAR, title_en VARCHAR, table_id_en VARCHAR);  -- loaders.sources.with_english
 CREATE TABLE areas (area_code VARCHAR PRIMARY KEY, name_ja VARCHAR NOT NULL, name_kana VARCHAR, name_en VARCHAR,
                     pref_code VARCHAR, pref_name VARCHAR, kind VARCHAR NOT NULL, lat DOUBLE, lon DOUBLE,
                     parent_code VARCHAR, "current" BOOLEAN);

@@ -40,7 +40,7 @@ else:
     st.markdown("\n".join(f"- [{i.name[lang]}](metadata?ind={i.key}&lang={lang})" for i in ind.INDICATORS))
     ids = []
 if ids:
-    sources = ex.sources("official", ids)
+    sources = ex.sources("official", ids, lang)
     st.subheader(t("meta_sources"))
     st.dataframe(present(sources, lang)[0], hide_index=True, width="stretch")
     st.markdown("\n".join(f"- {t('meta_schedule_of', publisher=r.publisher)}: {t(ex.update_schedule(r.source_id))}"

@@ -59,7 +59,7 @@ with box:
             st.info(t("unavailable_long", what=t("sec_tfr")))
     elif opened == "published":
         for pub in published:
-            publisher = queries.sources().loc[pub, "publisher"]
+            publisher = queries.sources(lang).loc[pub, "publisher"]
             st.subheader(t("published_table", publisher=publisher))
             table = dyn.published_table(series, pub, {"births": t("m_births"), "deaths": t("m_deaths"),
                                                       "natural_change": t("natural_change")})

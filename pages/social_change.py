@@ -55,7 +55,7 @@ with box:
         youth = sv.youth(code)
         st.subheader(t("youth_title"))
         if youth.empty:
-            st.info(t("youth_unavailable"))
+            st.info(sv.youth_missing(code, area["kind"], lang))
         else:
             block(dcharts.youth_bars, (sv.youth_shown(youth), lang, t("youth_title")),
                   (youth["source_id"].unique(), "unit_persons", "period_cy", t("youth_note")),

@@ -79,17 +79,26 @@ def published_vs_official(area: str) -> pd.DataFrame:
     return query("published_vs_official", area=area)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _sources(key: tuple) -> pd.DataFrame:
-    return sqlfiles.run("sources").set_index("source_id")
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sources(key: tuple, lang: str) -> pd.DataFrame:
+    frame = sqlfiles.run("sources").set_index("source_id")
+    english = ["publisher_en", "title_en", "table_id_en"]  # a database built before they existed has none
+    frame = frame.reindex(columns=[*frame.columns.drop(english, errors="ignore"), *english])
+    if lang == "en":  # the English names where the build stored them (an empty table name too), else the Japanese
+        for col in ("publisher", "title", "table_id"):
+            en = frame[f"{col}_en"]
+            frame[col] = en.where(en.notna() & (en.astype(str).str.strip().ne("") | (col == "table_id")), frame[col])
+    return frame
 
 
-def sources() -> pd.DataFrame:
-    """The sources table (publisher, title, table, retrieval date, licence) indexed by source_id.
+def sources(lang: str = "ja") -> pd.DataFrame:
+    """The sources table (publisher, title, table_id, retrieval date, licence, … and their *_en) indexed by
+    source_id; with lang='en' publisher, title and table_id are the English names (the Japanese where none is
+    stored).
 
-    One frame per database file shared by all sessions (read it, never mutate it): captions look it up
-    several times per run, and a cached copy plus set_index each time was ~1 ms a call."""
-    return _sources(official.cache_key())
+    One frame per database file and language shared by all sessions (read it, never mutate it): captions look it
+    up several times per run, and a cached copy plus set_index each time was ~1 ms a call."""
+    return _sources(official.cache_key(), "en" if lang == "en" else "ja")
 
 
 def source_vintages() -> pd.DataFrame:

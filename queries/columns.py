@@ -129,6 +129,9 @@ source_id|出典ID|Source id|||code|出典表（sources）の ID|Id in the sourc
 publisher|公表機関|Publisher|||text|統計を公表した機関|Publishing body
 title|資料名|Title|||text|統計・資料の名称|Title of the statistics
 table_id|表|Table|||text|表番号・表名|Table id or name
+publisher_en|公表機関（英語）|Publisher (English)|||text|公表機関の英語名|English name of the publishing body
+title_en|資料名（英語）|Title (English)|||text|資料の英語名|English title of the statistics
+table_id_en|表（英語）|Table (English)|||text|表名の英語|Table name in English
 url|URL|URL|||text||
 retrieved|取得日|Retrieved|||text|ファイルを取得した日|Date the file was retrieved
 licence|利用条件|Licence|||text||

@@ -242,15 +242,16 @@ def _groups(key: tuple) -> pd.DataFrame:
     return _execute("official", sqlfiles.text("explorer_groups"), {})
 
 
-def sources(database: str, source_ids) -> pd.DataFrame:
+def sources(database: str, source_ids, lang: str = "ja") -> pd.DataFrame:
     """Source rows (source_id, publisher, title, table_id, url, retrieved, licence, note) of the given ids: the
-    official `sources` table, or for the user database its imports (source_id 'user_<import id>')."""
+    official `sources` table (publisher and title in English with lang='en'), or for the user database its imports
+    (source_id 'user_<import id>')."""
     ids = [s for s in dict.fromkeys(source_ids) if isinstance(s, str)]
     cols = ["source_id", "publisher", "title", "table_id", "url", "retrieved", "licence", "note"]
     if database == "official":
         import queries
 
-        src = queries.sources().reset_index()
+        src = queries.sources(lang).reset_index()
     else:
         imp = importer.list_imports()
         src = imp.assign(source_id="user_" + imp["import_id"].astype(str),

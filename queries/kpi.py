@@ -376,7 +376,7 @@ def _origin_text(origin, source_id, lang: str) -> str:
     if origin == "linked":
         from queries import sources
 
-        src = sources()
+        src = sources(lang)
         name = src.loc[source_id, "publisher"] if source_id in src.index else source_id
         return _tr("kpi_origin_linked", lang, source=name)
     return _tr(f"kpi_origin_{origin}", lang)
@@ -605,8 +605,9 @@ def link_text(row: dict, lang: str) -> str:
         return row.get("link_note") or ""
     from queries import sources
 
-    s = sources()
-    name = f"{s.loc[src, 'publisher']}『{s.loc[src, 'title']}』" if src in s.index else src
+    s = sources(lang)
+    name = (src if src not in s.index else f"{s.loc[src, 'publisher']}『{s.loc[src, 'title']}』" if lang == "ja"
+            else f"{s.loc[src, 'publisher']}, “{s.loc[src, 'title']}”")
     link = row.get("link") or row.get("actual_period") or ""
     return _tr("kpi_link_note", lang, source=name, link=periods.text(link, lang) if periods.is_valid(link) else link,
                note=row.get("link_note") or "")

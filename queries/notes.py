@@ -1,5 +1,6 @@
 """Facts about an area or a series that pages state beside their charts: the latest period of each series
-(coverage) and whether the area is one of the evacuated municipalities of 2011 (data/bundled/evacuated_areas.csv)."""
+(coverage), whether the area is one of the evacuated municipalities of 2011 (data/bundled/evacuated_areas.csv), and
+why a published table has no row for an area."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -34,3 +35,16 @@ def latest_period(series: pd.DataFrame) -> dict | None:
 def latest_date(frame: pd.DataFrame, column: str = "ref_date"):
     """The latest reference date of a stock series (a Timestamp), or None when empty."""
     return None if frame.empty else pd.to_datetime(frame[column]).max()
+
+
+#: Area kind -> why the municipal 15–29 net-migration table (loaders.youth_migration) has no row for it: the report
+#: publishes every 市 (a designated city as a whole), 東京都特別区部 as one row, towns and villages only as their
+#: 郡 (北海道: 振興局, 東京都の島しょ: 支庁) totals, and Japan and each prefecture only split into 市部 and 郡部.
+YOUTH_GAPS = {"town": "county", "village": "county", "special_ward": "tokubu", "ward": "ward",
+              "prefecture": "prefecture", "nation": "prefecture"}
+
+
+def youth_gap(kind: str) -> str:
+    """The reason code of YOUTH_GAPS for an area kind ('other' for a kind the table normally has, e.g. a 市 whose
+    row could not be matched)."""
+    return YOUTH_GAPS.get(kind, "other")

@@ -41,11 +41,11 @@ def succession_note(code: str, series: pd.DataFrame) -> str | None:
         return None
     joined = [succession.change_label(r, lang()) for r in j[j["status"] == "joined"].to_dict("records")]
     broken = [succession.change_label(r, lang()) for r in j[j["status"] == "break"].to_dict("records")]
-    out = []
+    out, sep = [], "、" if lang() == "ja" else "; "
     if joined:
-        out.append(t("succession_note_joined", changes="、".join(joined)))
+        out.append(t("succession_note_joined", changes=sep.join(joined)))
     if broken:
-        out.append(t("succession_note_break", changes="、".join(broken)))
+        out.append(t("succession_note_break", changes=sep.join(broken)))
     return " ".join(out)
 
 
@@ -53,7 +53,8 @@ def evacuated_note(code: str, name: str) -> None:
     """The evacuated-area note (st.info) for the 12 municipalities of 2011; nothing elsewhere."""
     ev = notes.evacuated(code)
     if ev is not None:
-        st.info(t("evacuated_note", name=name, source=ev["source"]), icon=":material/info:")
+        source = ev["source"] if lang() == "ja" else t("evacuated_source")  # the list's own words, or English
+        st.info(t("evacuated_note", name=name, source=source), icon=":material/info:")
 
 
 def evacuation_marks(code: str, series: pd.DataFrame) -> pd.DataFrame:

@@ -135,16 +135,26 @@ def period_span(frame: pd.DataFrame, lang: str) -> str:
     return ""
 
 
+def _issuer(publisher, lang: str) -> str:
+    """The issuing body of a publisher's name: its first word in Japanese (総務省 of 総務省 自治行政局 …), the part
+    before the first comma or bracket in English (Ministry of Internal Affairs and Communications of 'Ministry …,
+    Local Administration Bureau, …')."""
+    if not isinstance(publisher, str) or not publisher.strip():
+        return ""
+    if lang == "en":
+        return publisher.split(",")[0].split(" (")[0].strip()
+    return publisher.split("（")[0].split()[0]
+
+
 def citation(sources: pd.DataFrame | None, lang: str) -> str:
     """The citation line of `sources`: 「出典：総務省「住民基本台帳に基づく人口、人口動態及び世帯数」を加工して作成」
     (the ministry: the publisher's first word), several sources joined by '、'; the app's own sums of a cited table
     are left out when the table they sum is cited too."""
     if sources is None or sources.empty:
         return ""
-    pairs = dict.fromkeys((str(p).split("（")[0].split()[0] if isinstance(p, str) and p.strip() else "", str(ti))
-                          for p, ti in zip(sources["publisher"], sources["title"]))
+    pairs = dict.fromkeys((_issuer(p, lang), str(ti)) for p, ti in zip(sources["publisher"], sources["title"]))
     if len(pairs) > 1:  # the app's own sums of a cited table ('本アプリで集計') add nothing to the citation
-        pairs = {k: None for k in pairs if not k[0].startswith("本アプリ")} or pairs
+        pairs = {k: None for k in pairs if not k[0].startswith(("本アプリ", "Summed by this app"))} or pairs
     if lang == "ja":
         return "出典：" + "、".join(f"{p}「{ti}」" for p, ti in pairs) + "を加工して作成"
     return "Source: " + "; ".join(f"{p}, “{ti}”" for p, ti in pairs) + " (processed by the user)"
@@ -320,7 +330,7 @@ def offer(data: pd.DataFrame | Callable[[], pd.DataFrame], what: str, key: str, 
         src = sources
         if src is None and ("source_id" in raw.columns or source_ids):
             ids = raw["source_id"].dropna().unique() if "source_id" in raw.columns else source_ids
-            src = ex.sources("official", ids)
+            src = ex.sources("official", ids, language)
         shown, kinds = present(raw, language, area, ex.code_names(language), machine)
         return shown, kinds, src
 

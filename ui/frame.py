@@ -70,11 +70,15 @@ class View:
 
 
 def area_label(row) -> str:
-    """Picker label carrying every searchable form: kanji, kana, romaji, code (and the prefecture)."""
+    """Picker label carrying every searchable form: kanji, kana, romaji, code (and the prefecture), and for a name
+    with ヶ or ケ (official names mix them: 青ヶ島村, 袖ケ浦市) the other spelling at the end, so either one typed
+    finds it (the selectbox filters by substring of the label)."""
     pref = f"（{row['pref_name']}）" if row["kind"] not in ("nation", "prefecture") else ""
     kana = row["name_kana"] if isinstance(row["name_kana"], str) else ""
     en = row["name_en"] if isinstance(row["name_en"], str) else ""
-    return f"{row['name_ja']}{pref} {kana} {en} {row['area_code']}".replace("  ", " ").strip()
+    name = row["name_ja"]
+    other = name.translate(str.maketrans("ヶケ", "ケヶ")) if "ヶ" in name or "ケ" in name else ""
+    return f"{name}{pref} {kana} {en} {row['area_code']} {other}".replace("  ", " ").strip()
 
 
 @dataclass(frozen=True)
@@ -172,13 +176,16 @@ def _store_problem(url: str, language: str) -> str | None:
 
 def caption(source_ids, unit_key: str, period_key: str, note: str | None = None) -> None:
     """Caption under a chart: sources (publisher『title』table), unit and period kind, plus an optional note."""
-    src = queries.sources()
+    src = queries.sources(lang())
     names = []
     for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)):
         if sid in src.index:
-            r = src.loc[sid]
-            table = f"（{r['table_id']}）" if isinstance(r["table_id"], str) and r["table_id"] else ""
-            names.append(f"{r['publisher']}『{r['title']}』{table}")
+            r = src.loc[sid]  # publisher and title in the session's language (queries.sources(lang))
+            table = r["table_id"] if isinstance(r["table_id"], str) and r["table_id"] else ""
+            if lang() == "en":
+                names.append(f"{r['publisher']}, “{r['title']}”" + (f" ({table})" if table else ""))
+            else:
+                names.append(f"{r['publisher']}『{r['title']}』" + (f"（{table}）" if table else ""))
     text = t("caption", sources="; ".join(names) or t("unavailable"), unit=t(unit_key), period=t(period_key))
     ids = ",".join(dict.fromkeys(s for s in source_ids if isinstance(s, str) and s in src.index))
     link = f"  [{t('meta_caption_link')}](metadata?src={ids}&lang={lang()})" if ids else ""

@@ -18,7 +18,7 @@ def source_label(source_id: str) -> str:
     """'総務省 住民基本台帳' for the official series, '<publisher> 公表値' for a city's own tables."""
     if source_id.startswith("juki"):
         return t("src_official")
-    src = queries.sources()
+    src = queries.sources(lang())  # the publisher's English name in English
     return t("src_published", publisher=src.loc[source_id, "publisher"] if source_id in src.index else source_id)
 
 

@@ -16,6 +16,7 @@ def partner_tables(p: dict) -> None:
     config = {"rank": "#", p["name_col"]: t("partner"), "in_movers": number("in_total"),
               "out_movers": number("out_total"), "net": number("net_movers")}
     st.markdown(f"**{p['title']}**")
+    st.caption(p["source_line"])
     left, right = st.columns(2)
     for col, key in ((left, "in"), (right, "out")):
         with col:

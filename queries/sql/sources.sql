@@ -1,1 +1,2 @@
-SELECT source_id, publisher, title, table_id, url, retrieved, licence, note FROM sources ORDER BY source_id;
+-- Every column: publisher_en and title_en are missing from a database built before they were added.
+SELECT * FROM sources ORDER BY source_id;

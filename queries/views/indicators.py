@@ -187,8 +187,9 @@ def peer_table(ix: dict, cmp: dict, lang: str) -> dict:
 def glossary(lang: str) -> dict:
     """The glossary of the indicators (ind.glossary, sources named) and the notes under it (ranks, size bands,
     groups, the 人口戦略会議 criterion): dict(frame, notes (markdown texts))."""
-    src = queries.sources()
-    frame = ind.glossary(lang, {s: f"{r['publisher']}『{r['title']}』" for s, r in src.iterrows()})
+    src = queries.sources(lang)  # publisher and title in `lang`
+    frame = ind.glossary(lang, {s: f"{r['publisher']}『{r['title']}』" if lang == "ja" else f"{r['publisher']}, “{r['title']}”"
+                                for s, r in src.iterrows()})
     band = ind.size_band_labels(lang)
     notes = [tr("ix_glossary_ranks", lang), text("ix_glossary_bands", lang, bands="、".join(band) if lang == "ja" else "; ".join(band)),
              tr("ix_glossary_groups", lang), ind.criterion_text(lang)]

@@ -51,9 +51,10 @@ def rates(code: str, nat: str, lang: str) -> dict:
 def partners(code: str, kind: str, pref_name: str, lang: str) -> dict:
     """The partner areas of `code`, or of its prefecture when a municipality has none (fallback: the message).
 
-    Returns dict(flows, area (whose flows), fallback (text or None), and when flows exist: title, ranks
-    (dyn.published_rankings), name_col, cols (table columns), shown (the chart's top 10 in and out), period_key,
-    note)."""
+    Returns dict(flows, area (whose flows), fallback (text or None), and when flows exist: title (naming the area
+    and publisher whose table it is), source_line (the table's publisher, since the page's source switch is the
+    series'), ranks (dyn.published_rankings), name_col, cols (table columns), shown (the chart's top 10 in and
+    out), period_key, note)."""
     flows, area, fallback = dyn.partner_flows(code), code, None
     if flows.empty and kind not in ("nation", "prefecture"):
         area = code[:2] + "000"
@@ -64,19 +65,48 @@ def partners(code: str, kind: str, pref_name: str, lang: str) -> dict:
         return out
     published = not flows["source_id"].eq("idou_2025_table2").all()
     period = formats.period(flows["period"].iat[0], lang)
+    publishers = "・".join(dict.fromkeys(queries.sources(lang).reindex(flows["source_id"].unique())["publisher"]
+                                        .dropna())) or "—"
+    if published:  # a table the area published itself: the title names its publisher (the source toggle is the series')
+        title = tr("flows_title", lang, period=period, publisher=publishers)
+    elif area != code:  # the prefecture's table shown for a municipality that has none: say whose it is
+        title = tr("od_title_fallback", lang, period=period, pref=pref_name, name=_name(code, lang))
+    else:
+        title = tr("od_title", lang, period=period)
     name_col = "partner_ja" if lang == "ja" else "partner_en"
     shown = flows[~flows["is_group"] & flows["partner_code"].str.endswith("000")]
     shown = pd.concat([shown.nlargest(10, "net"), shown.nsmallest(10, "net")]).drop_duplicates("partner_code")
-    return dict(out, title=tr("flows_title" if published else "od_title", lang, period=period),
+    return dict(out, title=title, source_line=tr("partners_source", lang, source=publishers),
                 ranks=dyn.published_rankings(flows), name_col=name_col,
                 cols=["rank", name_col, "in_movers", "out_movers", "net"], shown=shown,
                 period_key="period_fy" if published else "period_cy",
                 note=tr("flows_note" if published else "od_note", lang))
 
 
+def _name(code: str, lang: str) -> str:
+    """The area's name in `lang` (the Japanese one where it has no English name)."""
+    row = dyn.area_names((code,))
+    if row.empty:
+        return code
+    en = row["name_en"].iat[0]
+    return en if lang == "en" and isinstance(en, str) and en else row["name_ja"].iat[0]
+
+
 def youth(code: str) -> pd.DataFrame:
     """Net migration of the young by age (dyn.youth_net)."""
     return dyn.youth_net(code)
+
+
+def youth_missing(code: str, kind: str, lang: str) -> str:
+    """Why the 15–29 table has no row for the area (notes.youth_gap): for towns and villages only their 郡 totals
+    are published, for Tokyo's special wards only the 23 wards together, for a designated city's wards only the
+    city, for prefectures and Japan only the 市部/郡部 split."""
+    gap = notes.youth_gap(kind)
+    city = ""
+    if gap == "ward":
+        parent = queries.areas().set_index("area_code")["parent_code"].get(code)
+        city = _name(parent, lang) if isinstance(parent, str) else ""
+    return tr(f"youth_unavailable_{gap}", lang, city=city)
 
 
 def youth_shown(youth: pd.DataFrame) -> pd.DataFrame:
