@@ -102,6 +102,9 @@ ENGLISH: dict[str, tuple[str, str, str]] = {
                       "Kama City Population Vision and Digital Garden City Nation Comprehensive Strategy: progress / "
                       "2nd Kama City Town, People and Jobs Creation Comprehensive Strategy: final report (preliminary)",
         "Project list (R7–R11, i.e. FY2025–FY2029); achievement of the basic targets; project list (R2–R6, FY2020–FY2024)"),
+    "jma_tohoku_2011": ("Japan Meteorological Agency", "The 2011 off the Pacific coast of Tohoku Earthquake", ""),
+    "cas_covid_emergency_2020": ("Cabinet Secretariat", "Declaration of a state of emergency for COVID-19 "
+                                 "(7 April 2020)", ""),
     "kurume_metro_vision": ("Kurume City (Kurume Regional Cooperation Core Metropolitan Area)",
                             "Kurume Regional Cooperation Core Metropolitan Area Vision, 3. Specific initiatives",
         "KPIs (key performance indicators) (1)(2)"),

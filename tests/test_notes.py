@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from store.official import open_readonly
-from tests.conftest import REPO, run_sections
+from tests.conftest import run_sections
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 MIC = "Ministry of Internal Affairs and Communications"
