@@ -30,6 +30,11 @@ def _values(spec: dict, part: dict) -> list[dict]:
     return (spec.get("datasets") or {}).get(data.get("name"), []) if data.get("name") else []
 
 
+def _days(iso: str) -> int:
+    y, m, d = int(iso[:4]), int(iso[5:7]), int(iso[8:10] or 1)
+    return y * 372 + m * 31 + d  # monotonic, enough to place a label
+
+
 def _fiscal_year(iso: str) -> int:
     y, m = int(iso[:4]), int(iso[5:7])
     return y if m >= 4 else y - 1
@@ -64,12 +69,13 @@ def positions(spec: dict, events: list[dict], lang: str) -> tuple[str, str, list
         if kind == "temporal":
             lo, hi = min(str(v)[:10] for v in values), max(str(v)[:10] for v in values)
             if lo <= iso <= hi:
-                rows.append({"x": iso, "text": text})
+                span = (_days(hi) - _days(lo)) or 1
+                rows.append({"x": iso, "text": text, "at": (_days(iso) - _days(lo)) / span})
         elif kind == "quantitative" and field == "year":
             nums = [float(v) for v in values if isinstance(v, (int, float))]
             year = int(iso[:4])
             if nums and min(nums) <= year <= max(nums):
-                rows.append({"x": year, "text": text})
+                rows.append({"x": year, "text": text, "at": (year - min(nums)) / ((max(nums) - min(nums)) or 1)})
         elif kind == "ordinal":
             labels = list(dict.fromkeys(str(v) for v in values))
             if all(_ISO.match(s) for s in labels):  # reference dates: the first one on or after the event
@@ -80,7 +86,8 @@ def positions(spec: dict, events: list[dict], lang: str) -> tuple[str, str, list
                 year = str(_fiscal_year(iso) if fy else int(iso[:4]))
                 match = next((s for s in labels if s.startswith(year) or s in (f"FY{year}", f"CY{year}")), None)
             if match is not None:
-                rows.append({"x": match, "text": text})
+                order = sorted(labels) if all(_ISO.match(s) for s in labels) else labels
+                rows.append({"x": match, "text": text, "at": order.index(match) / max(1, len(order) - 1)})
     return field, kind, rows
 
 
@@ -93,15 +100,22 @@ def annotate(spec: dict, events: list[dict], lang: str) -> dict:
         return spec
     original = _x_layer(spec)["encoding"]["x"]
     x = {"field": field, "type": kind, **({"title": original["title"]} if "title" in original else {})}
-    rows = [{field: r["x"], "text": r["text"]} for r in rows]
+    # Labels hang below the top edge, one row each (a chart's own marks use the first row); near the right edge
+    # they are written to the left of their rule so they are not cut off.
+    rows = [{field: r["x"], "text": r["text"], "row": 18 * (i + 1) + 2, "right": r["at"] > 0.7}
+            for i, r in enumerate(rows)]
     rule = {"data": {"values": rows}, "mark": {"type": "rule", "strokeDash": [2, 3], "color": GREY, "strokeWidth": 1.2},
             "encoding": {"x": x, "tooltip": [{"field": "text", "type": "nominal"}]}}
-    label = {"data": {"values": rows}, "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "dy": 2,
-                                                "color": GREY, "fontSize": 11, "angle": 0},
-             "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "text", "type": "nominal"}}}
+    text = {"type": "text", "baseline": "top", "color": GREY, "fontSize": 11,
+            "align": {"expr": "datum.right ? 'right' : 'left'"}, "dx": {"expr": "datum.right ? -3 : 3"},
+            "dy": {"expr": "datum.row"}}
+    encoding = {"x": x, "y": {"value": 0}, "text": {"field": "text", "type": "nominal"}}
+    halo = {"data": {"values": rows}, "mark": {**text, "color": "white", "stroke": "white", "strokeWidth": 4,
+                                               "strokeJoin": "round"}, "encoding": encoding}
+    label = {"data": {"values": rows}, "mark": text, "encoding": encoding}
     if "layer" in spec:
-        return {**spec, "layer": [*spec["layer"], rule, label]}
+        return {**spec, "layer": [*spec["layer"], rule, halo, label]}
     unit = {k: v for k, v in spec.items() if k in _UNIT}
     rest = {k: v for k, v in spec.items() if k not in _UNIT}
-    return {**rest, "layer": [unit, rule, label], **({"width": spec["width"]} if "width" in spec else {}),
+    return {**rest, "layer": [unit, rule, halo, label], **({"width": spec["width"]} if "width" in spec else {}),
             **({"height": spec["height"]} if "height" in spec else {})}

@@ -164,11 +164,18 @@ PRINT_WIDTH = 1000
 
 
 def for_print(spec: dict, title: str, source_lines: list[str], footer: str, columns: int = 150) -> dict:
-    """A copy of `spec` for a handout page: title on top, the source lines wrapped under the chart (never one long
-    line), then `footer` (area · date · page n / N); width fixed so every page has the same scale."""
+    """A copy of `spec` for a handout page: the slide's `title` on top (the chart keeps its own title under it when
+    they differ), the source lines wrapped under the chart (never one long line), then `footer` (area · date ·
+    page n / N); width fixed so every page has the same scale."""
     out = copy.deepcopy(spec)
     out.pop("usermeta", None)
-    out["title"] = {"text": title, "anchor": "start", "fontSize": 22}
+    own = out.get("title")
+    own_text = own.get("text") if isinstance(own, dict) else own
+    if own_text and own_text != title:  # the chart keeps its own title (it may name another area's data)
+        out["title"] = {"text": own_text, "anchor": "start", "fontSize": 16}
+    else:
+        out.pop("title", None)
+    heading = {"text": title, "anchor": "start", "fontSize": 22}
     config = out.setdefault("config", {})
     config["font"] = FONT
     config["background"] = "white"
@@ -182,7 +189,7 @@ def for_print(spec: dict, title: str, source_lines: list[str], footer: str, colu
     foot.pop("config")
     foot.pop("usermeta")
     foot["view"] = {"stroke": None}
-    body = {k: v for k, v in out.items() if k not in ("config", "$schema", "datasets", "title")}
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": out["title"],
+    body = {k: v for k, v in out.items() if k not in ("config", "$schema", "datasets")}
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": heading,
             "datasets": out.get("datasets", {}), "vconcat": [body, foot], "spacing": 18,
             "config": {**config, "view": {**config.get("view", {})}}}

@@ -48,7 +48,9 @@ def test_reference_dates_and_years():
              "encoding": {"x": {"field": "year", "type": "quantitative"}, "y": {"field": "total", "type": "quantitative"}}}
     target = {"event_date": "2031-03-31", "kind": "target", "label_ja": "目標 295,000", "label_en": "Target 295,000"}
     (rule,) = _rules(ev.annotate(years, [QUAKE, target], "en"))
-    assert rule["data"]["values"] == [{"year": 2031, "text": "Target 295,000"}]
+    (row,) = rule["data"]["values"]
+    assert (row["year"], row["text"]) == (2031, "Target 295,000")
+    assert row["right"]  # near the right edge, written to the left of its rule
 
 
 def test_a_label_the_chart_already_writes_is_not_repeated():

@@ -151,3 +151,13 @@ def test_the_editor_reorders_deletes_and_keeps_edits(bundled_db, monkeypatch):
     rows = rows.drop(index=2)  # deleted
     out = vs.apply_edits(items, rows)
     assert [i["title"] for i in out] == ["s2", "s1"] and out[0]["notes"] == "強調"
+
+
+def test_a_handout_page_keeps_the_chart_title_under_the_slide_title():
+    """Defect: the playlist title replaced the chart's own and hid that 「外国人の国籍」 was 福岡県 data."""
+    spec = {**_spec(), "title": "外国人の国籍（福岡県の数値）"}
+    page = cs.for_print(spec, "外国人住民の国籍", [SOURCE], "久留米市 ・ 2 / 3")
+    assert page["title"]["text"] == "外国人住民の国籍"
+    assert page["vconcat"][0]["title"]["text"] == "外国人の国籍（福岡県の数値）"
+    same = cs.for_print(spec, "外国人の国籍（福岡県の数値）", [SOURCE], "")
+    assert "title" not in same["vconcat"][0]  # not written twice
