@@ -10,6 +10,7 @@ from ui import presenter as pr
 from ui.download import safe_filename
 from ui.frame import frame
 from ui.i18n import t
+from ui.slideshow import show_slide
 
 view = frame()
 lang = view.lang
@@ -29,12 +30,14 @@ else:
                                 "area": st.column_config.TextColumn(t("slides_col_area")),
                                 "notes": st.column_config.TextColumn(t("slides_col_notes"), max_chars=20_000, width="large"),
                                 "caption": st.column_config.TextColumn(t("slides_col_caption"), max_chars=4_000)})
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     if c1.button(t("playlist_save"), key="slides_save", type="primary", icon=":material/save:"):
         pr.save_playlist(vs.apply_edits(items, edited))
         st.rerun()
     if c2.button(t("playlist_start"), key="slides_start", icon=":material/play_arrow:"):
         pr.go_to(0, items)
+    n = c3.number_input(t("slides_preview"), min_value=1, max_value=len(items), value=1, step=1, key="slides_n")
+    show_slide(items[n - 1], 1100, 520)
     slides = vs.for_export(items, lang)
     d1, d2, d3 = st.columns(3)
     d1.download_button(t("handout_pdf"), lambda: export.handout_pdf(slides, name, lang, words={

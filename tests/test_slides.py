@@ -161,3 +161,14 @@ def test_a_handout_page_keeps_the_chart_title_under_the_slide_title():
     assert page["vconcat"][0]["title"]["text"] == "外国人の国籍（福岡県の数値）"
     same = cs.for_print(spec, "外国人の国籍（福岡県の数値）", [SOURCE], "")
     assert "title" not in same["vconcat"][0]  # not written twice
+
+
+def test_no_slide_is_dropped_from_the_handout(bundled_db, monkeypatch):
+    """Defect: a view in the playlist without a chart image was silently dropped (6 views → 5 pages)."""
+    monkeypatch.setenv("POPDASH_DB", str(bundled_db))
+    items = [{"title": "表紙", "url": "", "spec": None, "caption": "", "notes": ""},
+             {"title": "人口", "url": "/?area=40203", "spec": _spec(), "caption": SOURCE, "notes": ""},
+             {"title": "推計", "url": "/projection?area=40203&tfr=1.8", "spec": None, "caption": "", "notes": ""}]
+    out = vs.for_export(items, "ja")
+    assert len(out) == 3 and out[2]["spec"] is None and "/projection?area=40203&tfr=1.8" in out[2]["caption"]
+    assert out[1]["area"] == "久留米市"

@@ -27,6 +27,14 @@ def _spec(item: dict, width: int, height: int, language: str) -> dict:
     return cs.for_slide(item["spec"], width, height)
 
 
+def show_slide(item: dict, width: int, height: int, key: str | None = None) -> None:
+    """One slide as the projector shows it, at `width` × `height` (the editor's preview)."""
+    if vs.kind(item) == "live" and item.get("spec") is None:
+        st.info(t("slides_live_page", url=item["url"]))
+        return
+    st.vega_lite_chart(spec=_spec(item, width, height, lang()), width="content", key=key)
+
+
 def show() -> None:
     """Render the current slide and follow the presenter's keys."""
     st.markdown(pr.CSS + SLIDE_CSS, unsafe_allow_html=True)

@@ -75,17 +75,20 @@ def title_slide(title: str, subtitle: str) -> dict:
 
 
 def for_export(items: list[dict], lang: str) -> list[dict]:
-    """The slides as ui.export's handout and deck take them: title, spec (None for a title slide), caption, area,
-    notes. A live slide is exported with the chart it had when it was added."""
+    """Every slide as ui.export's handout and deck take them: title, spec (None for a title page), caption, area,
+    notes. A live slide is exported with the chart it had when it was added; one saved without a chart becomes a
+    page naming the view's address (never dropped)."""
     out = []
     for i in items:
         spec = i.get("spec")
         if spec is not None:
             spec = {k: v for k, v in spec.items() if k != "usermeta"}
-        out.append({"title": i.get("title") or "", "spec": spec if i.get("url") else None,
-                    "caption": i.get("caption") or "", "area": area_of(i, lang), "notes": i.get("notes") or "",
-                    "kind": kind(i)})
-    return [s for s in out if s["spec"] is not None or s["kind"] == "title"]
+        caption = i.get("caption") or ""
+        if i.get("url") and spec is None:  # a live view saved without its chart: a page that says where it is
+            caption = text("slides_live_page", lang, url=i["url"])
+        out.append({"title": i.get("title") or "", "spec": spec if i.get("url") else None, "caption": caption,
+                    "area": area_of(i, lang), "notes": i.get("notes") or "", "kind": kind(i)})
+    return out
 
 
 def default_title(items: list[dict], lang: str) -> str:
