@@ -112,3 +112,22 @@ def test_english_leaves_no_japanese_ui_text(bundled_db, monkeypatch, page):
     texts += [w.label for w in at.selectbox if w.key != "_w_area"]
     left = [s for s in texts if KANA.search(s or "")]
     assert left == [], left
+
+
+def test_the_slide_editor_adds_a_title_slide_and_offers_the_files(playlist):
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["area"] = "40203"
+    at.switch_page("pages/slides.py")
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="deck_title").value == "久留米市・大川市 人口の現状と将来"
+    labels = [b.label for b in at.get("download_button")]
+    assert {"配布資料 PDF（A4横）", "PowerPoint（.pptx）", "ファイルに保存（USB 用）"} <= set(labels)
+    form_title = next(w for w in at.text_input if w.label == "題名")
+    form_title.input("第2部 将来の見通し")
+    at.number_input[-1].set_value(3)  # the title slide's position
+    next(b for b in at.get("form_submit_button") if b.label == "表題スライドを追加").click().run()
+    assert not at.exception
+    saved = UserStore(playlist).playlist()
+    assert [s["title"] for s in saved] == ["はじめに", "自然動態", "第2部 将来の見通し", "将来推計"]
+    assert saved[2]["url"] == "" and saved[2]["spec"] is None
