@@ -116,28 +116,41 @@ def tfr_lines(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     return style((lines + points + rule + label).properties(height=380, title=tr("chart_tfr", lang)), lang)
 
 
-def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str, fmt: str = ".2f") -> alt.Chart:
-    """Horizontal bars of one indicator for several areas, sorted, with the selected area highlighted.
+def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str, fmt: str = ".2f") -> alt.LayerChart:
+    """Horizontal bars of one rate (per 1,000 population) for several areas, one named bar each, sorted by value
+    (highest on top), the selected area in the accent colour and the benchmarks (prefecture, Japan) in grey.
 
-    frame: area_code, name, `value`, period label. Unit given by `title`.
-    """
+    frame: area_code, name, `value`, period_label, and optionally label (the bar's name: the area, with its period
+    when the bars are of several; default name) and benchmark (bool). `title` is the chart's title; the axis is
+    titled with the unit only."""
     f = frame.assign(selected=frame["area_code"] == highlight)
-    # Room beyond the longest bars for their value labels (else they run into the area names or off the chart).
-    values = f[value].dropna()
+    if "label" not in f:
+        f["label"] = f["name"]
+    if "benchmark" not in f:
+        f["benchmark"] = False
+    f = f.dropna(subset=[value]).sort_values(value, ascending=False)
+    order = f["label"].tolist()  # one dataset, explicit order: every bar keeps its name
+    values = f[value]
     lo, hi = min(0.0, values.min()) if len(values) else 0.0, max(0.0, values.max()) if len(values) else 0.0
-    pad = 0.15 * ((hi - lo) or 1.0)
+    pad = 0.18 * ((hi - lo) or 1.0)  # room beyond the longest bars for their value labels
     domain = [float(lo - pad if lo < 0 else lo), float(hi + pad if hi > 0 else hi)]
-    chart = alt.Chart(f).mark_bar().encode(
-        y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X(f"{value}:Q", title=title, scale=alt.Scale(domain=domain, nice=False)),
-        color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
+    unit = tr("axis_per_1000", lang)
+    colour = alt.ColorValue(JAPANESE, condition=[{"test": "datum.selected", "value": ACCENT},
+                                                 {"test": "datum.benchmark", "value": GREY}])
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    x = alt.X(f"{value}:Q", title=unit, scale=alt.Scale(domain=domain, nice=True),
+              axis=alt.Axis(format=",.0f", tickMinStep=1))
+    base = alt.Chart(f)
+    chart = base.mark_bar().encode(
+        y=y, x=x, color=colour,
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("period_label:N", title=tr("period", lang)),
-                 alt.Tooltip(f"{value}:Q", format=fmt, title=title)])
-    pos = chart.transform_filter(f"datum.{value} >= 0").mark_text(align="left", dx=4, fontSize=13).encode(
-        text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
-    neg = chart.transform_filter(f"datum.{value} < 0").mark_text(align="right", dx=-4, fontSize=13).encode(
-        text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
-    return style((chart + pos + neg).properties(height=max(200, 40 * len(f)), title=title), lang)
+                 alt.Tooltip(f"{value}:Q", format=fmt, title=unit)])
+    pos = base.transform_filter(f"datum.{value} >= 0").mark_text(align="left", dx=4, fontSize=13).encode(
+        y=y, x=x, text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
+    neg = base.transform_filter(f"datum.{value} < 0").mark_text(align="right", dx=-4, fontSize=13).encode(
+        y=y, x=x, text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
+    zero = base.transform_filter("datum.selected").mark_rule(color="#222").encode(x=alt.XDatum(0))
+    return style((chart + pos + neg + zero).properties(height=max(200, 36 * len(f) + 70), title=title), lang)
 
 
 def small_multiples(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str) -> alt.FacetChart:

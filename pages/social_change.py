@@ -76,5 +76,4 @@ with box:
                       (["juki_dynamics"], "unit_persons", wf["period_key"], wf["note"]),
                       wf["wf"], wf["title"], "dl_wf", area)
     else:
-        st.subheader(t("compare"))
         comparison(view, "net_migration_rate", "net_migration_rate")

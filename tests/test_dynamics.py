@@ -209,3 +209,66 @@ def test_municipality_without_partner_table_shows_its_prefecture(national_db, mo
     at.run()
     assert not at.exception
     assert any("福岡県の表を表示" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- issue 17: comparison bars, waterfall, headings
+
+@pytest.fixture()
+def national(national_db, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(national_db))
+    import queries
+    from queries.views import natural_change as nv
+    return queries, nv
+
+
+def _layer_encodings(spec: dict, channel: str) -> list[dict]:
+    return [layer["encoding"][channel] for layer in spec["layer"] if channel in layer.get("encoding", {})]
+
+
+def test_comparison_default_has_the_prefecture_and_japan_as_benchmarks(national):
+    queries, nv = national
+    options = queries.areas()["area_code"].tolist()
+    kurume = nv.comparison_default("40203", options)
+    assert kurume[:6] == ["40203", "40212", "40216", "40225", "40503", "40522"]  # 久留米広域連携中枢都市圏
+    assert kurume[-2:] == ["40000", "00000"] and len(kurume) == 8
+    assert nv.comparison_default("13104", options) == ["13104", "13000", "00000"]
+    assert nv.comparison_default("40000", options) == ["40000", "00000"]
+
+
+def test_comparison_bars_are_each_named_sorted_and_titled_with_the_unit(national):
+    queries, nv = national
+    options = queries.areas()["area_code"].tolist()
+    names = dict(zip(options, queries.areas()["name_ja"]))
+    c = nv.comparison(tuple(nv.comparison_default("40203", options)), "40203", "natural_rate", "natural_rate", names, "ja")
+    latest = c["latest"].set_index("area_code")
+    # 住民基本台帳 令和3年: 久留米市 (2,371 − 3,396 births − deaths) / mean population 303,859 × 1,000
+    assert latest.loc["40203", "natural_rate"] == pytest.approx(-3.3733, abs=1e-4)
+    assert latest.loc["40212", "natural_rate"] == pytest.approx(-10.9925, abs=1e-4)  # 大川市
+    assert latest["benchmark"].to_dict() == {c: c in ("40000", "00000") for c in latest.index}
+    assert c["title"] == "地域比較: 自然増減率（2021年）"
+    spec = dcharts.ranked_bar(c["latest"], "natural_rate", "40203", "ja", c["title"]).to_dict()
+    ys = _layer_encodings(spec, "y")
+    bars = [v for v in next(iter(spec["datasets"].values()))]
+    assert len(bars) == 8 and len({b["label"] for b in bars}) == 8  # every bar has its own name
+    assert all(y["field"] == "label" for y in ys)
+    order = ys[0]["sort"]
+    assert order == [b["label"] for b in sorted(bars, key=lambda b: -b["natural_rate"])]  # sorted by value
+    assert set(order) == {"久留米市", "大川市", "小郡市", "うきは市", "大刀洗町", "大木町", "福岡県", "全国"}
+    assert all(y["sort"] == order for y in ys)  # the layers agree, so the axis keeps all 8 names
+    x = _layer_encodings(spec, "x")[0]
+    assert x["title"] == "人口千人あたり" and x["title"] != c["title"]
+    assert x["scale"]["nice"] is True and x["axis"]["format"] == ",.0f"  # ticks −12, −10 … not −12.5, −11.5
+    en = dcharts.ranked_bar(c["latest"], "natural_rate", "40203", "en", "t").to_dict()
+    assert _layer_encodings(en, "x")[0]["title"] == "per 1,000 population"
+
+
+def test_comparison_names_the_period_when_the_bars_are_of_several(national):
+    queries, nv = national
+    names = {"40203": "久留米市", "00000": "全国"}
+    import pandas as pd
+    from queries import dynamics as dyn
+    real = dyn.rates(("40203",))
+    assert real[(real["period_kind"] == "CY") & (real["nationality"] == "total")]["year"].max() == 2021
+    c = nv.comparison(("00000",), "40203", "natural_rate", "natural_rate", names, "ja")
+    assert set(c["latest"]["label"]) == {"久留米市", "全国"}  # one period: names only
+    assert isinstance(c["latest"], pd.DataFrame)
