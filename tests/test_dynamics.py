@@ -125,7 +125,15 @@ def test_rates_and_waterfall_kurume_cy2021(bundled):
     wf = dyn.waterfall("40203", "CY2021").set_index("step")["value"]
     assert wf.to_dict() == {"start": 304_666, "natural": -1025, "social": -329, "other": -260, "residual": 0, "end": 303_052}
     spec = dcharts.waterfall(dyn.waterfall("40203", "CY2021"), "ja", "t").to_dict()
-    assert len(next(iter(spec["datasets"].values()))) == 6
+    rows = {r["step"]: r for r in next(iter(spec["datasets"].values()))}
+    # issue 17: a zero baseline — no bar starts at ~302,800, so △1,614 does not look like a collapse
+    assert list(rows) == ["natural", "social", "other", "residual", "total"]
+    assert (rows["natural"]["y0"], rows["natural"]["y1"]) == (0, -1025)
+    assert (rows["social"]["y0"], rows["social"]["y1"]) == (-1025, -1354)
+    assert (rows["total"]["y0"], rows["total"]["y1"], rows["total"]["text"]) == (0, -1614, "△1,614")
+    bars = spec["layer"][0]["encoding"]["y"]
+    assert bars["scale"]["zero"] is True and "domain" not in bars["scale"] and bars["title"] == "増減（人）"
+    assert spec["title"]["subtitle"] == ["期首人口 304,666人 → 期末人口 303,052人（△1,614人）。棒は0から測った増減です。"]
 
 
 def test_tfr_series_and_chart(bundled):
