@@ -41,7 +41,7 @@ def totals_chart(frame: pd.DataFrame, labels: tuple[tuple[str, str], ...], lang:
         x=x, y=y, y2=alt.Y2("high:Q"), tooltip=tip)
     line = base.transform_filter("indexof(['band', 'band50', 'band80'], datum.series) < 0").mark_line(point=True, strokeWidth=3).encode(
         x=x, y=alt.Y("persons:Q"),
-        color=alt.Color("label:N", title=None, sort=names,
+        color=alt.Color("label:N", title=None, sort=names, legend=alt.Legend(columns=min(3, len(names))),
                         scale=alt.Scale(domain=names, range=[SERIES_COLOURS[k] for k in keys])),
         strokeDash=alt.StrokeDashValue([6, 3], condition={"test": alt.datum.series == "app_scenario", "value": [1, 0]}),
         tooltip=[alt.Tooltip("label:N", title=tr("series", lang)), alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
