@@ -53,7 +53,6 @@ with box:
                   p["flows"], p["title"], "dl_flows", p["area"])
     elif opened == "age":
         youth = sv.youth(code)
-        st.subheader(t("youth_title"))
         if youth.empty:
             st.info(t("youth_unavailable"))
         else:

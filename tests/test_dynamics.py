@@ -280,3 +280,18 @@ def test_comparison_names_the_period_when_the_bars_are_of_several(national):
     c = nv.comparison(("00000",), "40203", "natural_rate", "natural_rate", names, "ja")
     assert set(c["latest"]["label"]) == {"久留米市", "全国"}  # one period: names only
     assert isinstance(c["latest"], pd.DataFrame)
+
+
+def test_headings_are_not_repeated(national_db, monkeypatch):
+    """15〜29歳 (the youth chart's title was also a subheader) and 比較する地域（最大8） (a subheader over the
+    multiselect of the same label) appear once."""
+    import json
+    social = run_sections(national_db, monkeypatch, "pages/social_change.py", ["age", "compare"], area="40203")
+    age = social.runs["age"]
+    titles = [json.loads(c.proto.spec).get("title") for c in age.get("vega_lite_chart")]
+    assert "15〜29歳の日本人の転入超過数（暦年）" in titles
+    assert [h.value for h in age.subheader if "15〜29歳" in h.value] == []
+    for at in (social.runs["compare"],
+               run_sections(national_db, monkeypatch, "pages/natural_change.py", ["compare"], area="40203").runs["compare"]):
+        assert [h.value for h in at.subheader] == [] and at.multiselect[0].label == "比較する地域（最大8）"
+        assert at.multiselect[0].value[-2:] == ["40000", "00000"]  # the benchmarks in the default selection
