@@ -48,9 +48,14 @@ def population_trend(frame: pd.DataFrame, lang: str, marks: pd.DataFrame | None 
             colour = alt.ColorValue(GREY, condition={"test": "datum.status === 'break'", "value": ACCENT})
             rule = alt.Chart(m).mark_rule(strokeDash=[5, 4], strokeWidth=1.5).encode(
                 x=alt.X("date:O"), color=colour, tooltip=[alt.Tooltip("text:N", title=tr("code_change", lang))])
-            text = alt.Chart(m).mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12).encode(
-                x=alt.X("date:O"), y=alt.YValue(0), text=alt.Text("text:N"), color=colour)
-            chart = chart + rule + text
+            # the label on the side of the rule with room: right of a change in the first half, left after it
+            m = m.assign(right=m["date"].map(lambda d: order.index(d) > len(order) / 2),
+                         line=m["text"].str.replace("（", "\n（", regex=False))  # two lines: it fits a half-width chart
+            text = [alt.Chart(m[m["right"] == right]).mark_text(
+                align="right" if right else "left", baseline="top", dx=-4 if right else 4, dy=4, fontSize=12,
+                lineBreak="\n").encode(x=alt.X("date:O"), y=alt.YValue(0), text=alt.Text("line:N"), color=colour)
+                for right in (False, True) if (m["right"] == right).any()]
+            chart = alt.layer(chart, rule, *text)
     return style(chart.properties(height=420, title=tr("chart_population", lang)), lang)
 
 
@@ -84,7 +89,7 @@ def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
                  alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
     )
     chart = (base.mark_line(strokeWidth=3) + base.mark_point(filled=True, size=50)).properties(
-        height=420, title=tr("chart_age3", lang))
+        height=470, title=tr("chart_age3", lang))  # the two wrapped legends take ~110 px of it
     return style(chart, lang)
 
 

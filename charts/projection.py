@@ -57,7 +57,7 @@ def age3_chart(summary: pd.DataFrame, lang: str, title: str) -> alt.Chart:
         group=group, share="100 * datum.persons / datum.total").mark_area(opacity=0.85).encode(
         x=alt.X("year:Q", title=tr("year_cy", lang), axis=alt.Axis(format="d")),
         y=alt.Y("persons:Q", title=tr("persons", lang), stack=True, axis=alt.Axis(format=",d")),
-        color=alt.Color("group:N", title=None, sort=list(names.values()),
+        color=alt.Color("group:N", title=None, sort=list(names.values()), legend=alt.Legend(columns=2),  # half width
                         scale=alt.Scale(domain=list(names.values()), range=["#009E73", JAPANESE, "#D55E00"])),
         order=alt.Order("key:N", sort="ascending"),
         tooltip=[alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)), alt.Tooltip("group:N", title=tr("age_group", lang)),

@@ -98,6 +98,8 @@ def test_legends_wrap_in_columns(national_db, monkeypatch):
     for page in ("pages/projection.py", "pages/outlook.py"):
         specs = page_specs(national_db, monkeypatch, page, area="40203")
         colours = [enc["color"] for s in specs for enc in walk(s, "encoding") if "color" in enc
-                   and isinstance(enc["color"], dict) and enc["color"].get("field") in ("label", "source_label")]
+                   and isinstance(enc["color"], dict) and enc["color"].get("field") in ("label", "source_label", "group")]
         assert colours and all(c.get("legend", {}).get("columns", 0) >= 1 for c in colours), page
         assert all(c["legend"]["columns"] <= 3 for c in colours)
+        if page.endswith("projection.py"):  # the 年齢3区分 areas (half width): two columns, 老年人口 not cut off
+            assert [c["legend"]["columns"] for c in colours if c["field"] == "group"] == [2]
