@@ -154,12 +154,16 @@ def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title
 
 
 def small_multiples(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str) -> alt.FacetChart:
-    """One small line chart per area of an indicator over calendar years, the selected area in the accent colour."""
+    """One small line chart per area of an indicator over calendar years, the selected area in the accent colour
+    and the benchmarks (frame.benchmark, optional: prefecture, Japan) in grey, as in ranked_bar."""
     f = frame.assign(selected=frame["area_code"] == highlight)
+    if "benchmark" not in f:
+        f["benchmark"] = False
     chart = alt.Chart(f).mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:O", title=None),
         y=alt.Y(f"{value}:Q", title=None),  # the chart title names the measure
-        color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
+        color=alt.ColorValue(JAPANESE, condition=[{"test": "datum.selected", "value": ACCENT},
+                                                  {"test": "datum.benchmark", "value": GREY}]),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O", title=tr("year_cy", lang)),
                  alt.Tooltip(f"{value}:Q", format=".2f", title=title)],
     ).properties(width=180, height=130).facet(facet=alt.Facet("name:N", title=None), columns=4)

@@ -253,6 +253,9 @@ def test_comparison_bars_are_each_named_sorted_and_titled_with_the_unit(national
     assert latest.loc["40203", "natural_rate"] == pytest.approx(-3.3733, abs=1e-4)
     assert latest.loc["40212", "natural_rate"] == pytest.approx(-10.9925, abs=1e-4)  # 大川市
     assert latest["benchmark"].to_dict() == {c: c in ("40000", "00000") for c in latest.index}
+    trend = dcharts.small_multiples(c["rates"][["area_code", "name", "year", "natural_rate", "benchmark"]],
+                                    "natural_rate", "40203", "ja", c["trend_title"]).to_dict()
+    assert len({r["name"] for r in next(iter(trend["datasets"].values())) if r["benchmark"]}) == 2  # grey, as the bars
     assert c["title"] == "地域比較: 自然増減率（2021年）"
     spec = dcharts.ranked_bar(c["latest"], "natural_rate", "40203", "ja", c["title"]).to_dict()
     ys = _layer_encodings(spec, "y")

@@ -78,6 +78,7 @@ def comparison(view: View, value: str, measure_key: str) -> None:
         return
     chart(dcharts.ranked_bar, c["latest"], value, view.code, view.lang, c["title"])
     r = c["rates"]
-    chart(dcharts.small_multiples, r[["area_code", "name", "year", value]], value, view.code, view.lang, c["trend_title"])
+    chart(dcharts.small_multiples, r[["area_code", "name", "year", value, "benchmark"]], value, view.code, view.lang,
+          c["trend_title"])
     caption(r["source_id"].unique(), "per_1000", "period_cy", t("compare_note") + " " + t("rates_note"))
     offer(r, c["title"], f"dl_cmp_{value}", name=t("dl_name_compare"))

@@ -27,7 +27,8 @@ def comparison(chosen: tuple[str, ...], code: str, value: str, measure_key: str,
     """The comparison of `chosen` (the area `code` first) on the rate `value` (a dyn.rates column, per 1,000).
 
     Returns dict(rates: all calendar years (area_code, name, year, value, source_id…), latest: one row per area of
-    the latest calendar year (area_code, name, label, period_label, value, benchmark), title, trend_title) or None
+    the latest calendar year (area_code, name, label, period_label, value, benchmark: the prefecture or Japan),
+    title, trend_title) or None
     when no rate is published. label names the bar: the area, and its period when the bars are of several."""
     areas = list(dict.fromkeys([code, *chosen]))[:MAX_AREAS]
     r = dyn.rates(tuple(areas))
@@ -35,11 +36,11 @@ def comparison(chosen: tuple[str, ...], code: str, value: str, measure_key: str,
     if r.empty:
         return None
     r["name"] = r["area_code"].map(names).fillna(r["area_code"])
+    r["benchmark"] = r["area_code"].isin(["00000", code[:2] + "000"]) & (r["area_code"] != code)
     latest = r.sort_values("period_end").groupby("area_code", as_index=False).tail(1).copy()
     latest["period_label"] = latest["period"].map(lambda p: formats.period(p, lang))
     several = latest["period_label"].nunique() > 1
     latest["label"] = latest["name"] + (" (" + latest["period_label"] + ")" if several else "")
-    latest["benchmark"] = latest["area_code"].isin(["00000", code[:2] + "000"]) & (latest["area_code"] != code)
     latest = latest.sort_values(value, ascending=False)
     period = latest["period_label"].iat[0] if not several else "〜".join(
         dict.fromkeys(latest.sort_values("period_end")["period_label"].iloc[[0, -1]]))
