@@ -15,9 +15,10 @@ JAPANESE, FOREIGN, ACCENT, GREY = "#0072B2", "#E69F00", "#D55E00", "#999999"
 AGE_COLOURS = ["#009E73", "#0072B2", "#D55E00"]
 
 
-def tr(key: str, lang: str) -> str:
-    """UI string `key` in `lang` (charts are pure: the language is passed in, not read from the session)."""
-    return _tr(key, lang)
+def tr(key: str, lang: str, **fmt) -> str:
+    """UI string `key` in `lang`, formatted with `fmt` (charts are pure: the language is passed in, not read from
+    the session)."""
+    return _tr(key, lang, **fmt)
 
 
 def style(chart, lang: str):

@@ -116,37 +116,54 @@ def tfr_lines(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     return style((lines + points + rule + label).properties(height=380, title=tr("chart_tfr", lang)), lang)
 
 
-def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str, fmt: str = ".2f") -> alt.Chart:
-    """Horizontal bars of one indicator for several areas, sorted, with the selected area highlighted.
+def ranked_bar(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str, fmt: str = ".2f") -> alt.LayerChart:
+    """Horizontal bars of one rate (per 1,000 population) for several areas, one named bar each, sorted by value
+    (highest on top), the selected area in the accent colour and the benchmarks (prefecture, Japan) in grey.
 
-    frame: area_code, name, `value`, period label. Unit given by `title`.
-    """
+    frame: area_code, name, `value`, period_label, and optionally label (the bar's name: the area, with its period
+    when the bars are of several; default name) and benchmark (bool). `title` is the chart's title; the axis is
+    titled with the unit only."""
     f = frame.assign(selected=frame["area_code"] == highlight)
-    # Room beyond the longest bars for their value labels (else they run into the area names or off the chart).
-    values = f[value].dropna()
+    if "label" not in f:
+        f["label"] = f["name"]
+    if "benchmark" not in f:
+        f["benchmark"] = False
+    f = f.dropna(subset=[value]).sort_values(value, ascending=False)
+    order = f["label"].tolist()  # one dataset, explicit order: every bar keeps its name
+    values = f[value]
     lo, hi = min(0.0, values.min()) if len(values) else 0.0, max(0.0, values.max()) if len(values) else 0.0
-    pad = 0.15 * ((hi - lo) or 1.0)
+    pad = 0.18 * ((hi - lo) or 1.0)  # room beyond the longest bars for their value labels
     domain = [float(lo - pad if lo < 0 else lo), float(hi + pad if hi > 0 else hi)]
-    chart = alt.Chart(f).mark_bar().encode(
-        y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X(f"{value}:Q", title=title, scale=alt.Scale(domain=domain, nice=False)),
-        color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
+    unit = tr("axis_per_1000", lang)
+    colour = alt.ColorValue(JAPANESE, condition=[{"test": "datum.selected", "value": ACCENT},
+                                                 {"test": "datum.benchmark", "value": GREY}])
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    x = alt.X(f"{value}:Q", title=unit, scale=alt.Scale(domain=domain, nice=True),
+              axis=alt.Axis(format=",.0f", tickMinStep=1))
+    base = alt.Chart(f)
+    chart = base.mark_bar().encode(
+        y=y, x=x, color=colour,
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("period_label:N", title=tr("period", lang)),
-                 alt.Tooltip(f"{value}:Q", format=fmt, title=title)])
-    pos = chart.transform_filter(f"datum.{value} >= 0").mark_text(align="left", dx=4, fontSize=13).encode(
-        text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
-    neg = chart.transform_filter(f"datum.{value} < 0").mark_text(align="right", dx=-4, fontSize=13).encode(
-        text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
-    return style((chart + pos + neg).properties(height=max(200, 40 * len(f)), title=title), lang)
+                 alt.Tooltip(f"{value}:Q", format=fmt, title=unit)])
+    pos = base.transform_filter(f"datum.{value} >= 0").mark_text(align="left", dx=4, fontSize=13).encode(
+        y=y, x=x, text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
+    neg = base.transform_filter(f"datum.{value} < 0").mark_text(align="right", dx=-4, fontSize=13).encode(
+        y=y, x=x, text=alt.Text(f"{value}:Q", format=fmt), color=alt.ColorValue("#333"))
+    zero = base.transform_filter("datum.selected").mark_rule(color="#222").encode(x=alt.XDatum(0))
+    return style((chart + pos + neg + zero).properties(height=max(200, 36 * len(f) + 70), title=title), lang)
 
 
 def small_multiples(frame: pd.DataFrame, value: str, highlight: str, lang: str, title: str) -> alt.FacetChart:
-    """One small line chart per area of an indicator over calendar years, the selected area in the accent colour."""
+    """One small line chart per area of an indicator over calendar years, the selected area in the accent colour
+    and the benchmarks (frame.benchmark, optional: prefecture, Japan) in grey, as in ranked_bar."""
     f = frame.assign(selected=frame["area_code"] == highlight)
+    if "benchmark" not in f:
+        f["benchmark"] = False
     chart = alt.Chart(f).mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:O", title=None),
         y=alt.Y(f"{value}:Q", title=None),  # the chart title names the measure
-        color=alt.ColorValue(JAPANESE, condition={"test": alt.datum.selected, "value": ACCENT}),
+        color=alt.ColorValue(JAPANESE, condition=[{"test": "datum.selected", "value": ACCENT},
+                                                  {"test": "datum.benchmark", "value": GREY}]),
         tooltip=[alt.Tooltip("name:N"), alt.Tooltip("year:O", title=tr("year_cy", lang)),
                  alt.Tooltip(f"{value}:Q", format=".2f", title=title)],
     ).properties(width=180, height=130).facet(facet=alt.Facet("name:N", title=None), columns=4)
@@ -154,37 +171,45 @@ def small_multiples(frame: pd.DataFrame, value: str, highlight: str, lang: str, 
 
 
 def waterfall(frame: pd.DataFrame, lang: str, title: str) -> alt.LayerChart:
-    """Waterfall: start population, natural change, net migration, other entries/removals, residual, end.
+    """Waterfall of one period's population change, on a zero baseline: natural change, net migration, other
+    entries/removals and the residual step from 0, the last bar is the period's total change (end − start).
 
-    frame: queries.dynamics.waterfall output (step, value). The residual is drawn like any other step.
+    The start and end populations are written in the subtitle, not drawn as bars: a level bar of ~300,000 next to
+    changes of ~1,000 forces a cut axis on which a small loss looks like a collapse.
+    frame: queries.dynamics.waterfall output (step, value). Unit: persons.
     """
-    labels = {s: tr(f"wf_{s}", lang) for s in ("start", "natural", "social", "other", "residual", "end")}
-    f = frame.copy()
+    values = dict(zip(frame["step"], frame["value"]))
+    steps = ["natural", "social", "other", "residual"]
+    labels = {s: tr(f"wf_{s}", lang) for s in steps} | {"total": tr("wf_total", lang)}
+    rows, running = [], 0.0
+    for step in steps:
+        v = float(values[step])
+        rows.append(dict(step=step, value=v, y0=running, y1=running + v, kind="up" if v >= 0 else "down"))
+        running += v
+    total = float(values["end"] - values["start"])
+    rows.append(dict(step="total", value=total, y0=0.0, y1=total, kind="total"))
+    f = pd.DataFrame(rows)
     f["label"] = f["step"].map(labels)
-    running, rows = 0, []
-    for step, v in zip(f["step"], f["value"]):
-        if step in ("start", "end"):
-            rows.append((0, v))
-            running = v
-        else:
-            rows.append((running, running + v))
-            running += v
-    f["y0"], f["y1"] = [float(r[0]) for r in rows], [float(r[1]) for r in rows]
-    f["kind"] = f.apply(lambda r: "level" if r["step"] in ("start", "end") else ("up" if r["value"] >= 0 else "down"), axis=1)
-    lo = min(f.loc[f["step"].isin(["start", "end"]), "value"].min(), f[["y0", "y1"]].where(f["kind"] != "level").min().min())
-    hi = max(f[["y0", "y1"]].max())
-    pad = max(1, (hi - lo) * 0.15)
-    f.loc[f["kind"] == "level", "y0"] = lo - pad
-    bars = alt.Chart(f).mark_bar(size=46).encode(
-        x=alt.X("label:N", sort=list(labels.values()), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("y0:Q", title=tr("persons", lang), scale=alt.Scale(domain=[lo - pad, hi + pad * 0.5]),
-                axis=alt.Axis(format=",d")),
+    f["text"] = f["value"].map(lambda v: formats.number(v, lang, signed=True))
+    order = list(labels.values())
+    subtitle = tr("wf_subtitle", lang, start=formats.number(values["start"], lang),
+                  end=formats.number(values["end"], lang), change=formats.number(total, lang, signed=True))
+    x = alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=14))
+    bars = alt.Chart(f).mark_bar(size=56).encode(
+        x=x, y=alt.Y("y0:Q", title=tr("wf_axis", lang), scale=alt.Scale(zero=True, nice=True),
+                     axis=alt.Axis(format=",d")),
         y2=alt.Y2("y1:Q"),
-        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["level", "up", "down"], range=[GREY, POS, NEG])),
-        tooltip=[alt.Tooltip("label:N", title=tr("measure", lang)), alt.Tooltip("value:Q", format=",d", title=tr("persons", lang))])
-    text = alt.Chart(f).mark_text(dy=-10, fontSize=13).encode(
-        x=alt.X("label:N", sort=list(labels.values())), y=alt.Y("y1:Q"), text=alt.Text("value:Q", format=",d"))
-    return style((bars + text).properties(height=400, title=title), lang)
+        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["up", "down", "total"], range=[POS, NEG, NET])),
+        tooltip=[alt.Tooltip("label:N", title=tr("measure", lang)), alt.Tooltip("text:N", title=tr("wf_axis", lang))])
+    # the label above a bar going up, below one going down
+    up = alt.Chart(f).transform_filter("datum.value >= 0").mark_text(dy=-10, fontSize=14, fontWeight="bold").encode(
+        x=x, y=alt.Y("top:Q"), text=alt.Text("text:N")).transform_calculate(top="max(datum.y0, datum.y1)")
+    down = alt.Chart(f).transform_filter("datum.value < 0").mark_text(dy=12, fontSize=14, fontWeight="bold").encode(
+        x=x, y=alt.Y("bottom:Q"), text=alt.Text("text:N")).transform_calculate(bottom="min(datum.y0, datum.y1)")
+    zero = alt.Chart(f).transform_filter("datum.step == 'total'").mark_rule(color="#222", strokeWidth=1.5).encode(
+        y=alt.YDatum(0))
+    chart = (bars + zero + up + down).properties(height=400, title=alt.TitleParams(title, subtitle=[subtitle]))
+    return style(chart, lang)
 
 
 def flows_net_bar(frame: pd.DataFrame, lang: str, title: str) -> alt.Chart:

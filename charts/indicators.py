@@ -32,9 +32,10 @@ def ranked_bar(frame: pd.DataFrame, axis_title: str, decimals: int, median: floa
     frame: label ('12位 久留米市'), value, selected (bool), rank — rows already windowed (indicators.window), in
     rank order. median: the peers' median drawn as a dashed rule (None: no rule). domain: x-axis range; bars
     beyond it are cut at the edge (their value labels stay exact), so one extreme area does not flatten the rest."""
+    frame = frame if "gap" in frame else frame.assign(gap=False)
     order = frame["label"].tolist()
     fmt = f",.{decimals}f"
-    base = alt.Chart(frame)
+    base = alt.Chart(frame).transform_filter("!datum.gap")
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     x = alt.X("value:Q", title=axis_title, scale=alt.Scale(domain=list(domain), clamp=True, nice=False))
     bars = base.mark_bar(clip=True).encode(
@@ -46,7 +47,10 @@ def ranked_bar(frame: pd.DataFrame, axis_title: str, decimals: int, median: floa
         x=x, y=y, text=alt.Text("value:Q", format=fmt), color=colour)
     neg = base.transform_filter("datum.value < 0").mark_text(align="right", dx=-3, fontSize=12).encode(
         x=x, y=y, text=alt.Text("value:Q", format=fmt), color=colour)
-    layers = [bars, pos, neg]
+    # a left-out stretch of ranks (frame.gap): a dashed rule across its row, the row's label names the ranks
+    gap = alt.Chart(frame).transform_filter("datum.gap").mark_rule(strokeDash=[2, 4], strokeWidth=2, color=GREY).encode(
+        y=y, x=alt.XDatum(float(domain[0])), x2=alt.X2Datum(float(domain[1])))
+    layers = [bars, pos, neg, gap]
     if median is not None and np.isfinite(median):
         rule_df = pd.DataFrame({"x": [median], "label": [tr("ix_median", lang)]})
         layers.append(alt.Chart(rule_df).mark_rule(color="#222", strokeDash=[4, 3]).encode(x=alt.X("x:Q")))

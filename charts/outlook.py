@@ -14,13 +14,19 @@ from charts import style, tr
 from charts.projection import SERIES_COLOURS
 
 
+#: Small panels two to a row, each PANEL_WIDTH px wide (plus ~80 px of axis): with the sidebar open the page's
+#: column is ~900 px at 1366×768 and 1440 px, where three panels of 300 px were cut off (facets cannot take the
+#: container's width).
+PANEL_COLUMNS, PANEL_WIDTH = 2, 330
+
+
 def _label_expr(field: str, labels: tuple[tuple[str, str], ...]) -> str:
     return " : ".join(f"datum.{field} == {json.dumps(k)} ? {json.dumps(v)}" for k, v in labels) + " : ''"
 
 
 def _colour(sources: tuple[tuple[str, str], ...]) -> alt.Color:
     names = [n for _, n in sources]
-    return alt.Color("source_label:N", title=None, sort=names,
+    return alt.Color("source_label:N", title=None, sort=names, legend=alt.Legend(columns=min(3, len(names))),
                      scale=alt.Scale(domain=names, range=[SERIES_COLOURS[k] for k, _ in sources]))
 
 
@@ -41,7 +47,7 @@ def demand_panels(table: pd.DataFrame, sources: tuple[tuple[str, str], ...], gro
                                                                    group_label=_label_expr("group", groups))
     line = base.mark_line(point=True, strokeWidth=2.5).encode(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", values=list(range(2020, 2061, 10)))),
-        y=alt.Y("persons:Q", title=tr("persons", lang), scale=alt.Scale(zero=True), axis=alt.Axis(format="~s")),
+        y=alt.Y("persons:Q", title=tr("persons", lang), scale=alt.Scale(zero=True), axis=alt.Axis(format=",d")),
         color=_colour(sources),
         strokeDash=_dash(),
         tooltip=[alt.Tooltip("group_label:N", title=tr("age_group", lang)), alt.Tooltip("source_label:N", title=tr("series", lang)),
@@ -49,10 +55,10 @@ def demand_panels(table: pd.DataFrame, sources: tuple[tuple[str, str], ...], gro
                  alt.Tooltip("persons:Q", format=",.0f", title=tr("persons", lang)),
                  alt.Tooltip("share:Q", format=".1f", title=tr("share", lang)),
                  alt.Tooltip("index:Q", format=".0f", title=tr("ol_index", lang))])
-    chart = line.properties(width=300, height=170).facet(
+    chart = line.properties(width=PANEL_WIDTH, height=170).facet(
         facet=alt.Facet("group_label:N", title=None, sort=[v for _, v in groups],
                         header=alt.Header(labelFontSize=15, labelFontWeight="bold", labelAnchor="start")),
-        columns=3).resolve_scale(y="independent").properties(title=title)
+        columns=PANEL_COLUMNS).resolve_scale(y="independent").properties(title=title)
     return style(chart, lang)
 
 
@@ -72,10 +78,10 @@ def ratio_panels(ratios: pd.DataFrame, sources: tuple[tuple[str, str], ...], nam
         tooltip=[alt.Tooltip("ratio_label:N", title=tr("ol_ratio", lang)), alt.Tooltip("source_label:N", title=tr("series", lang)),
                  alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
                  alt.Tooltip("value:Q", format=".1f", title=tr("ol_per_100", lang))])
-    chart = line.properties(width=300, height=190).facet(
+    chart = line.properties(width=PANEL_WIDTH, height=190).facet(
         facet=alt.Facet("ratio_label:N", title=None, sort=[v for _, v in names],
                         header=alt.Header(labelFontSize=15, labelFontWeight="bold", labelAnchor="start")),
-        columns=3).properties(title=title)
+        columns=PANEL_COLUMNS).properties(title=title)
     return style(chart, lang)
 
 

@@ -1,10 +1,23 @@
 """Charts of the overview page."""
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
 from charts import ACCENT, AGE_COLOURS, FOREIGN, GREY, JAPANESE, style, tr
+
+
+_MONTHS_EN = json.dumps(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+
+
+def month_label_expr(lang: str) -> str:
+    """A Vega labelExpr writing an ISO date value ('1995-03-31') as 1995年3月 (ja) / Mar 1995 (en)."""
+    month = "toNumber(slice(datum.value, 5, 7))"
+    if lang == "ja":
+        return f"slice(datum.value, 0, 4) + '年' + {month} + '月'"
+    return f"{_MONTHS_EN}[{month} - 1] + ' ' + slice(datum.value, 0, 4)"
 
 
 def population_trend(frame: pd.DataFrame, lang: str, marks: pd.DataFrame | None = None) -> alt.Chart:
@@ -19,7 +32,7 @@ def population_trend(frame: pd.DataFrame, lang: str, marks: pd.DataFrame | None 
     f["label"] = f["nationality"].map({"japanese": tr("nat_japanese", lang), "foreign": tr("nat_foreign", lang)})
     order = [tr("nat_japanese", lang), tr("nat_foreign", lang)]
     chart = alt.Chart(f).mark_bar().encode(
-        x=alt.X("date:O", title=tr("ref_date", lang), axis=alt.Axis(labelAngle=-60, labelExpr="slice(datum.value, 0, 7)")),
+        x=alt.X("date:O", title=tr("ref_date", lang), axis=alt.Axis(labelAngle=-60, labelExpr=month_label_expr(lang))),
         y=alt.Y("sum(persons):Q", title=tr("persons", lang), axis=alt.Axis(format=",d")),
         color=alt.Color("label:N", title=tr("nationality", lang), sort=order,
                         scale=alt.Scale(domain=order, range=[JAPANESE, FOREIGN])),
@@ -35,9 +48,14 @@ def population_trend(frame: pd.DataFrame, lang: str, marks: pd.DataFrame | None 
             colour = alt.ColorValue(GREY, condition={"test": "datum.status === 'break'", "value": ACCENT})
             rule = alt.Chart(m).mark_rule(strokeDash=[5, 4], strokeWidth=1.5).encode(
                 x=alt.X("date:O"), color=colour, tooltip=[alt.Tooltip("text:N", title=tr("code_change", lang))])
-            text = alt.Chart(m).mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12).encode(
-                x=alt.X("date:O"), y=alt.YValue(0), text=alt.Text("text:N"), color=colour)
-            chart = chart + rule + text
+            # the label on the side of the rule with room: right of a change in the first half, left after it
+            m = m.assign(right=m["date"].map(lambda d: order.index(d) > len(order) / 2),
+                         line=m["text"].str.replace("（", "\n（", regex=False))  # two lines: it fits a half-width chart
+            text = [alt.Chart(m[m["right"] == right]).mark_text(
+                align="right" if right else "left", baseline="top", dx=-4 if right else 4, dy=4, fontSize=12,
+                lineBreak="\n").encode(x=alt.X("date:O"), y=alt.YValue(0), text=alt.Text("line:N"), color=colour)
+                for right in (False, True) if (m["right"] == right).any()]
+            chart = alt.layer(chart, rule, *text)
     return style(chart.properties(height=420, title=tr("chart_population", lang)), lang)
 
 
@@ -58,9 +76,12 @@ def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
     base = alt.Chart(f).encode(
         x=alt.X("date:T", title=tr("ref_date", lang), axis=alt.Axis(format="%Y")),
         y=alt.Y("pct:Q", title=tr("share", lang)),
+        # two legends, one above and one below the plot, each wrapped in columns: side by side at the top they ran
+        # past the chart's edge at 1366 px (the age groups' labels are long)
         color=alt.Color("group:N", title=tr("age_group", lang), sort=list(names.values()),
+                        legend=alt.Legend(orient="top", columns=2),
                         scale=alt.Scale(domain=list(names.values()), range=AGE_COLOURS)),
-        strokeDash=alt.StrokeDash("scope:N", title=tr("scope", lang)),
+        strokeDash=alt.StrokeDash("scope:N", title=tr("scope", lang), legend=alt.Legend(orient="bottom", columns=2)),
         detail=alt.Detail("scope:N"),
         tooltip=[alt.Tooltip("date:T", title=tr("ref_date", lang), format="%Y-%m-%d"),
                  alt.Tooltip("group:N", title=tr("age_group", lang)), alt.Tooltip("scope:N", title=tr("scope", lang)),
@@ -68,7 +89,7 @@ def age3_trend(frame: pd.DataFrame, lang: str) -> alt.Chart:
                  alt.Tooltip("persons:Q", title=tr("persons", lang), format=",d")],
     )
     chart = (base.mark_line(strokeWidth=3) + base.mark_point(filled=True, size=50)).properties(
-        height=420, title=tr("chart_age3", lang))
+        height=470, title=tr("chart_age3", lang))  # the two wrapped legends take ~110 px of it
     return style(chart, lang)
 
 

@@ -41,7 +41,7 @@ def totals_chart(frame: pd.DataFrame, labels: tuple[tuple[str, str], ...], lang:
         x=x, y=y, y2=alt.Y2("high:Q"), tooltip=tip)
     line = base.transform_filter("indexof(['band', 'band50', 'band80'], datum.series) < 0").mark_line(point=True, strokeWidth=3).encode(
         x=x, y=alt.Y("persons:Q"),
-        color=alt.Color("label:N", title=None, sort=names,
+        color=alt.Color("label:N", title=None, sort=names, legend=alt.Legend(columns=min(3, len(names))),
                         scale=alt.Scale(domain=names, range=[SERIES_COLOURS[k] for k in keys])),
         strokeDash=alt.StrokeDashValue([6, 3], condition={"test": alt.datum.series == "app_scenario", "value": [1, 0]}),
         tooltip=[alt.Tooltip("label:N", title=tr("series", lang)), alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)),
@@ -57,7 +57,7 @@ def age3_chart(summary: pd.DataFrame, lang: str, title: str) -> alt.Chart:
         group=group, share="100 * datum.persons / datum.total").mark_area(opacity=0.85).encode(
         x=alt.X("year:Q", title=tr("year_cy", lang), axis=alt.Axis(format="d")),
         y=alt.Y("persons:Q", title=tr("persons", lang), stack=True, axis=alt.Axis(format=",d")),
-        color=alt.Color("group:N", title=None, sort=list(names.values()),
+        color=alt.Color("group:N", title=None, sort=list(names.values()), legend=alt.Legend(columns=2),  # half width
                         scale=alt.Scale(domain=list(names.values()), range=["#009E73", JAPANESE, "#D55E00"])),
         order=alt.Order("key:N", sort="ascending"),
         tooltip=[alt.Tooltip("year:Q", format="d", title=tr("year_cy", lang)), alt.Tooltip("group:N", title=tr("age_group", lang)),

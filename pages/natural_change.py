@@ -69,5 +69,4 @@ with box:
             offer(table.reset_index(names=t("measure")), t("published_table", publisher=publisher), f"dl_pub_{pub}",
                   area=view.area)
     else:
-        st.subheader(t("compare"))
         comparison(view, "natural_rate", "natural_rate")

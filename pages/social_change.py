@@ -53,7 +53,6 @@ with box:
                   p["flows"], p["title"], "dl_flows", p["area"])
     elif opened == "age":
         youth = sv.youth(code)
-        st.subheader(t("youth_title"))
         if youth.empty:
             st.info(sv.youth_missing(code, area["kind"], lang))
         else:
@@ -76,5 +75,4 @@ with box:
                       (["juki_dynamics"], "unit_persons", wf["period_key"], wf["note"]),
                       wf["wf"], wf["title"], "dl_wf", area)
     else:
-        st.subheader(t("compare"))
         comparison(view, "net_migration_rate", "net_migration_rate")

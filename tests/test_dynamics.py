@@ -125,7 +125,15 @@ def test_rates_and_waterfall_kurume_cy2021(bundled):
     wf = dyn.waterfall("40203", "CY2021").set_index("step")["value"]
     assert wf.to_dict() == {"start": 304_666, "natural": -1025, "social": -329, "other": -260, "residual": 0, "end": 303_052}
     spec = dcharts.waterfall(dyn.waterfall("40203", "CY2021"), "ja", "t").to_dict()
-    assert len(next(iter(spec["datasets"].values()))) == 6
+    rows = {r["step"]: r for r in next(iter(spec["datasets"].values()))}
+    # issue 17: a zero baseline — no bar starts at ~302,800, so △1,614 does not look like a collapse
+    assert list(rows) == ["natural", "social", "other", "residual", "total"]
+    assert (rows["natural"]["y0"], rows["natural"]["y1"]) == (0, -1025)
+    assert (rows["social"]["y0"], rows["social"]["y1"]) == (-1025, -1354)
+    assert (rows["total"]["y0"], rows["total"]["y1"], rows["total"]["text"]) == (0, -1614, "△1,614")
+    bars = spec["layer"][0]["encoding"]["y"]
+    assert bars["scale"]["zero"] is True and "domain" not in bars["scale"] and bars["title"] == "増減（人）"
+    assert spec["title"]["subtitle"] == ["期首人口 304,666人 → 期末人口 303,052人（△1,614人）。棒は0から測った増減です。"]
 
 
 def test_tfr_series_and_chart(bundled):
@@ -209,3 +217,84 @@ def test_municipality_without_partner_table_shows_its_prefecture(national_db, mo
     at.run()
     assert not at.exception
     assert any("福岡県の表を表示" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- issue 17: comparison bars, waterfall, headings
+
+@pytest.fixture()
+def national(national_db, monkeypatch):
+    monkeypatch.setenv("POPDASH_DB", str(national_db))
+    import queries
+    from queries.views import natural_change as nv
+    return queries, nv
+
+
+def _layer_encodings(spec: dict, channel: str) -> list[dict]:
+    return [layer["encoding"][channel] for layer in spec["layer"] if channel in layer.get("encoding", {})]
+
+
+def test_comparison_default_has_the_prefecture_and_japan_as_benchmarks(national):
+    queries, nv = national
+    options = queries.areas()["area_code"].tolist()
+    kurume = nv.comparison_default("40203", options)
+    assert kurume[:6] == ["40203", "40212", "40216", "40225", "40503", "40522"]  # 久留米広域連携中枢都市圏
+    assert kurume[-2:] == ["40000", "00000"] and len(kurume) == 8
+    assert nv.comparison_default("13104", options) == ["13104", "13000", "00000"]
+    assert nv.comparison_default("40000", options) == ["40000", "00000"]
+
+
+def test_comparison_bars_are_each_named_sorted_and_titled_with_the_unit(national):
+    queries, nv = national
+    options = queries.areas()["area_code"].tolist()
+    names = dict(zip(options, queries.areas()["name_ja"]))
+    c = nv.comparison(tuple(nv.comparison_default("40203", options)), "40203", "natural_rate", "natural_rate", names, "ja")
+    latest = c["latest"].set_index("area_code")
+    # 住民基本台帳 令和3年: 久留米市 (2,371 − 3,396 births − deaths) / mean population 303,859 × 1,000
+    assert latest.loc["40203", "natural_rate"] == pytest.approx(-3.3733, abs=1e-4)
+    assert latest.loc["40212", "natural_rate"] == pytest.approx(-10.9925, abs=1e-4)  # 大川市
+    assert latest["benchmark"].to_dict() == {c: c in ("40000", "00000") for c in latest.index}
+    trend = dcharts.small_multiples(c["rates"][["area_code", "name", "year", "natural_rate", "benchmark"]],
+                                    "natural_rate", "40203", "ja", c["trend_title"]).to_dict()
+    assert len({r["name"] for r in next(iter(trend["datasets"].values())) if r["benchmark"]}) == 2  # grey, as the bars
+    assert c["title"] == "地域比較: 自然増減率（2021年）"
+    spec = dcharts.ranked_bar(c["latest"], "natural_rate", "40203", "ja", c["title"]).to_dict()
+    ys = _layer_encodings(spec, "y")
+    bars = [v for v in next(iter(spec["datasets"].values()))]
+    assert len(bars) == 8 and len({b["label"] for b in bars}) == 8  # every bar has its own name
+    assert all(y["field"] == "label" for y in ys)
+    order = ys[0]["sort"]
+    assert order == [b["label"] for b in sorted(bars, key=lambda b: -b["natural_rate"])]  # sorted by value
+    assert set(order) == {"久留米市", "大川市", "小郡市", "うきは市", "大刀洗町", "大木町", "福岡県", "全国"}
+    assert all(y["sort"] == order for y in ys)  # the layers agree, so the axis keeps all 8 names
+    x = _layer_encodings(spec, "x")[0]
+    assert x["title"] == "人口千人あたり" and x["title"] != c["title"]
+    assert x["scale"]["nice"] is True and x["axis"]["format"] == ",.0f"  # ticks −12, −10 … not −12.5, −11.5
+    en = dcharts.ranked_bar(c["latest"], "natural_rate", "40203", "en", "t").to_dict()
+    assert _layer_encodings(en, "x")[0]["title"] == "per 1,000 population"
+
+
+def test_comparison_names_the_period_when_the_bars_are_of_several(national):
+    queries, nv = national
+    names = {"40203": "久留米市", "00000": "全国"}
+    import pandas as pd
+    from queries import dynamics as dyn
+    real = dyn.rates(("40203",))
+    assert real[(real["period_kind"] == "CY") & (real["nationality"] == "total")]["year"].max() == 2021
+    c = nv.comparison(("00000",), "40203", "natural_rate", "natural_rate", names, "ja")
+    assert set(c["latest"]["label"]) == {"久留米市", "全国"}  # one period: names only
+    assert isinstance(c["latest"], pd.DataFrame)
+
+
+def test_headings_are_not_repeated(national_db, monkeypatch):
+    """15〜29歳 (the youth chart's title was also a subheader) and 比較する地域（最大8） (a subheader over the
+    multiselect of the same label) appear once."""
+    import json
+    social = run_sections(national_db, monkeypatch, "pages/social_change.py", ["age", "compare"], area="40203")
+    age = social.runs["age"]
+    titles = [json.loads(c.proto.spec).get("title") for c in age.get("vega_lite_chart")]
+    assert "15〜29歳の日本人の転入超過数（暦年）" in titles
+    assert [h.value for h in age.subheader if "15〜29歳" in h.value] == []
+    for at in (social.runs["compare"],
+               run_sections(national_db, monkeypatch, "pages/natural_change.py", ["compare"], area="40203").runs["compare"]):
+        assert [h.value for h in at.subheader] == [] and at.multiselect[0].label == "比較する地域（最大8）"
+        assert at.multiselect[0].value[-2:] == ["40000", "00000"]  # the benchmarks in the default selection

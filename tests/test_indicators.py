@@ -235,7 +235,23 @@ def test_indicator_page_renders(national_db, monkeypatch, code):
     assert len(titles) == 2 and titles[0].startswith("高齢化率の順位")
     assert len(at.get("deck_gl_json_chart")) == 1  # the choropleth (the national database has boundaries)
     rank = [m for m in at.metric if m.label.startswith("順位（福岡県内）")][0]
-    assert rank.value.endswith("／60")
+    assert rank.value.endswith("位") and rank.delta == "60団体中"  # the count on its own line: never cut to 「1419位／1…」
+    everyone = [m for m in at.metric if m.label.startswith("順位（全国の市区町村）")][0]
+    assert everyone.delta == "1,741団体中" and "," in everyone.value or int(everyone.value[:-1]) < 1000
+    if code == "40203":  # 46位 of 60 in 福岡県: the top 10, 40〜60位; the left-out ranks are a labelled break row
+        assert rank.value == "46位"
+        from charts import indicators as ic
+        from queries.views import indicators as vx
+        ix = vx.context(code, "ja")
+        args = vx.ranked_bar(ix, vx.compare(ix, "aging_rate", "pref", None, "福岡県", "ja"), "ja")["args"]
+        spec = ic.ranked_bar(*args).to_dict()
+        rows = next(iter(spec["datasets"].values()))
+        gaps = [r for r in rows if r["gap"]]
+        assert [g["label"] for g in gaps] == ["⋯ 11〜39位 省略（29団体）"] and gaps[0]["value"] is None
+        labels = [r["label"] for r in rows]
+        assert labels[9].startswith("10位") and labels[11].startswith("40位")
+        assert any(layer.get("mark", {}).get("type") == "rule" and "datum.gap" in json.dumps(layer)
+                   for layer in spec["layer"])
     for peer in ("size", "all"):
         at.segmented_control(key="peer").set_value(peer).run()
         assert not at.exception
@@ -252,7 +268,8 @@ def test_indicator_page_for_other_kinds(national_db, monkeypatch, code):
 
 def test_indicator_page_on_the_bundled_database(bundled_db, monkeypatch):
     at = open_page(bundled_db, monkeypatch, area="40203", peer="group")
-    assert [m for m in at.metric if m.label.startswith("順位（久留米広域")][0].value.endswith("／6")
+    rank = [m for m in at.metric if m.label.startswith("順位（久留米広域")][0]
+    assert rank.value.endswith("位") and rank.delta == "6団体中"
 
 
 def test_choropleth_deck_layers_and_legend():

@@ -7,10 +7,11 @@ import streamlit as st
 import queries
 from charts import dynamics as dcharts
 from queries import dynamics as dyn
+from queries.views import natural_change as nv
 from ui.download import offer
 from ui import state
 from ui.frame import View, caption
-from ui.i18n import fmt_period, lang, t
+from ui.i18n import lang, t
 from ui.show import chart
 
 
@@ -62,24 +63,22 @@ def period_key(frame: pd.DataFrame) -> str:
 
 
 def comparison(view: View, value: str, measure_key: str) -> None:
-    """Compare up to 8 areas on one rate (per 1,000): ranked bar of the latest calendar year and small multiples."""
-    options = queries.areas()["area_code"].tolist()
-    labels = dict(zip(options, queries.areas()["name_ja" if view.lang == "ja" else "name_en"].fillna(queries.areas()["name_ja"])))
-    default = [c for c in dyn.comparison_default(view.code) if c in options]
+    """Compare up to 8 areas on one rate (per 1,000): ranked bar of the latest calendar year and small multiples
+    (queries.views.natural_change.comparison); the prefecture and Japan are benchmarks in the default selection."""
+    areas = queries.areas()
+    options = areas["area_code"].tolist()
+    labels = dict(zip(options, areas["name_ja" if view.lang == "ja" else "name_en"].fillna(areas["name_ja"])))
+    default = nv.comparison_default(view.code, options)
     chosen = st.multiselect(t("compare"), options, format_func=labels.get,
-                            key=state.url_widget("cmp", options, default, multi=True), max_selections=8)
+                            key=state.url_widget("cmp", options, default, multi=True), max_selections=nv.MAX_AREAS)
     state.write_url("cmp")
-    chosen = list(dict.fromkeys([view.code, *chosen]))[:8]
-    r = dyn.rates(tuple(chosen))
-    r = r[(r["nationality"] == "total") & (r["period_kind"] == "CY")].copy()
-    if r.empty:
+    c = nv.comparison(tuple(chosen), view.code, value, measure_key, labels, view.lang)
+    if c is None:
         st.info(t("rates_unavailable"))
         return
-    r["name"] = r["area_code"].map(labels)
-    latest = r[r["period_end"] == r["period_end"].max()].assign(period_label=lambda d: d["period"].map(fmt_period))
-    title = t("compare_title", measure=t(measure_key), period=fmt_period(latest["period"].iat[0]))
-    chart(dcharts.ranked_bar, latest[["area_code", "name", value, "period_label"]], value, view.code, view.lang, title)
-    chart(dcharts.small_multiples, r[["area_code", "name", "year", value]], value, view.code, view.lang,
-          t("compare_trend", measure=t(measure_key)))
+    chart(dcharts.ranked_bar, c["latest"], value, view.code, view.lang, c["title"])
+    r = c["rates"]
+    chart(dcharts.small_multiples, r[["area_code", "name", "year", value, "benchmark"]], value, view.code, view.lang,
+          c["trend_title"])
     caption(r["source_id"].unique(), "per_1000", "period_cy", t("compare_note") + " " + t("rates_note"))
-    offer(r, title, f"dl_cmp_{value}", name=t("dl_name_compare"))
+    offer(r, c["title"], f"dl_cmp_{value}", name=t("dl_name_compare"))

@@ -76,14 +76,18 @@ def headline(ix: dict, cmp: dict, name: str, lang: str) -> dict:
     formula = (f"{spec.formula[lang]}（{spec.unit[lang]}、{spec.period[lang]}）" if lang == "ja"
                else f"{spec.formula[lang]} ({spec.unit[lang]}, {spec.period[lang]})")
 
-    def rank(frame: pd.DataFrame) -> str:
+    def rank(frame: pd.DataFrame) -> dict:
+        """The rank as the card's value ('1,419位') and the number ranked under it ('1,741団体中'), so neither is cut."""
         mine = frame[frame["area_code"] == code]
-        return text("ix_rank_of", lang, rank=int(mine["rank"].iat[0]), n=len(frame)) if not mine.empty else "—"
+        if mine.empty:
+            return dict(value="—")
+        return dict(value=text("ix_rank_value", lang, rank=f"{int(mine['rank'].iat[0]):,}"),
+                    delta=text("ix_rank_among", lang, n=f"{len(frame):,}"), delta_color="off", delta_arrow="off")
 
     metrics = [
         dict(label=spec.name[lang], value=value_text(me[key], key, lang) + unit, help=formula),
-        dict(label=text("ix_rank_peers", lang, peers=cmp["peer_name"]), value=rank(peers), help=tr("ix_rank_help", lang)),
-        dict(label=text("ix_rank_all", lang, level=tr("ix_levelname_" + level, lang)), value=rank(everyone),
+        dict(label=text("ix_rank_peers", lang, peers=cmp["peer_name"]), **rank(peers), help=tr("ix_rank_help", lang)),
+        dict(label=text("ix_rank_all", lang, level=tr("ix_levelname_" + level, lang)), **rank(everyone),
              help=tr("ix_rank_help", lang)),
         dict(label=text("ix_median_of", lang, peers=cmp["peer_name"]),
              value=value_text(peers[key].median() if not peers.empty else None, key, lang), help=None)]
@@ -92,14 +96,29 @@ def headline(ix: dict, cmp: dict, name: str, lang: str) -> dict:
     return dict(metrics=metrics, missing=missing)
 
 
+def with_gaps(bars: pd.DataFrame, ranks: pd.Series, lang: str) -> pd.DataFrame:
+    """`bars` (label, value, selected, rank, gap; indexed by position among the peers, in rank order) with a row
+    (gap=True, no value) wherever peers are left out, labelled with the ranks omitted ('⋯ 11〜39位 省略（29団体）'),
+    so a jump 10位 → 40位 is shown as a break. ranks: every peer's rank by position."""
+    rows, previous = [], None
+    for pos, row in bars.iterrows():
+        if previous is not None and pos > previous + 1:
+            first, last = int(ranks.iat[previous + 1]), int(ranks.iat[pos - 1])
+            rows.append(dict(label=text("ix_rank_gap", lang, first=first, last=last, n=pos - previous - 1),
+                             value=None, selected=False, rank=first, gap=True))
+        rows.append(row.to_dict())
+        previous = pos
+    return pd.DataFrame(rows, columns=bars.columns).astype({"value": float, "selected": bool, "gap": bool})
+
+
 def ranked_bar(ix: dict, cmp: dict, lang: str) -> dict:
     """The ranked bar among the peers (a window around the area): dict(args (of charts.indicators.ranked_bar),
     caption (ui.frame.caption arguments))."""
     key, spec, peers, code = cmp["key"], cmp["spec"], cmp["peers"], ix["code"]
-    shown = ind.window(peers, code)
+    shown = ind.window(peers.reset_index(drop=True), code)
     labels = [text("ix_rank_label", lang, rank=int(r), name=ix["names"][c]) for r, c in zip(shown["rank"], shown["area_code"])]
-    bars = shown.assign(label=labels, value=shown[key], selected=shown["area_code"] == code)[
-        ["label", "value", "selected", "rank"]]
+    bars = with_gaps(shown.assign(label=labels, value=shown[key], selected=shown["area_code"] == code, gap=False)[
+        ["label", "value", "selected", "rank", "gap"]], peers.reset_index(drop=True)["rank"], lang)
     mine = ix["me"][key] if not pd.isna(ix["me"][key]) else None
     title = text("ix_chart_rank", lang, indicator=spec.name[lang], peers=cmp["peer_name"], n=len(peers))
     args = (bars, spec.label(lang), spec.decimals, float(peers[key].median()) if len(peers) else None,
