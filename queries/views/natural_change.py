@@ -4,8 +4,6 @@ calendar-year rates per 1,000 population, one named bar per area (and period), s
 """
 from __future__ import annotations
 
-import pandas as pd
-
 import formats
 from i18n import tr
 from queries import dynamics as dyn
