@@ -7,6 +7,7 @@ Units: persons; shares in percent; TFR in children per woman; migration in point
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -50,12 +51,21 @@ def totals(code: str, summary: pd.DataFrame, vintage: str, lang: str) -> dict:
     """The totals chart: data (the comparison lines and the 80 % / 50 % bands), labels ((series, legend label) in
     colour order) and source_ids (of the lines)."""
     lines = qp.comparison_lines(code, summary, vintage)
-    bands = [summary[["year", f"band{q}_low", f"band{q}_high"]].set_axis(["year", "low", "high"], axis=1).assign(
-        series=f"band{q}") for q in (80, 50)]
+    series = lines["series"].to_numpy(dtype=object)
     labels = tuple((k, tr("s_ipss_" + vintage, lang) if k == "ipss" else tr("s_" + k, lang))
-                   for k in pcharts.SERIES_COLOURS if k in set(lines["series"]))
-    return dict(data=pd.concat([lines, *bands], ignore_index=True), labels=labels,
-                source_ids=lines["source_id"].unique())
+                   for k in pcharts.SERIES_COLOURS if k in set(series))
+    # The lines, then the 80 % and the 50 % band rows, built in one constructor (a concat of three frames was
+    # ~5 ms of every slider move); band rows have no persons or source, line rows no low/high.
+    years, n, m = summary["year"].to_numpy(dtype=int), len(summary), len(lines)
+    gap = np.full(m, np.nan)
+    data = pd.DataFrame({
+        "year": np.concatenate([lines["year"].to_numpy(dtype=int), years, years]),
+        "persons": np.concatenate([lines["persons"].to_numpy(dtype=float), np.full(2 * n, np.nan)]),
+        "series": np.concatenate([series, np.repeat(np.array(["band80", "band50"], dtype=object), n)]),
+        "source_id": np.concatenate([lines["source_id"].to_numpy(dtype=object), np.full(2 * n, np.nan, dtype=object)]),
+        "low": np.concatenate([gap, *(summary[f"band{q}_low"].to_numpy(dtype=float) for q in (80, 50))]),
+        "high": np.concatenate([gap, *(summary[f"band{q}_high"].to_numpy(dtype=float) for q in (80, 50))])})
+    return dict(data=data, labels=labels, source_ids=lines["source_id"].unique())
 
 
 def method_note(inputs, summary: pd.DataFrame, base: int, births: str, fmethod: str, lang: str) -> str:
