@@ -127,10 +127,12 @@ def _run(key: tuple, area: str, base_year: int, scenario: tuple, params: pd.Data
     errors = _errors(key)
     size = int(size_band(summary["total"].iloc[:1]).iloc[0])
     fan = pj.empirical_band(summary["total"].to_numpy(), res.years, base_year, size, errors)
+    columns = {c: summary[c].to_numpy() for c in summary.columns}  # one constructor, not nine column inserts
     for q, level in enumerate(errors.levels.astype(int)):
-        summary[f"band{level}_low"], summary[f"band{level}_high"] = fan.low[:, q], fan.high[:, q]
-    summary["band_low"], summary["band_high"] = summary["band80_low"], summary["band80_high"]
-    summary["births"] = np.concatenate([[np.nan], res.births.sum(axis=-1)])
+        columns[f"band{level}_low"], columns[f"band{level}_high"] = fan.low[:, q], fan.high[:, q]
+    columns["band_low"], columns["band_high"] = columns["band80_low"], columns["band80_high"]
+    columns["births"] = np.concatenate([[np.nan], res.births.sum(axis=-1)])
+    summary = pd.DataFrame(columns, index=summary.index)
     pyramid = pj.long_frame(res.total, res.years)
     return {"summary": summary, "pyramid": pyramid,
             "share_factor": None if res.share is None else float(np.asarray(res.share.factor)),
