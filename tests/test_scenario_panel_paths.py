@@ -132,3 +132,20 @@ def test_chart_spec_keeps_full_precision_of_real_projection(national, monkeypatc
         assert r["total"] == row["total"] and r["pop_65p"] == row["pop_65p"]
         assert (r["births"] is None) == math.isnan(row["births"])  # the base year has no births of its own
     assert records[0]["births"] is None and records[-1]["births"] > 0
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_results_table_equals_assign_and_rename(national, lang):
+    from queries import projections as qp
+    from queries.views import projection as vp
+
+    summary = qp.run(KURUME, qp.base_year(), vp.scenario(1.6, 2050, -0.5, (20, 40), 5.0, "counts", "asfr"))["summary"]
+    got, config = vp.results_table(summary, lang)
+    table = summary.assign(**{c: 100 * summary[c] for c in vp.SHARES})
+    table = table.assign(**{c: table[c].round() for c in vp.PERSONS})
+    names = list(config)  # display names: the persons, the shares, then the year
+    expected = table[["year", "total", "japanese", "foreign", "baseline_total", "diff_total", *vp.SHARES]]
+    expected = expected.set_axis([names[-1], *names[:-1]], axis=1)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.iloc[0, 1] == round(summary["total"].iloc[0]) > 300_000  # 久留米市 in 2025: about 300,000 people
+    assert 25 < got.iloc[0, -1] < 35  # aged 65+ in percent

@@ -118,16 +118,16 @@ def city_diff(code: str, base: int, lang: str) -> str | None:
 
 def results_table(summary: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict]:
     """The results table (persons rounded, shares in percent) with display column names, and its column config."""
-    table = summary.assign(**{c: 100 * summary[c] for c in SHARES})
     cols = {"year": tr("col_year", lang), "total": tr("col_total", lang), "japanese": tr("col_japanese", lang),
             "foreign": tr("col_foreign", lang), "baseline_total": tr("col_baseline", lang),
             "diff_total": tr("col_diff", lang), "share_0_14": tr("col_share_0_14", lang),
             "share_15_64": tr("col_share_15_64", lang), "share_65p": tr("col_share_65p", lang)}
-    table = table.assign(**{c: table[c].round() for c in PERSONS})
+    values = {c: np.round(summary[c].to_numpy()) if c in PERSONS else 100 * summary[c].to_numpy() if c in SHARES
+              else summary[c].to_numpy() for c in cols}  # one constructor: two assigns and a rename were ~1 ms a move
     config = {cols[c]: st.column_config.NumberColumn(cols[c], format="localized") for c in PERSONS}
     config |= {cols[c]: st.column_config.NumberColumn(cols[c], format="%.1f") for c in SHARES}
     config[cols["year"]] = st.column_config.NumberColumn(cols["year"], format="%d")
-    return table[list(cols)].rename(columns=cols), config
+    return pd.DataFrame({cols[c]: v for c, v in values.items()}, index=summary.index), config
 
 
 def download_params(base: int, inputs, s: dict) -> dict:
