@@ -51,14 +51,14 @@ def summary_frame(result: Projection, baseline: Projection | None = None) -> pd.
         raise ValueError("summary_frame takes the result of a single area (select it with inputs.area(code))")
     tot = result.total
     g, sh = age3(tot), age3_shares(tot)
-    df = pd.DataFrame({"year": result.years, "total": totals(tot), "japanese": totals(result.japanese),
-                       "foreign": totals(result.foreign) if result.foreign is not None else 0.0,
-                       "pop_0_14": g[:, 0], "pop_15_64": g[:, 1], "pop_65p": g[:, 2],
-                       "share_0_14": sh[:, 0], "share_15_64": sh[:, 1], "share_65p": sh[:, 2]})
-    if baseline is not None:
-        df["baseline_total"] = totals(baseline.total)
-        df["diff_total"] = df["total"] - df["baseline_total"]
-    return df
+    columns = {"year": result.years, "total": totals(tot), "japanese": totals(result.japanese),
+               "foreign": totals(result.foreign) if result.foreign is not None else 0.0,
+               "pop_0_14": g[:, 0], "pop_15_64": g[:, 1], "pop_65p": g[:, 2],
+               "share_0_14": sh[:, 0], "share_15_64": sh[:, 1], "share_65p": sh[:, 2]}
+    if baseline is not None:  # in the one constructor (two column inserts afterwards cost more than the frame)
+        columns["baseline_total"] = totals(baseline.total)
+        columns["diff_total"] = columns["total"] - columns["baseline_total"]
+    return pd.DataFrame(columns)
 
 
 def long_frame(pop: np.ndarray, years, area_codes=None) -> pd.DataFrame:
@@ -72,8 +72,16 @@ def long_frame(pop: np.ndarray, years, area_codes=None) -> pd.DataFrame:
     idx = {"year": list(years), "sex": list(SEXES), "age_group": list(ages)}
     if area_codes is not None:
         idx = {"area_code": list(area_codes), **idx}
-    mi = pd.MultiIndex.from_product(list(idx.values()), names=list(idx))
-    return pd.DataFrame({"persons": pop.reshape(-1)}, index=mi).reset_index()
+    # The product of the levels, outermost first, as columns (what MultiIndex.from_product(…).reset_index() gives,
+    # without building the index: ~1 ms of every scenario run).
+    sizes = [len(v) for v in idx.values()]
+    total = int(np.prod(sizes))
+    columns, inner = {}, total
+    for (name, values), size in zip(idx.items(), sizes):
+        inner //= size
+        level = pd.Index(values)
+        columns[name] = level.take(np.tile(np.repeat(np.arange(size), inner), total // (size * inner) if size else 0))
+    return pd.DataFrame({**columns, "persons": pop.reshape(-1)})
 
 
 @dataclass(frozen=True)
