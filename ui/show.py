@@ -117,7 +117,7 @@ def chart_data(builder, data: pd.DataFrame, *static, key: str | None = None, mai
     names = [str(c) for c in data.columns]
     records = [dict(zip(names, row)) for row in zip(*columns)] if names else [{} for _ in range(len(data))]
     spec = _for_screen({**spec, "datasets": {dataset: records}})
-    _remember(spec, main)
+    _remember(spec, main, key)
     st.vega_lite_chart(spec=spec, key=key, width="stretch")
 
 
