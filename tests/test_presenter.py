@@ -36,6 +36,7 @@ def _present(slide: int = 1) -> AppTest:
     at.query_params["area"] = "40203"
     at.query_params["presenter"] = "1"
     at.query_params["slide"] = str(slide)
+    at.session_state["_viewport"] = (1920, 1080)  # what the browser reports (ui.keys); AppTest has no browser
     at.switch_page("pages/present.py")
     return at.run()
 

@@ -64,13 +64,13 @@ _JS = _JS.replace('w.__popdashKeysTrigger = setTriggerValue;',
 
 _component = st.components.v2.component("popdash_presenter_keys", js=_JS)
 
-DEFAULT_SIZE = (1920, 1080)
 
-
-def keys(key: str = "pl_keys") -> tuple[str | None, tuple[int, int]]:
-    """Mount the keyboard listener; (the action pressed since the last run or None, the viewport's (width, height))."""
-    size = st.session_state.get("_viewport") or DEFAULT_SIZE
-    result = _component(key=key, data={"size": list(size)}, height="content", on_action_change=lambda: None,
+def keys(key: str = "pl_keys") -> tuple[str | None, tuple[int, int] | None]:
+    """Mount the keyboard listener; (the action pressed since the last run or None, the viewport's (width, height),
+    None until the browser has reported it — the component does so as soon as it is mounted, which reruns)."""
+    size = st.session_state.get("_viewport")
+    result = _component(key=key, data={"size": list(size) if size else None}, height="content",
+                        on_action_change=lambda: None,
                         on_size_change=lambda: None)
     reported = result.get("size") if hasattr(result, "get") else None
     if reported and len(reported) == 2:

@@ -39,7 +39,7 @@ def show() -> None:
     """Render the current slide and follow the presenter's keys."""
     st.markdown(pr.CSS + SLIDE_CSS, unsafe_allow_html=True)
     items = pr.load_playlist()
-    action, (vw, vh) = keys()
+    action, size = keys()
     if not items:
         st.info(t("slides_empty"), icon=":material/slideshow:")
         st.page_link(pr.EDITOR, label=t("slides_editor"), icon=":material/edit_note:")
@@ -53,6 +53,9 @@ def show() -> None:
         pr.go_to(i, items)
     language = lang()
     pr.nav_bar(i, items, vs.area_of(item, language))
+    if size is None:  # the first run of a session: the browser reports its window, then the slide is drawn to fit
+        return
+    vw, vh = size
     width = max(480, vw - 2 * PAD_PX - 16)
     source = "" if vs.kind(item) == "title" else item.get("caption") or ""
     lines = -(-cs.display_width(source) * 11 // width) if source else 0  # 20 px type: ~11 px a half-width column

@@ -15,8 +15,7 @@ from tests.e2e.conftest import ARGS, CHROMIUM, IDLE, streamlit_server, wait_read
 from tests.playlists import slides_for
 
 AREAS = {"40203": "久留米市", "40000": "福岡県", "13104": "新宿区", "13402": "青ヶ島村"}
-PAGES = {"app.py": None, "pages/natural_change.py": 1, "pages/social_change.py": 1,
-         "pages/foreign_residents.py": 1, "pages/migration_map.py": None}
+PAGES = {"app.py": None, "pages/natural_change.py": 1, "pages/foreign_residents.py": 1, "pages/migration_map.py": None}
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 SLIDE = ".st-key-slide [data-testid=stVegaLiteChart]"
 MEASURE = """() => {
