@@ -256,7 +256,7 @@ def choropleth_parts(frame: pd.DataFrame, selected: str | None, lang: str, basem
         framing = focus(parts, chosen, height=height, width=width)
     else:
         framing = dict(view=bbox_view(rings, height=height, width=width) if rings else JAPAN_VIEW, rings=rings,
-                       left_out=[])
+                       left_out=[], mode="all")
     return dict(features=features, dots=dots, outlined=outlined, near=near, focus=framing, names=names)
 
 

@@ -150,10 +150,11 @@ def focus(parts: list[tuple[str, list]], selected: set[str] | frozenset = frozen
     out of the frame when that makes the map at least four times as large (東京都: 伊豆・小笠原諸島, so the 23 wards are
     not a thumbnail). When the selected area lies wholly on such islands, the frame is that area and the polygons
     within `island_margin` degrees of it (青ヶ島村 with 八丈島). Returns dict(view (bbox_view), rings (those
-    framed), left_out (codes of areas with no polygon in the frame, in `parts` order))."""
+    framed), left_out (codes of areas with no polygon in the frame, in `parts` order), mode ('all', 'main': islands
+    left out, 'island': framed on the selected area))."""
     rings = [ring for _, ring in parts]
     if not rings:
-        return dict(view=None, rings=[], left_out=[])
+        return dict(view=None, rings=[], left_out=[], mode="all")
     boxes = np.asarray([[*np.min(r, axis=0), *np.max(r, axis=0)] for r in np.asarray(rings, dtype=object)
                         for r in [np.asarray(r, dtype=float)]])
     areas = np.asarray([_area(r) for r in rings])
@@ -188,16 +189,20 @@ def focus(parts: list[tuple[str, list]], selected: set[str] | frozenset = frozen
         out |= set(groups[i])
     framed = [j for j in range(len(rings)) if j not in out]
     codes = [c for c, _ in parts]
+    shown = [rings[j] for j in framed]
+    mode = "main" if out else "all"
     if selected and not any(codes[j] in selected for j in framed):  # the area is on the islands left out
         own = [j for j in range(len(rings)) if codes[j] in selected]
         if own:
             b0 = boxes[own][:, :2].min(axis=0) - island_margin
             b1 = boxes[own][:, 2:].max(axis=0) + island_margin
             framed = [j for j in range(len(rings)) if (boxes[j, :2] <= b1).all() and (boxes[j, 2:] >= b0).all()]
+            shown = [[[b0[0], b0[1]], [b1[0], b0[1]], [b1[0], b1[1]], [b0[0], b1[1]]]]  # centred on the area
+            mode = "island"
     inside = {codes[j] for j in framed}
     left_out = list(dict.fromkeys(c for c in codes if c not in inside))
-    shown = [rings[j] for j in framed]
-    return dict(view=bbox_view(shown, height=height, width=width), rings=shown, left_out=left_out)
+    return dict(view=bbox_view(shown, height=height, width=width), rings=[rings[j] for j in framed],
+                left_out=left_out, mode=mode)
 
 
 def unpixel(x: float, y: float, zoom: float) -> tuple[float, float]:
