@@ -17,8 +17,8 @@ st.title(t("map_title", name=view.name))
 ctl = vm.controls(view.area, lang)
 for key, allowed in ctl["allowed"].items():
     start(key, allowed, allowed[0] if allowed else None)
-c1, c2, c3, c4 = st.columns([1.25, 1, 1.6, 1.3])
-age = c2.selectbox(t("map_age"), ctl["ages"], format_func=lambda a: vm.age_label(a, lang), key="age") or "total"
+c1, c2, c3, c4 = [row.container(width="content") for row in [st.container(horizontal=True)] for _ in "1234"]  # wraps
+age = c2.selectbox(t("map_age"), ctl["ages"], format_func=lambda a: vm.age_label(a, lang), key="age", width=170) or "total"
 mode = vm.shown_mode(c1.segmented_control(t("map_mode"), ctl["modes"], key="flow", required=True, disabled=age != "total",
                                           format_func=lambda m: t("map_mode_" + m)), age, ctl["modes"])
 source = (st.radio(t("map_source"), ctl["sources"], key="src", horizontal=True, format_func=ctl["source_label"])
