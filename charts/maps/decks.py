@@ -287,7 +287,7 @@ def choropleth_deck(frame: pd.DataFrame, selected: str | None, lang: str, basema
     chosen, labels = selected_layers(parts["outlined"])
     layers += chosen
     if not parts["outlined"]:
-        labels += [{"p": [d["p"][0], round(d["p"][1] + 0.02, 4)], "label": d["name"], "pr": 1000}
+        labels += [{"p": [d["p"][0], round(d["p"][1] + 0.04, 4)], "label": d["name"], "pr": 1000}
                    for d in parts["dots"] if d["selected"]][:1]
     if "geojson" not in frame.columns:
         layers.insert(2, inset_layer(basemap.japan))

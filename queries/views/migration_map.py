@@ -249,12 +249,15 @@ def flow_still(view: dict, partner: str | None, lang: str, height: int, label_si
     return _still(text, height, legend, _unit_title("map_legend_" + mode, lang))
 
 
-def frame_note(framing: dict, names: dict[str, str], lang: str) -> str | None:
-    """What the choropleth leaves out of its first view (charts.maps.geometry.focus), in words; None if nothing."""
+def frame_note(framing: dict, names: dict[str, str], lang: str, image: bool = False) -> str | None:
+    """What the choropleth leaves out of its first view (charts.maps.geometry.focus), in words — on the page, or on
+    its still `image` (which cannot be panned); None if nothing."""
+    suffix = "_image" if image else ""
     if framing["mode"] == "main" and framing["left_out"]:
-        return text("map_frame_main", lang, names="、".join(names.get(c, c) for c in framing["left_out"]))
+        sep = "、" if lang == "ja" else ", "
+        return text("map_frame_main" + suffix, lang, names=sep.join(names.get(c, c) for c in framing["left_out"]))
     if framing["mode"] == "island":
-        return tr("map_frame_island", lang)
+        return tr("map_frame_island" + suffix, lang)
     return None
 
 
@@ -273,13 +276,15 @@ def _rankings(view: dict, lang: str) -> list[list[tuple]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _choropleth_notes(key: tuple, _frame: pd.DataFrame, selected: str | None, lang: str, height: int) -> list[str]:
-    """Notes under the choropleth of `_frame` (built once per `key`): what its first view leaves out, and the
-    municipalities drawn as dots (no outline in the simplified boundaries)."""
+def _choropleth_notes(key: tuple, _frame: pd.DataFrame, selected: str | None, lang: str,
+                      height: int) -> tuple[list[str], list[str]]:
+    """Notes under the choropleth of `_frame` (built once per `key`) and on its still image: what its first view
+    leaves out, and the municipalities drawn as dots (no outline in the simplified boundaries)."""
     parts = mcharts.choropleth_parts(_frame, selected, lang, basemap(), height)
-    dots = "、".join(d["name"] for d in parts["dots"])
-    return [n for n in (frame_note(parts["focus"], parts["names"], lang),
-                        text("map_dots_note", lang, names=dots) if dots else None) if n]
+    dots = ("、" if lang == "ja" else ", ").join(d["name"] for d in parts["dots"])
+    dot_note = text("map_dots_note", lang, names=dots) if dots else None
+    return tuple([n for n in (frame_note(parts["focus"], parts["names"], lang, image), dot_note) if n]
+                 for image in (False, True))
 
 
 def rates(area, pref: str, year: str, lang: str, height: int, label_size: int) -> dict | None:
@@ -298,12 +303,12 @@ def rates(area, pref: str, year: str, lang: str, height: int, label_size: int) -
     selected = None if area["kind"] in ("prefecture", "nation") else area["area_code"]
     deck = _deck("choropleth_deck", ("rates", pref, year), data, selected=selected, lang=lang, height=height - 80,
                  label_size=label_size + 1)
-    notes = _choropleth_notes(("rates", pref, year, official.cache_key()), data, selected, lang, height - 80)
+    notes, on_image = _choropleth_notes(("rates", pref, year, official.cache_key()), data, selected, lang, height - 80)
     legend = tuple(zip(break_ranges(mcharts.RATE_BREAKS, lang, signed=True), mcharts.rate_colours())) + (
         (tr("unavailable", lang), mcharts.NO_RATE),)
     per = tr("per_1000", lang)
     still = _still(deck.to_json(), height - 80, legend, tr("map_rate", lang) + (f"（{per}）" if lang == "ja" else f" ({per})"),
-                   tuple(notes))
+                   tuple(on_image))
     n = int(data["net_rate"].notna().sum())
     geo = data["geo_source_id"].dropna().unique().tolist() if "geo_source_id" in data else []
     columns = {"net_rate": st.column_config.NumberColumn(tr("map_rate", lang), format="%.2f"),
