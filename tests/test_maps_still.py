@@ -116,3 +116,24 @@ def test_page_offers_an_image_of_both_maps(national_db, monkeypatch):
     assert labels.count("PNG") == 2 and labels.count("SVG") == 2  # 画像を保存 under the flow map and the choropleth
     main = at.session_state["_main_chart"]  # what a slide / handout shows: the flow map's still
     assert "熊本県\n2,926" in ["\n".join(d["lines"]) for d in main["datasets"]["labels"]]
+
+
+def test_indicator_map_has_a_still_image(national_db, monkeypatch):
+    """指標比較's choropleth (pages/indicators.py ix_map): its caption offers 画像を保存 like the charts above it."""
+    monkeypatch.setenv("POPDASH_DB", str(national_db))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["area"] = "40203"
+    at.switch_page("pages/indicators.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("PNG") == 3  # the ranked bar, the scatter and the map
+    from queries.views import indicators as vx
+    ix = vx.context("40203", "ja")
+    cmp = vx.compare(ix, ix["state"][0][2], "pref", None, "福岡県", "ja")
+    geo = vx.choropleth(ix, cmp, "ja")
+    alt.LayerChart.from_dict(geo["still"])
+    codes = {f["properties"]["code"] for f in geo["still"]["datasets"]["areas"]}
+    assert "40203" in codes and len(codes) >= 60
+    assert [d["lines"] for d in geo["still"]["datasets"]["labels"]] == [["久留米市"]]
+    assert _png(geo["still"]).width >= 1000
