@@ -103,7 +103,7 @@ def test_aogashima_is_framed_and_marked(national):
     mark = next(d for d in dots if d["code"] == "13402")
     assert mark["selected"] and mark["line"][:3] == list(mcharts.INK)
     assert mark["fill"][:3] == list(mcharts.rate_colours()[-1])  # +35.8 per 1,000: the darkest blue
-    assert [d["label"] for d in deck["layers"][-1]["data"]] == ["青ヶ島村"]
+    assert [d["label"] for d in deck["layers"][-1]["data"]] == ["青ヶ島村", "八丈町"]  # and its neighbour in the frame
 
 
 def test_other_prefectures_keep_their_islands(national):

@@ -14,7 +14,7 @@ from charts import tr
 from charts.maps.colours import (BLUE, INK, NO_RATE, count_breaks, count_class, flow_classes, ramp, rate_class,
                                  rate_colours)
 from charts.maps.geometry import (JAPAN_VIEW, MAP_HEIGHT, Basemap, bbox_view, focus, japan_view, neighbours,
-                                  point)
+                                  point, ring_centroid)
 from charts.maps.labels import labels_layer, leaders_layer, place_labels, tip
 from charts.maps.layers import (areas_layer, deck, inset_layer, outline_layer, prefecture_layer,
                                 selected_layers)
@@ -286,13 +286,24 @@ def choropleth_deck(frame: pd.DataFrame, selected: str | None, lang: str, basema
             auto_highlight=True))
     chosen, labels = selected_layers(parts["outlined"])
     layers += chosen
-    if not parts["outlined"]:
-        labels += [{"p": [d["p"][0], round(d["p"][1] + 0.04, 4)], "label": d["name"], "pr": 1000}
-                   for d in parts["dots"] if d["selected"]][:1]
+    view = parts["focus"]["view"]
+    if not parts["outlined"]:  # a selected dot: its name just above it
+        for d in [d for d in parts["dots"] if d["selected"]][:1]:
+            per_degree = 512 * 2 ** view["zoom"] / 360 / math.cos(math.radians(d["p"][1]))
+            lift = (0.7 * label_size + DOT_PIXELS + 3) / per_degree
+            labels.append({"p": [d["p"][0], round(d["p"][1] + lift, 4)], "label": d["name"], "pr": 1000})
+    if parts["focus"]["mode"] == "island":  # framed on an island: name the neighbours in the frame too
+        out = set(parts["focus"]["left_out"])
+        for f in parts["features"]:
+            if f["properties"]["code"] not in out and f["properties"]["code"] != selected:
+                polys = (f["geometry"]["coordinates"] if f["geometry"]["type"] == "MultiPolygon"
+                         else [f["geometry"]["coordinates"]])
+                cx, cy = ring_centroid(max((p[0] for p in polys), key=len)[:-1])
+                labels.append({"p": [round(cx, 3), round(cy, 3)], "label": f["properties"]["name"], "pr": 500})
     if "geojson" not in frame.columns:
         layers.insert(2, inset_layer(basemap.japan))
     layers.append(labels_layer(labels, "labels", size=label_size))
-    return deck(layers, parts["focus"]["view"])
+    return deck(layers, view)
 
 
 def picked_code(selection) -> str | None:
