@@ -9,7 +9,7 @@ from queries.views import indicators as vx
 from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import t
-from ui.show import chart, chart_data
+from ui.show import chart, chart_data, deck
 from ui.state import start, to_url
 
 view = frame()
@@ -54,7 +54,7 @@ st.subheader(t("ix_map_title", indicator=spec.name[lang]))
 if (geo := vx.choropleth(ix, cmp, lang)) is None:
     st.info(t("ix_no_boundaries"))
 else:
-    st.pydeck_chart(geo["deck"], height=geo["height"], key="ix_map")
+    deck(geo["deck"], key="ix_map", height=geo["height"], still=geo["still"])
     st.markdown(geo["legend"], unsafe_allow_html=True)
     caption(*geo["caption"])
 

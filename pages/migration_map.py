@@ -8,6 +8,7 @@ from queries.views import show
 from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import fmt_period, t
+from ui.show import deck
 from ui.state import start, to_url
 
 view = frame()
@@ -16,8 +17,8 @@ st.title(t("map_title", name=view.name))
 ctl = vm.controls(view.area, lang)
 for key, allowed in ctl["allowed"].items():
     start(key, allowed, allowed[0] if allowed else None)
-c1, c2, c3, c4 = st.columns([1.25, 1, 1.6, 1.3])
-age = c2.selectbox(t("map_age"), ctl["ages"], format_func=lambda a: vm.age_label(a, lang), key="age") or "total"
+c1, c2, c3, c4 = [row.container(width="content") for row in [st.container(horizontal=True)] for _ in "1234"]  # wraps
+age = c2.selectbox(t("map_age"), ctl["ages"], format_func=lambda a: vm.age_label(a, lang), key="age", width=170) or "total"
 mode = vm.shown_mode(c1.segmented_control(t("map_mode"), ctl["modes"], key="flow", required=True, disabled=age != "total",
                                           format_func=lambda m: t("map_mode_" + m)), age, ctl["modes"])
 source = (st.radio(t("map_source"), ctl["sources"], key="src", horizontal=True, format_func=ctl["source_label"])
@@ -48,10 +49,10 @@ else:
                                   format_func=f["name"]) if f["options"] else None
         to_url(pp=partner)
     show(right, vm.partner_panel(f, partner, lang))
-    left.pydeck_chart(vm.flow_deck(f, partner, lang, **size), height=size["height"], **f["chart"])
+    deck(vm.flow_deck(f, partner, lang, **size), height=size["height"], still=vm.flow_still(f, partner, lang, **size),
+         where=left, **f["chart"])
     left.markdown(f["legend"], unsafe_allow_html=True)
-    if f["caption"]:
-        caption(*f["caption"])
+    caption(*f["caption"])
     for column, blocks in zip(st.columns(2), f["tables"]):
         show(column, blocks)
     if f["download"]:
@@ -69,11 +70,11 @@ if (r := vm.rates(view.area, ctl["pref"], year, lang, **size)) is None:
     st.info(t("map_no_boundaries"))
     st.stop()
 st.markdown(r["title"])
-st.pydeck_chart(r["deck"], height=r["height"], key="map_choro")
+deck(r["deck"], key="map_choro", height=r["height"], still=r["still"])
 st.markdown(r["legend"], unsafe_allow_html=True)
 if r["partial"]:
     st.caption(r["partial"])
-caption(r["source_ids"], "per_1000", "period_cy", t("map_boundary_note"))
+caption(r["source_ids"], "per_1000", "period_cy", r["note"])
 with st.expander(t("map_rate_table")):
     st.dataframe(r["table"], hide_index=True, column_config=r["columns"])
     offer(r["table"], t("map_choropleth"), "dl_map_rates", area=view.area)

@@ -255,7 +255,7 @@ def test_flow_deck_is_offline_and_labelled(mode, basemap):
     # map_provider=None and pydeck's style placeholder, which Streamlit removes: no tiles, no style download.
     assert not spec.get("mapProvider") and spec.get("mapStyle") == "__MAP_STYLE__"
     ids = [layer["id"] for layer in spec["layers"]]
-    assert ids == ["prefectures", "inset", "flows", "places", "selected", "labels"]
+    assert ids == ["prefectures", "inset", "flows", "places", "selected", "leaders", "labels"]
     arcs = {a["code"]: a for a in spec["layers"][ids.index("flows")]["data"]}
     assert "40000" not in arcs and set(arcs) == {"13000", "14000", "40130", "47000"}  # own prefecture not drawn
     home = [round(SUBJECT["lon"], 3), round(SUBJECT["lat"], 3)]

@@ -11,13 +11,13 @@ layers (Deck, shared layers), decks (the three decks of the migration map page),
 """
 from charts.maps.colours import (BLUE, INK, NEUTRAL, NO_DATA, NO_RATE, RATE_BREAKS, VERMILLION, count_breaks,
                                  flow_classes, ramp, rate_colours)
-from charts.maps.decks import choropleth_deck, flow_deck, pairs_deck, picked_code
+from charts.maps.decks import choropleth_deck, choropleth_parts, flow_deck, flow_parts, pairs_deck, picked_code
 from charts.maps.geometry import JAPAN_VIEW, MAP_HEIGHT, OKINAWA_SHIFT, Basemap, japan_view
 from charts.maps.labels import place_labels
 from charts.maps.layers import Deck, frozen_deck
 from charts.maps.legends import flow_legend, pairs_legend, rate_legend
 
 __all__ = ["BLUE", "INK", "NEUTRAL", "NO_DATA", "NO_RATE", "RATE_BREAKS", "VERMILLION", "count_breaks", "flow_classes",
-           "ramp", "rate_colours", "choropleth_deck", "flow_deck", "pairs_deck", "picked_code", "JAPAN_VIEW",
+           "ramp", "rate_colours", "choropleth_deck", "choropleth_parts", "flow_deck", "flow_parts", "pairs_deck", "picked_code", "JAPAN_VIEW",
            "MAP_HEIGHT", "OKINAWA_SHIFT", "Basemap", "japan_view", "place_labels", "Deck", "frozen_deck",
            "flow_legend", "pairs_legend", "rate_legend"]

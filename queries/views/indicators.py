@@ -7,6 +7,8 @@ lowest rank.
 """
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +17,9 @@ import indicators as ind
 import queries
 from charts import indicators as icharts
 from charts import tr
+from charts.maps import NO_DATA
+from charts.maps import still as mstill
+from charts.maps.legends import break_ranges
 from queries import indicators as qi
 from queries.views import basemap, text
 
@@ -156,7 +161,8 @@ def map_frame(ix: dict, key: str) -> pd.DataFrame | None:
 
 
 def choropleth(ix: dict, cmp: dict, lang: str) -> dict | None:
-    """The choropleth of the indicator: dict(deck, height, legend (HTML), caption), or None without boundaries."""
+    """The choropleth of the indicator: dict(deck, height, still (its image, charts.maps.still), legend (HTML),
+    caption), or None without boundaries."""
     frame = map_frame(ix, cmp["key"])
     if frame is None or frame.empty:
         return None
@@ -166,7 +172,9 @@ def choropleth(ix: dict, cmp: dict, lang: str) -> dict | None:
     deck = icharts.choropleth_deck(frame, outlined, spec.breaks, spec.diverging, spec.decimals, spec.label(lang), lang,
                                    basemap(), centre=spec.centre, height=height)
     geo = frame["geo_source_id"].dropna().unique().tolist() if "geo_source_id" in frame else []
-    return dict(deck=deck, height=height,
+    legend = [*zip(break_ranges(spec.breaks, lang), icharts.class_colours(spec.breaks, spec.diverging, spec.centre)),
+              (tr("unavailable", lang), NO_DATA)]
+    return dict(deck=deck, height=height, still=mstill.from_deck(json.loads(deck.to_json()), height, legend, spec.label(lang)),
                 legend=icharts.legend(spec.breaks, spec.diverging, spec.label(lang), tr("ix_map_note", lang), lang,
                                       spec.centre),
                 caption=([*spec.source_ids, *geo], f"ix_unit_{cmp['key']}", f"ix_period_{cmp['key']}"))

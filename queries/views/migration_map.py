@@ -7,6 +7,8 @@ Counts are persons; rates per 1,000 residents; periods keep their kind (queries.
 """
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +16,8 @@ import formats
 import queries
 from charts import maps as mcharts
 from charts import tr
+from charts.maps import still as mstill
+from charts.maps.legends import break_ranges, count_ranges
 from queries import maps as qm
 from queries.views import basemap, text
 from store import official
@@ -115,7 +119,7 @@ def flows(area, name: str, plan: dict, source: str | None, mode: str, age: str, 
     flow table at all, else dict(data (queries.maps.pairs / flows / net_by_age frame), info (messages), heading
     (markdown or None), side (blocks beside the map: 全国's top ten), options (partner codes on the map, largest
     first; None for 全国), name (code -> display name, partners included), chart (st.pydeck_chart arguments),
-    legend (HTML), caption (ui.frame.caption arguments or None), tables (blocks of the two ranking tables),
+    legend (HTML), caption (ui.frame.caption arguments, also when no flow is drawn), tables (blocks of the two ranking tables),
     download (dict(name, key) of the CSV or None)); blocks are for queries.views.show."""
     if plan["national"]:
         return _pairs(name, mode, nat, sex, age, lang)
@@ -141,14 +145,15 @@ def flows(area, name: str, plan: dict, source: str | None, mode: str, age: str, 
     where = names.loc[subject] if subject in names.index else area
     classes = mcharts.flow_classes(data, mode, exclude=(own, subject))
     notes = {qm.OD_SOURCE: tr("map_od_note", lang), "idou_2021_net_age": tr("map_age_note", lang)}
-    caption = None if data.empty else (
-        data["source_id"].unique(), "unit_persons", "period_fy" if data["period_kind"].eq("FY").all() else "period_cy",
-        notes.get(data["source_id"].iat[0], tr("map_published_note", lang)))
+    ids = data["source_id"].unique().tolist() if not data.empty else [qm.OD_SOURCE if age == "total" and source is None
+                                                                     else source or "idou_2021_net_age"]
+    fiscal = not data.empty and data["period_kind"].eq("FY").all()
+    caption = (ids, "unit_persons", "period_fy" if fiscal else "period_cy", notes.get(ids[0], tr("map_published_note", lang)))
     view = dict(data=data, info=info, heading=_heading(data, name_of(subject), mode, age, lang), side=[],
                 options=options, name=name_of, legend=mcharts.flow_legend(classes, mode, lang), caption=caption,
                 chart=dict(key="map_deck", on_select="rerun", selection_mode="single-object"),
                 download=dict(what=tr("map_flows_table", lang), key="dl_map_flows", area=subject, name=None),
-                subject=subject, own=own, mode=mode, age=age, key=("flows", subject, source, nat, sex, age),
+                subject=subject, own=own, mode=mode, age=age, classes=classes, key=("flows", subject, source, nat, sex, age),
                 point=dict(code=subject, name=name_of(subject), lat=where["lat"], lon=where["lon"]))
     return {**view, "tables": _rankings(view, lang)}
 
@@ -164,7 +169,8 @@ def _pairs(name: str, mode: str, nat: str, sex: str, age: str, lang: str) -> dic
     return dict(data=data, info=[tr("map_pairs_info", lang)], heading=_heading(data, name, mode, age, lang),
                 side=_table(f"**{tr('map_rank_pairs', lang)}**", top[["from_name", "to_name", "movers"]], columns),
                 options=None, name=None, legend=mcharts.pairs_legend(data, mode, lang), chart=dict(key="map_pairs"),
-                caption=None if data.empty else (data["source_id"].unique(), "unit_persons", "period_cy", note),
+                caption=(data["source_id"].unique().tolist() if not data.empty else
+                         ["idou_2021_net_age" if age != "total" else qm.OD_SOURCE], "unit_persons", "period_cy", note),
                 tables=[], download=None if data.empty else dict(what=tr("map_od_table", lang), key="dl_map_pairs",
                                                                  area=None, name=tr("kind_nation", lang)),
                 names=names, mode=mode, key=("pairs", mode, nat, sex, age))
@@ -214,6 +220,47 @@ def flow_deck(view: dict, partner: str | None, lang: str, height: int, label_siz
                  selected=partner, height=height, label_size=label_size)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _still(deck_text: str, deck_height: int, legend: tuple, title: str, notes: tuple = ()) -> dict:
+    """The still image spec (charts.maps.still) of the deck whose JSON is `deck_text`, built once per deck."""
+    return mstill.from_deck(json.loads(deck_text), deck_height, list(legend), title, list(notes))
+
+
+def _unit_title(key: str, lang: str) -> str:
+    unit = tr("unit_persons", lang)
+    return tr(key, lang) + (f"（{unit}）" if lang == "ja" else f" ({unit})")
+
+
+def flow_still(view: dict, partner: str | None, lang: str, height: int, label_size: int) -> dict:
+    """The still image (Vega-Lite) of the flow map of `view` as flow_deck draws it: the same arcs, colours and
+    labels, with the legend of its classes."""
+    text = flow_deck(view, partner, lang, height, label_size).to_json()
+    if view["options"] is None:  # 全国: pairs of prefectures
+        breaks = mcharts.count_breaks(view["data"]["movers"].tolist())
+        legend = tuple(zip(count_ranges(breaks, lang), mcharts.ramp(mcharts.BLUE, len(breaks) + 1)))
+        return _still(text, height, legend, tr("map_legend_pairs_" + ("net" if view["mode"] == "net" else "gross"), lang))
+    classes, mode = view["classes"], view["mode"]
+    labels = count_ranges(classes["breaks"], lang)
+    if mode == "net":
+        legend = tuple((f"{tr(key, lang)} {label}", colour) for key, side in (("map_gain", "pos"), ("map_loss", "neg"))
+                       for label, colour in zip(labels, classes[side]))
+    else:
+        legend = tuple(zip(labels, classes["pos"] if mode == "in" else classes["neg"]))
+    return _still(text, height, legend, _unit_title("map_legend_" + mode, lang))
+
+
+def frame_note(framing: dict, names: dict[str, str], lang: str, image: bool = False) -> str | None:
+    """What the choropleth leaves out of its first view (charts.maps.geometry.focus), in words — on the page, or on
+    its still `image` (which cannot be panned); None if nothing."""
+    suffix = "_image" if image else ""
+    if framing["mode"] == "main" and framing["left_out"]:
+        sep = "、" if lang == "ja" else ", "
+        return text("map_frame_main" + suffix, lang, names=sep.join(names.get(c, c) for c in framing["left_out"]))
+    if framing["mode"] == "island":
+        return tr("map_frame_island" + suffix, lang)
+    return None
+
+
 def _rankings(view: dict, lang: str) -> list[list[tuple]]:
     """The two top-10 tables under the flow map, ranked like the published tables (prefectures only, the area's own
     prefecture included): most in / most out, or largest gain / loss ('net')."""
@@ -228,11 +275,25 @@ def _rankings(view: dict, lang: str) -> list[list[tuple]]:
     return [_table(f"**{tr('map_rank_' + k, lang)}**", table[shown], config) for k, table in zip(keys, (first, second))]
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _choropleth_notes(key: tuple, _frame: pd.DataFrame, selected: str | None, lang: str,
+                      height: int) -> tuple[list[str], list[str]]:
+    """Notes under the choropleth of `_frame` (built once per `key`) and on its still image: what its first view
+    leaves out, and the municipalities drawn as dots (no outline in the simplified boundaries)."""
+    parts = mcharts.choropleth_parts(_frame, selected, lang, basemap(), height)
+    dots = ("、" if lang == "ja" else ", ").join(d["name"] for d in parts["dots"])
+    dot_note = text("map_dots_note", lang, names=dots) if dots else None
+    return tuple([n for n in (frame_note(parts["focus"], parts["names"], lang, image), dot_note) if n]
+                 for image in (False, True))
+
+
 def rates(area, pref: str, year: str, lang: str, height: int, label_size: int) -> dict | None:
     """The choropleth of net migration rates in calendar year `year` of prefecture `pref` ('40'; '' = the 47
     prefectures), `height`/`label_size` those of the flow map. Returns None when the database has no boundaries
-    for the prefecture, else dict(title (markdown), deck, height, legend (HTML), partial (caption when fewer than 10
-    areas have a rate, or None), source_ids, table (the rates without geometry), columns (its column config))."""
+    for the prefecture, else dict(title (markdown), deck, still (its Vega-Lite image, charts.maps.still), height,
+    legend (HTML), partial (caption when fewer than 10 areas have a rate, or None), source_ids, note (the caption's
+    note: boundaries, islands out of the first view, dots), table (the rates without geometry), columns (its
+    column config))."""
     data = qm.choropleth(pref, year)
     if "geojson" in data.columns and data.empty:
         return None
@@ -242,12 +303,19 @@ def rates(area, pref: str, year: str, lang: str, height: int, label_size: int) -
     selected = None if area["kind"] in ("prefecture", "nation") else area["area_code"]
     deck = _deck("choropleth_deck", ("rates", pref, year), data, selected=selected, lang=lang, height=height - 80,
                  label_size=label_size + 1)
+    notes, on_image = _choropleth_notes(("rates", pref, year, official.cache_key()), data, selected, lang, height - 80)
+    legend = tuple(zip(break_ranges(mcharts.RATE_BREAKS, lang, signed=True), mcharts.rate_colours())) + (
+        (tr("unavailable", lang), mcharts.NO_RATE),)
+    per = tr("per_1000", lang)
+    still = _still(deck.to_json(), height - 80, legend, tr("map_rate", lang) + (f"（{per}）" if lang == "ja" else f" ({per})"),
+                   tuple(on_image))
     n = int(data["net_rate"].notna().sum())
     geo = data["geo_source_id"].dropna().unique().tolist() if "geo_source_id" in data else []
     columns = {"net_rate": st.column_config.NumberColumn(tr("map_rate", lang), format="%.2f"),
                **_numbers(in_total=tr("map_in", lang), out_total=tr("map_out", lang), net=tr("map_net", lang),
                           pop_mean=tr("persons", lang))}
-    return dict(title=f"**{title}**", deck=deck, height=height - 80, legend=mcharts.rate_legend(lang),
+    return dict(title=f"**{title}**", deck=deck, still=still, height=height - 80,
+                note="  \n".join([tr("map_boundary_note", lang), *notes]), legend=mcharts.rate_legend(lang),
                 partial=text("map_choropleth_partial", lang, n=n) if pref and n < 10 else None,
-                source_ids=["juki_dynamics", *geo], table=data.drop(columns=["geojson", "geo_source_id"], errors="ignore"),
+                source_ids=["juki_dynamics", *geo], table=data.drop(columns=["geojson", "geo_source_id", "lat", "lon"], errors="ignore"),
                 columns=columns)

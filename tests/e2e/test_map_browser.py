@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from tests.e2e.conftest import IDLE
 
 DECK = "[data-testid=stDeckGlJsonChart]"
@@ -46,3 +48,27 @@ def test_map_page_draws_offline(page, server):
     page.wait_for_timeout(1500)
     page.wait_for_function(IDLE)
     assert not page.query_selector("[data-testid=stException]")
+
+
+CLIPPED = """() => [...document.querySelectorAll('[data-testid=stButtonGroup]')].map(g => {
+  const r = g.getBoundingClientRect();
+  const cell = g.closest('[data-testid=stVerticalBlock]').getBoundingClientRect();
+  const last = [...g.querySelectorAll('button')].pop().getBoundingClientRect();
+  return {text: g.innerText.replace(/\\n/g, '/'), right: last.right, cell: cell.right, width: window.innerWidth,
+          overflow: g.scrollWidth - g.clientWidth, left: r.left};
+})"""
+
+
+@pytest.mark.parametrize("size", [(1440, 1000), (1366, 768)])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_map_controls_are_not_clipped(page, server, size, lang):
+    """転入元/転出先/転入超過 was cut at 1440 px (a quarter-width column): every button of every control shows."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{server}/migration_map?area=40203&lang={lang}")
+    page.wait_for_selector(f"{DECK} canvas")
+    page.wait_for_function(IDLE)
+    groups = page.evaluate(CLIPPED)
+    assert len(groups) >= 3, groups  # mode, nationality, sex
+    for g in groups:
+        assert g["overflow"] <= 1 and g["right"] <= g["cell"] + 1 and g["right"] <= g["width"], g
+    assert any(("転入超過" if lang == "ja" else "Net") in g["text"] for g in groups)
