@@ -95,7 +95,15 @@ def _values(spec: dict) -> list[dict]:
 
 
 def _size(spec: dict, width: int, height: int) -> None:
-    """Give the chart (or each panel of a faceted/concatenated chart) a size that fills width × height."""
+    """Give the chart (or each panel of a faceted/concatenated chart) a size that fills width × height; a map (a
+    fixed projection) is scaled as a whole, its shape kept."""
+    projection = spec.get("projection") or {}
+    if "scale" in projection and spec.get("width") and spec.get("height"):
+        f = min(width / spec["width"], height / spec["height"])
+        spec["projection"] = {**projection, "scale": projection["scale"] * f,
+                              **({"translate": [v * f for v in projection["translate"]]} if "translate" in projection else {})}
+        spec["width"], spec["height"] = int(spec["width"] * f), int(spec["height"] * f)
+        return
     columns, rows = _grid(spec)
     spec.pop("autosize", None)
     if columns == 1 and rows == 1 and not any(k in spec for k in _CONCAT + ("facet",)):

@@ -54,7 +54,7 @@ st.subheader(t("ix_map_title", indicator=spec.name[lang]))
 if (geo := vx.choropleth(ix, cmp, lang)) is None:
     st.info(t("ix_no_boundaries"))
 else:
-    deck(geo["deck"], key="ix_map", height=geo["height"], still=geo["still"])
+    deck(geo["deck"], key="ix_map", height=geo["height"], still=geo["still"], title=t("ix_map_title", indicator=spec.name[lang]))
     st.markdown(geo["legend"], unsafe_allow_html=True)
     caption(*geo["caption"])
 

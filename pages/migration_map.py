@@ -50,7 +50,7 @@ else:
         to_url(pp=partner)
     show(right, vm.partner_panel(f, partner, lang))
     deck(vm.flow_deck(f, partner, lang, **size), height=size["height"], still=vm.flow_still(f, partner, lang, **size),
-         where=left, **f["chart"])
+         title=f["heading"] or t("map_title", name=view.name), where=left, **f["chart"])
     left.markdown(f["legend"], unsafe_allow_html=True)
     caption(*f["caption"])
     for column, blocks in zip(st.columns(2), f["tables"]):
@@ -70,7 +70,7 @@ if (r := vm.rates(view.area, ctl["pref"], year, lang, **size)) is None:
     st.info(t("map_no_boundaries"))
     st.stop()
 st.markdown(r["title"])
-deck(r["deck"], key="map_choro", height=r["height"], still=r["still"])
+deck(r["deck"], key="map_choro", height=r["height"], still=r["still"], title=r["title"])
 st.markdown(r["legend"], unsafe_allow_html=True)
 if r["partial"]:
     st.caption(r["partial"])

@@ -48,7 +48,7 @@ def test_flow_still_is_the_deck(basemap):
     assert {t["arc"] for t in trails} == set(range(4))
     first = [t for t in trails if t["arc"] == 0]
     assert first[0]["w"] < first[-1]["w"] and [first[-1]["lon"], first[-1]["lat"]] == [130.508, 33.319]
-    texts = ["\n".join(d["lines"]) for d in spec["datasets"]["labels"]]
+    texts = [d["lines"] for d in spec["datasets"]["labels"]]
     assert texts == [d["label"] for d in deck["layers"][-1]["data"]] and "神奈川県\n2,148" in texts
     assert _layer(spec, "legend")["encoding"]["color"]["scale"]["domain"] == ["799以下", "800以上"]
     img = _png(export.stamped(spec, "久留米市への転入", ["出典: 久留米市"]))
@@ -71,7 +71,7 @@ def test_choropleth_still_rewinds_and_marks_the_area(basemap):
     assert outer == ring[::-1]  # clockwise, as d3-geo wants
     (dot,) = spec["datasets"]["dots"]
     assert dot["line"] == still.hex_colour(mcharts.INK) and dot["fill"] == still.hex_colour(mcharts.NO_RATE)
-    assert [d["lines"] for d in spec["datasets"]["labels"]] == [["大川市"]]
+    assert [d["lines"] for d in spec["datasets"]["labels"]] == ["大川市"]
     img = _png(spec).convert("RGB")
     assert img.getpixel((5, 5)) in {(255, 255, 255), (250, 250, 250)}  # background or basemap, not a globe-wide fill
 
@@ -99,7 +99,7 @@ def test_tokyo_still_renders_the_frame(national_views, area):
         assert 35.4 < center[1] < 36.0 and "大島町" in r["note"] and "小笠原村" in r["note"]
     else:
         assert 32.3 < center[1] < 33.0 and "青ヶ島村" in r["note"]  # drawn as a dot, and said so
-        assert [d["lines"] for d in spec["datasets"]["labels"]] == [["青ヶ島村"], ["八丈町"]]
+        assert [d["lines"] for d in spec["datasets"]["labels"]] == ["青ヶ島村", "八丈町"]
     assert "青ヶ島村" in r["table"]["name_ja"].tolist()
     img = _png(spec)
     assert img.width >= 1000
@@ -114,8 +114,8 @@ def test_page_offers_an_image_of_both_maps(national_db, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("PNG") == 2 and labels.count("SVG") == 2  # 画像を保存 under the flow map and the choropleth
-    main = at.session_state["_main_chart"]  # what a slide / handout shows: the flow map's still
-    assert "熊本県\n2,926" in ["\n".join(d["lines"]) for d in main["datasets"]["labels"]]
+    main = at.session_state["_charts"][0]["spec"]  # what a slide / handout shows: the flow map's still
+    assert "熊本県\n2,926" in [d["lines"] for d in main["datasets"]["labels"]]
 
 
 def test_indicator_map_has_a_still_image(national_db, monkeypatch):
@@ -135,5 +135,5 @@ def test_indicator_map_has_a_still_image(national_db, monkeypatch):
     alt.LayerChart.from_dict(geo["still"])
     codes = {f["properties"]["code"] for f in geo["still"]["datasets"]["areas"]}
     assert "40203" in codes and len(codes) >= 60
-    assert [d["lines"] for d in geo["still"]["datasets"]["labels"]] == [["久留米市"]]
+    assert [d["lines"] for d in geo["still"]["datasets"]["labels"]] == ["久留米市"]
     assert _png(geo["still"]).width >= 1000

@@ -121,10 +121,12 @@ def chart_data(builder, data: pd.DataFrame, *static, key: str | None = None, mai
     st.vega_lite_chart(spec=spec, key=key, width="stretch")
 
 
-def deck(deck, *, key: str, height: int, still: dict | None = None, where=None, **kwargs):
+def deck(deck, *, key: str, height: int, still: dict | None = None, title: str | None = None, where=None, **kwargs):
     """Render a pydeck map (st.pydeck_chart) into `where` (st or a column); `still` — a Vega-Lite spec of the same
     map (charts.maps.still) — is what the caption's 画像を保存, a slide and the handout use, since a WebGL deck has
     no image of its own. Returns st.pydeck_chart's result (its selection state when on_select is given)."""
     if still is not None:
+        if title:  # the heading drawn above the map (markdown) names the image and the slide
+            still = {**still, "title": {"text": title.replace("*", "").lstrip("# ").strip(), "anchor": "start"}}
         _remember(still, False, key)
     return (where or st).pydeck_chart(deck, height=height, key=key, **kwargs)

@@ -111,7 +111,7 @@ def _trails(arcs: list[dict]) -> list[dict]:
 
 def _text(name: str, size: int, halo: bool) -> dict:
     mark = {"type": "text", "font": FONT, "fontSize": size, "fontWeight": 600, "lineHeight": size * 1.15,
-            "align": "center", "baseline": "middle", "fill": hex_colour(INK)}
+            "align": "center", "baseline": "middle", "fill": hex_colour(INK), "lineBreak": "\n"}
     if halo:
         mark.update(stroke="white", strokeWidth=4, strokeJoin="round", strokeOpacity=0.92)
     return {"data": {"name": name}, "mark": mark,
@@ -174,7 +174,7 @@ def from_deck(deck: dict, deck_height: int, legend: list[tuple[str, tuple]], leg
                             "encoding": {**point, "longitude2": {"field": "lon2"}, "latitude2": {"field": "lat2"}}})
     if "labels" in layers and layers["labels"]["data"]:
         size = max(int(layers["labels"].get("getSize", 14)), 14)
-        datasets["labels"] = [{"lon": d["p"][0], "lat": d["p"][1], "lines": d["label"].split("\n")}
+        datasets["labels"] = [{"lon": d["p"][0], "lat": d["p"][1], "lines": d["label"]}
                               for d in layers["labels"]["data"]]
         spec_layers += [_text("labels", size, True), _text("labels", size, False)]
     # The legend: one invisible point per class, coloured by a scale whose legend lists the classes.
@@ -188,10 +188,11 @@ def from_deck(deck: dict, deck_height: int, legend: list[tuple[str, tuple]], leg
                                        "symbolStrokeColor": "#777777", "symbolStrokeWidth": 0.6, "labelFontSize": 13,
                                        "titleFontSize": 14, "labelLimit": 260, "titleLimit": 420}}}})
     if notes:
-        datasets["notes"] = [{"lines": list(notes)}]
+        datasets["notes"] = [{"lines": "\n".join(notes)}]
         spec_layers.append({"data": {"name": "notes"}, "mark": {
             "type": "text", "font": FONT, "fontSize": 13, "align": "left", "baseline": "bottom", "fill": "#444444",
-            "lineHeight": 16, "x": 8, "y": height - 8 - 16 * (len(notes) - 1)}, "encoding": {"text": {"field": "lines"}}})
+            "lineHeight": 16, "lineBreak": "\n", "x": 8, "y": height - 8 - 16 * (len(notes) - 1)},
+            "encoding": {"text": {"field": "lines"}}})
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": width, "height": height,
             "projection": projection(deck["initialViewState"], height, width, deck_height),
             "datasets": datasets, "layer": spec_layers,
