@@ -18,6 +18,7 @@ SLIDE_CONFIG = {"axis": {"labelFontSize": 24, "titleFontSize": 26, "labelLimit":
                 "title": {"fontSize": 34, "subtitleFontSize": 24, "anchor": "start"},
                 "text": {"fontSize": 24}}
 _CONCAT = ("hconcat", "vconcat", "concat")
+MAP_TITLE_PX = 72  # a slide title (34 px type) with its offset and padding
 _LABEL_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
 
 
@@ -99,10 +100,20 @@ def _size(spec: dict, width: int, height: int) -> None:
     fixed projection) is scaled as a whole, its shape kept."""
     projection = spec.get("projection") or {}
     if "scale" in projection and spec.get("width") and spec.get("height"):
-        f = min(width / spec["width"], height / spec["height"])
+        # Streamlit gives the chart element the spec's height; with "fit" the title is inside it and the view
+        # (where the fixed projection draws) is what is left, so the map is scaled to that.
+        title = MAP_TITLE_PX if spec.get("title") else 0
+        f = min(width / spec["width"], (height - title) / spec["height"])
         spec["projection"] = {**projection, "scale": projection["scale"] * f,
                               **({"translate": [v * f for v in projection["translate"]]} if "translate" in projection else {})}
-        spec["width"], spec["height"] = int(spec["width"] * f), int(spec["height"] * f)
+        spec["width"], spec["height"] = int(spec["width"] * f), int(spec["height"] * f) + title
+        spec["autosize"] = {"type": "fit-y", "contains": "padding"}
+        for layer in spec.get("layer", []):  # marks placed in pixels (notes in a corner) move with the map
+            mark = layer.get("mark")
+            if isinstance(mark, dict):
+                for axis in ("x", "y"):
+                    if isinstance(mark.get(axis), (int, float)):
+                        mark[axis] = mark[axis] * f
         return
     columns, rows = _grid(spec)
     spec.pop("autosize", None)
