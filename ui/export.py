@@ -58,6 +58,11 @@ def _a4(pdf: bytes) -> PageObject:
     return sheet
 
 
+def _bare(spec: dict) -> dict:
+    """A text spec as a part of a composed page (the page carries the config)."""
+    return {k: v for k, v in spec.items() if k not in ("$schema", "config", "usermeta")} | {"view": {"stroke": None}}
+
+
 def _footer(area: str, when: str, n: int, total: int, lang: str) -> str:
     page = f"{n} / {total}"
     return "　・　".join(p for p in (area, when, page) if p) if lang == "ja" else " · ".join(p for p in (area, when, page) if p)
@@ -75,13 +80,18 @@ def handout_pdf(slides: list[dict], title: str, lang: str, today: str | None = N
     when = formats.dated(today or date.today().isoformat(), lang)
     total = len(slides) + 1
     areas = list(dict.fromkeys(s.get("area") for s in slides if s.get("area")))
-    agenda = [(f"{i + 2:>3}  {s['title']}", 18, "normal") for i, s in enumerate(slides)]
-    cover = cs.text_spec([(title, 34, "bold"), (when, 20, "normal"),
-                          (f"{words['areas']}: {'、'.join(areas) if lang == 'ja' else ', '.join(areas)}", 18, "normal"),
-                          ("", 12, "normal"), (f"{words['agenda']}（{words['page']}）" if lang == "ja"
-                                               else f"{words['agenda']} ({words['page']})", 20, "bold")]
-                         + agenda + [("", 12, "normal"), (f"1 / {total}", 13, "bold")],
-                         1000, max(620, 40 * (len(agenda) + 8)))
+    sep = "、" if lang == "ja" else ", "
+    agenda = [(f"{i + 2:>3}  {s['title']}" + (f"（{s['area']}）" if s.get("area") and lang == "ja" else
+                                             f" ({s['area']})" if s.get("area") else ""), 17, "normal")
+              for i, s in enumerate(slides)]
+    head = cs.text_spec([(title, 34, "bold"), (when, 20, "normal"), (f"{words['areas']}: {sep.join(areas)}", 18, "normal"),
+                         ("", 10, "normal"), (f"{words['agenda']}（{words['page']}）" if lang == "ja"
+                                              else f"{words['agenda']} ({words['page']})", 20, "bold")], 1000, 190)
+    half = -(-len(agenda) // 2) if len(agenda) > 16 else len(agenda)  # a long agenda in two columns
+    columns = [cs.text_spec(part, 490, 28 * max(half, 1) + 10) for part in (agenda[:half], agenda[half:]) if part]
+    foot = cs.text_spec([(f"1 / {total}", 13, "bold")], 1000, 30)
+    cover = {"vconcat": [_bare(head), {"hconcat": [_bare(c) for c in columns], "spacing": 20}, _bare(foot)],
+             "config": head["config"]}
     writer = PdfWriter()
     writer.add_page(_a4(vlc.vegalite_to_pdf(cover)))
     for n, s in enumerate(slides, start=2):
