@@ -19,7 +19,6 @@ names = ex.code_names(lang)
 database, table = xv.table_picker()
 areas, area_lines = xv.area_picker(view, names)
 filters, periods_all, filter_lines = xv.filters(database, table, areas)
-xv.write_url()
 xv.coverage(database, table, areas)
 xv.code_changes(database, areas, filters)
 

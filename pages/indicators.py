@@ -10,7 +10,7 @@ from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import t
 from ui.show import chart, chart_data, deck
-from ui.state import start, to_url
+from ui.state import widget
 
 view = frame()
 code, lang = view.code, view.lang
@@ -18,12 +18,11 @@ st.title(t("ix_title", name=view.name))
 ix = vx.context(code, lang)
 st.caption(t("ix_level_" + ix["level"], n=len(ix["universe"])))
 for key, allowed, default in ix["state"]:
-    start(key, allowed, default)
+    widget(key, allowed, default)  # the controls below use these keys
 c1, c2, c3 = st.columns([2, 3, 2])
 key = c1.selectbox(t("ix_indicator"), ind.KEYS, key="ind", format_func=ix["indicator_label"])
 how = c2.segmented_control(t("ix_peers"), ix["peer_options"], key="peer", required=True, format_func=ix["peer_label"])
 group = c3.selectbox(t("ix_group"), ix["group_codes"], key="grp", format_func=ix["group_label"]) if how == "group" else None
-to_url(ind=key, peer=how, grp=group)
 cmp = vx.compare(ix, key, how, group, view.pref_name, lang)
 spec, peer_name = cmp["spec"], cmp["peer_name"]
 
@@ -44,7 +43,6 @@ if view.presenter:
 # ---------------------------------------------------------------- scatter of two indicators
 st.subheader(t("ix_scatter_title"))
 key2 = st.selectbox(t("ix_indicator2"), ind.KEYS, key="ind2", format_func=ix["indicator_label"])
-to_url(ind2=key2)
 sc = vx.scatter(ix, cmp, key2, lang)
 chart_data(icharts.scatter, *sc["args"])
 caption(*sc["caption"])

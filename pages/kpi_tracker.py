@@ -22,8 +22,7 @@ flash()
 ids, names, default = kv.plan_choices(view.code, view.name, lang)
 sync_plan(view.code, default)
 plan_id = st.selectbox(t("kpi_plan"), ids, format_func=names.get, on_change=reset_view,
-                       key=state.url_widget("plan", ids, default))
-state.write_url("plan")
+                       key=state.widget("plan", ids, default))
 if plan_id == kv.NEW:
     st.info(t("kpi_no_plan", area=view.name))
     plan_form(view.code, view.name, lang)
@@ -40,20 +39,18 @@ options, as_of_default = kq.evaluation_periods(plan_id, values)
 c1, c2 = st.columns([3, 1])
 with c1:
     rule = st.segmented_control(t("kpi_rule"), list(RULES), format_func=lambda r: t("rule_" + r), required=True,
-                                key=state.url_widget("rule", list(RULES), plan["default_rule"])) or plan["default_rule"]
+                                key=state.widget("rule", list(RULES), plan["default_rule"])) or plan["default_rule"]
 with c2:
     as_of = st.selectbox(t("kpi_as_of"), options, format_func=lambda p: periods.text(p, lang),
-                         key=state.url_widget("asof", options, as_of_default))
+                         key=state.widget("asof", options, as_of_default))
 goal_keys, departments = kv.filter_options(plan_id, rule, as_of, lang)
 c3, c4 = st.columns(2)
 with c3:
     goals = st.multiselect(t("kpi_goal_filter"), goal_keys, format_func=lambda k: kq.goal_label(k, lang),
-                           placeholder=t("kpi_all"), key=state.url_widget("goal", goal_keys, [], multi=True))
+                           placeholder=t("kpi_all"), key=state.widget("goal", goal_keys, [], multi=True))
 with c4:
     depts = st.multiselect(t("kpi_dept_filter"), departments, placeholder=t("kpi_all"),
-                           key=state.url_widget("dept", departments, [], multi=True))
-for k in ("plan", "rule", "asof", "goal", "dept"):
-    state.write_url(k)
+                           key=state.widget("dept", departments, [], multi=True))
 st.caption(t("rule_help_" + rule))
 v = kq.view(plan_id, rule, as_of, goals, depts, lang)
 shown, table = v["shown"], v["table"]
@@ -68,8 +65,7 @@ kpis = shown["kpi_id"].tolist()
 if st.session_state.get("kpi") not in kpis:  # the filters left the chosen indicator out
     st.session_state.pop("kpi", None)
 pick = st.selectbox(t("kpi_detail_pick"), kpis, format_func=kv.pick_labels(table).get,
-                    key=state.url_widget("kpi", kpis, kpis[0]))
-state.write_url("kpi")
+                    key=state.widget("kpi", kpis, kpis[0]))
 d = kv.detail(shown, table, values, pick, lang)
 chart(kcharts.detail, d["series"]["actual"], d["series"]["path"], d["series"]["projection"], d["title"], lang)
 st.caption(d["note"])

@@ -9,14 +9,14 @@ from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import fmt_period, t
 from ui.show import deck
-from ui.state import start, to_url
+from ui.state import widget
 
 view = frame()
 lang, size = view.lang, vm.map_size(view.presenter)
 st.title(t("map_title", name=view.name))
 ctl = vm.controls(view.area, lang)
 for key, allowed in ctl["allowed"].items():
-    start(key, allowed, allowed[0] if allowed else None)
+    widget(key, allowed, allowed[0] if allowed else None)  # the controls below use these keys
 c1, c2, c3, c4 = [row.container(width="content") for row in [st.container(horizontal=True)] for _ in "1234"]  # wraps
 age = c2.selectbox(t("map_age"), ctl["ages"], format_func=lambda a: vm.age_label(a, lang), key="age", width=170) or "total"
 mode = vm.shown_mode(c1.segmented_control(t("map_mode"), ctl["modes"], key="flow", required=True, disabled=age != "total",
@@ -27,7 +27,6 @@ fixed = vm.fixed_split(source, age)  # a published table: all residents, both se
 lock = dict(required=True, disabled=fixed, help=t("map_fixed_help") if fixed else None)
 nat = c3.segmented_control(t("nationality"), qm.NATIONALITIES, key="nat", format_func=lambda n: t("nat_" + n), **lock)
 sex = c4.segmented_control(t("map_sex"), qm.SEXES, key="sex", format_func=lambda s: t("map_sex_" + s), **lock)
-to_url(flow=mode, age=age, nat=nat, sex=sex, src=source if len(ctl["sources"]) > 1 else None)
 nat, sex = ("total", "total") if fixed else (nat or "total", sex or "total")
 if age != "total":
     st.caption(t("map_age_net_only"))
@@ -44,10 +43,9 @@ else:
     show(right, f["side"])  # 全国: the largest pairs
     partner = None
     if f["options"] is not None:  # an area's partners: picked here or by a click on the map
-        start("pp", f["options"], vm.follow_click(st.session_state, "pp", "map_deck", f["options"]))
+        widget("pp", f["options"], vm.follow_click(st.session_state, "pp", "map_deck", f["options"]))
         partner = right.selectbox(t("map_partner"), f["options"], key="pp", help=t("map_partner_help"),
                                   format_func=f["name"]) if f["options"] else None
-        to_url(pp=partner)
     show(right, vm.partner_panel(f, partner, lang))
     deck(vm.flow_deck(f, partner, lang, **size), height=size["height"], still=vm.flow_still(f, partner, lang, **size),
          title=f["heading"] or t("map_title", name=view.name), where=left, **f["chart"])
@@ -63,9 +61,8 @@ st.subheader(t("map_choropleth"))
 if not (years := qm.periods(ctl["pref"])):
     st.info(t("unavailable_long", what=t("what_migration")))
     st.stop()
-start("cy", years, years[0])
+widget("cy", years, years[0])
 year = st.selectbox(t("year_cy"), years, format_func=fmt_period, key="cy") or years[0]
-to_url(cy=year)
 if (r := vm.rates(view.area, ctl["pref"], year, lang, **size)) is None:
     st.info(t("map_no_boundaries"))
     st.stop()

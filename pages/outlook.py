@@ -28,10 +28,8 @@ if inputs is None:
     st.stop()
 url = {k: st.query_params.get_all(k) for k in qo.SCENARIO_KEYS if k in st.query_params}
 sc = vo.scenario(url, st.session_state, float(inputs.tfr_base), lang)
-for key, value in sc["put"].items():  # the address bar restores the scenario (only values that differ)
-    st.query_params[key] = value
-for key in sc["drop"]:
-    del st.query_params[key]
+for key, value in [*sc["put"].items(), *((k, None) for k in sc["drop"])]:  # only values that differ
+    state.write(key, value)
 c1, c2 = st.columns([4, 1], vertical_alignment="center")
 c1.markdown(sc["text"])
 c2.page_link("pages/projection.py", label=t("ol_change_scenario"), icon=":material/tune:",
@@ -46,8 +44,7 @@ s1, s2 = st.columns([3, 2])
 if st.session_state.get("osrc") not in codes:  # another area may not have the source chosen before
     st.session_state.pop("osrc", None)
 source = s1.segmented_control(t("ol_source"), codes, format_func=lambda k: name[k],
-                              key=state.url_widget("osrc", codes, codes[0]), required=True) or codes[0]
-state.write_url("osrc")
+                              key=state.widget("osrc", codes, codes[0]), required=True) or codes[0]
 years, last, start = vo.years(table, source, st.session_state.get("oy", 2040))
 year = min(s2.select_slider(t("ol_year"), options=years, value=start, key="oy", bind="query-params"), last)
 # ---------------------------------------------------------------- headline and generated summary

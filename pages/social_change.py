@@ -66,8 +66,7 @@ with box:
     elif opened == "breakdown":
         if periods := sv.waterfall_periods(series):
             period = st.selectbox(t("waterfall_period"), periods, format_func=fmt_period,
-                                  key=state.url_widget("wf", periods, periods[0]))
-            state.write_url("wf")
+                                  key=state.widget("wf", periods, periods[0]))
             if (wf := sv.waterfall(code, period, periods[0], lang)) is None:
                 st.info(t("waterfall_unavailable"))
             else:

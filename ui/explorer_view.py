@@ -14,12 +14,12 @@ import queries
 from indicators.glossary import size_band_labels
 from queries import columns
 from queries import explorer as ex
+from ui import state
 from ui.download import present
 from i18n import STRINGS
 from ui.i18n import fmt_int, t
 from ui.i18n import lang as current_lang
 
-URL_KEYS: dict[str, object] = {}
 SCOPES = ("pick", "pref", "band", "group", "all")
 
 
@@ -27,43 +27,15 @@ def _label(value: str) -> str:
     return t(f"xv_{value}") if f"xv_{value}" in STRINGS else value
 
 
-def url_state(key: str, options: list, default, multi: bool = False) -> None:
-    """A widget keyed `key` starts, on first sight in this session, from ?key= (codes); values no longer offered
-    (another table) are dropped. write_url() mirrors every such key back into the address bar."""
-    seen = st.session_state.setdefault("_x_url_seen", set())
-    if key not in seen:
-        seen.add(key)
-        if key in st.query_params:
-            raw = st.query_params.get_all(key)
-            st.session_state[key] = raw if multi else raw[0]
-    value = st.session_state.get(key, default)
-    if multi:
-        value = [v for v in (value or []) if v in options]
-    elif value not in options:
-        value = default
-    st.session_state[key] = value
-    URL_KEYS[key] = default
-
-
-def write_url() -> None:
-    """Codes in the URL; a value equal to its default is left out."""
-    for key, default in URL_KEYS.items():
-        value = st.session_state.get(key)
-        if value in (None, []) or value == default:
-            st.query_params.pop(key, None)
-        else:
-            st.query_params[key] = value
-
-
 def table_picker() -> tuple[str, str]:
     """The database ('official' / 'user') and the table chosen, with the table's description."""
     databases = [d for d in ex.DATABASES if ex.tables(d)]
     c1, c2 = st.columns([1, 2])
-    url_state("db", databases, "official")
+    state.widget("db", databases, "official", quiet_default=True)
     database = c1.segmented_control(t("x_database"), databases, key="db", format_func=lambda d: t(f"x_db_{d}"),
                                     required=True) or "official"
     tables = ex.tables(database)
-    url_state("tbl", tables, tables[0])
+    state.widget("tbl", tables, tables[0], quiet_default=True)
     table = c2.selectbox(t("x_table"), tables, format_func=lambda x: t(f"tbl_{x}"), key="tbl")
     st.caption(t(f"tblh_{table}") + ("  \n" + t("x_user_note") if database == "user" else "")
                + f"  \n[{t('meta_link')}](metadata?table={table})")
@@ -80,7 +52,7 @@ def area_picker(view, names: dict[str, str]) -> tuple[tuple[str, ...], list[tupl
                            .fillna(groups["group_name_ja"])))
     if st.query_params.get("all") == "true":  # links made before the scope picker
         st.query_params["xs"] = "all"
-    url_state("xs", list(SCOPES), "pick")
+    state.widget("xs", list(SCOPES), "pick", quiet_default=True)
     scope = st.segmented_control(t("x_scope"), SCOPES, key="xs", format_func=lambda s: t(f"x_scope_{s}"),
                                  required=True) or "pick"
     a1, a2, a3 = st.columns([3, 1, 1])
@@ -93,10 +65,10 @@ def area_picker(view, names: dict[str, str]) -> tuple[tuple[str, ...], list[tupl
             st.session_state["xa"] = [view.code]
         st.session_state["_x_view_area"] = view.code
         pickable = areas["area_code"].tolist()
-        url_state("xa", pickable, [view.code], multi=True)
+        state.widget("xa", pickable, [view.code], multi=True, quiet_default=True)
         chosen = tuple(a1.multiselect(t("x_areas"), pickable, key="xa", format_func=lambda c: f"{names.get(c, c)} {c}"))
     elif scope == "pref":
-        url_state("xp", list(pref_names), own_pref if own_pref in pref_names else next(iter(pref_names)))
+        state.widget("xp", list(pref_names), own_pref if own_pref in pref_names else next(iter(pref_names)), quiet_default=True)
         pref = a1.selectbox(t("x_pref"), list(pref_names), key="xp", format_func=pref_names.get)
         chosen = ex.select_areas("pref", pref, defunct, wards)
         lines.append((t("x_pref"), pref_names[pref]))
@@ -104,14 +76,14 @@ def area_picker(view, names: dict[str, str]) -> tuple[tuple[str, ...], list[tupl
         own = ex.band_of(ex.municipal_areas().set_index("area_code")["persons"].get(view.code))
         labels = size_band_labels(view.lang)
         bands = [str(i) for i in range(len(labels))]
-        url_state("xb", bands, str(own if own is not None else 5))
+        state.widget("xb", bands, str(own if own is not None else 5), quiet_default=True)
         band = a1.selectbox(t("x_band"), bands, key="xb", format_func=lambda b: labels[int(b)])
         within = a1.checkbox(t("x_band_pref", pref=pref_names.get(own_pref, "")), key="xbp")
         chosen = ex.select_areas("band", (int(band), own_pref if within else None), defunct, wards)
         lines.append((t("x_band"), labels[int(band)] + (f"（{pref_names.get(own_pref, '')}）" if within else "")))
     elif scope == "group":
         codes = groups["group_code"].tolist()
-        url_state("grp", codes, codes[0] if codes else None)
+        state.widget("grp", codes, codes[0] if codes else None, quiet_default=True)
         group = a1.selectbox(t("x_group"), codes, key="grp", format_func=lambda g: group_names.get(g, g))
         chosen = ex.select_areas("group", group)
         lines.append((t("x_meta_group"), group_names.get(group, "")))
@@ -133,8 +105,8 @@ def filters(database: str, table: str, areas: tuple[str, ...]) -> tuple[tuple, l
     cols = st.columns(1 + len(dims))
     periods: tuple = ()
     if periods_all:
-        url_state("p0", periods_all, periods_all[0])
-        url_state("p1", periods_all, periods_all[-1])
+        state.widget("p0", periods_all, periods_all[0], quiet_default=True)
+        state.widget("p1", periods_all, periods_all[-1], quiet_default=True)
         first, last = cols[0].select_slider(t("x_period"), periods_all, value=(st.session_state["p0"], st.session_state["p1"]),
                                             format_func=_period_label)
         st.session_state["p0"], st.session_state["p1"] = first, last
@@ -142,7 +114,7 @@ def filters(database: str, table: str, areas: tuple[str, ...]) -> tuple[tuple, l
     picked = {}
     for col, dim in zip(cols[1:], dims):
         options = ex.sort_values(dim, ex.values(database, table, dim, areas))
-        url_state(f"f_{dim}", options, [], multi=True)
+        state.widget(f"f_{dim}", options, [], multi=True, quiet_default=True)
         picked[dim] = col.multiselect(t(f"xc_{dim}"), options, key=f"f_{dim}", placeholder=t("x_dim_all"),
                                       format_func=lambda v, d=dim: columns.words(d, v, current_lang()))
     lines = [(t("x_meta_periods"), f"{_period_label(periods[0])}〜{_period_label(periods[-1])}" if periods else t("x_all")),

@@ -155,6 +155,7 @@ def frame() -> View:
         st.caption(t("db_national", built=fmt_date(info.get("built_at", "")[:10])) if info.get("kind") == "national"
                    else t("db_bundled"))
     state.sync_url()
+    state.sync_widgets()
     chrome_ja.apply(lang())
     if state.get("presenter") and page != presenter.PRESENT:
         if "slide" not in st.query_params:  # presenter mode shows the playlist's slides, from the current one

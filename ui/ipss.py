@@ -17,12 +17,11 @@ _KEPT = "_ipss_vintage"  # plain session key: the vintage picked on any page
 def vintage_picker(container=None) -> str:
     """Draw the vintage control (segmented, in `container` or the page) and return '2023' or '2018'."""
     options = list(qp.IPSS_VINTAGES)
-    key = state.url_widget("ipss", options, st.session_state.get(_KEPT, qp.IPSS_DEFAULT))
+    key = state.widget("ipss", options, qp.IPSS_DEFAULT, start=st.session_state.get(_KEPT), quiet_default=True)
     value = (container or st).segmented_control(t("ipss_vintage"), options, format_func=lambda v: t("ipss_v_" + v),
                                                 key=key, required=True, help=t("ipss_vintage_help"))
     value = qp.vintage(value)
     st.session_state[_KEPT] = value
-    state.to_url(ipss=None if value == qp.IPSS_DEFAULT else value)
     return value
 
 

@@ -40,9 +40,8 @@ def slider(control: pc.Slider, default=None, **help_values):
 def choice(control: pc.Choice, prefix: str) -> str:
     """A segmented control of projection.controls whose code lives in the URL (labels: catalogue `prefix` + code)."""
     value = st.segmented_control(t(control.label_key), list(control.options), format_func=lambda m: t(prefix + m),
-                                 key=state.url_widget(control.key, list(control.options), control.default),
+                                 key=state.widget(control.key, list(control.options), control.default),
                                  required=True) or control.default
-    state.write_url(control.key)
     return value
 
 

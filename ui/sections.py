@@ -29,15 +29,13 @@ def series_controls(series: pd.DataFrame) -> tuple[str, str]:
     sources = dyn.sources_of(series)
     with left:
         source = st.segmented_control(t("source"), sources, format_func=source_label,
-                                      key=state.url_widget("src", sources, sources[0]), required=True)
-    state.write_url("src")
+                                      key=state.widget("src", sources, sources[0]), required=True)
     nats = dyn.nationalities(series, source or sources[0])
     if st.session_state.get("nat") not in nats:
         st.session_state.pop("nat", None)
     with right:
         nat = st.segmented_control(t("nationality"), nats, format_func=lambda n: t("nat_" + n),
-                                   key=state.url_widget("nat", nats, nats[0]), required=True)
-    state.write_url("nat")
+                                   key=state.widget("nat", nats, nats[0]), required=True)
     return source or sources[0], nat if nat in nats else nats[0]
 
 
@@ -50,10 +48,7 @@ def section_tabs(sections: list[str], key: str = "sec") -> tuple[str, object]:
     default = labels[sections.index(wanted)] if wanted in sections else labels[0]
     tabs = st.tabs(labels, key=f"_{key}_{lang()}", on_change="rerun", default=default)
     opened = next((i for i, tab in enumerate(tabs) if tab.open), labels.index(default))
-    if opened == 0:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = sections[opened]
+    state.write(key, sections[opened], sections[0])
     return sections[opened], tabs[opened]
 
 
@@ -70,8 +65,7 @@ def comparison(view: View, value: str, measure_key: str) -> None:
     labels = dict(zip(options, areas["name_ja" if view.lang == "ja" else "name_en"].fillna(areas["name_ja"])))
     default = nv.comparison_default(view.code, options)
     chosen = st.multiselect(t("compare"), options, format_func=labels.get,
-                            key=state.url_widget("cmp", options, default, multi=True), max_selections=nv.MAX_AREAS)
-    state.write_url("cmp")
+                            key=state.widget("cmp", options, default, multi=True), max_selections=nv.MAX_AREAS)
     c = nv.comparison(tuple(chosen), view.code, value, measure_key, labels, view.lang)
     if c is None:
         st.info(t("rates_unavailable"))

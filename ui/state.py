@@ -1,9 +1,12 @@
-"""Cross-page view state (area, language, presenter flag) and its mirror in the URL.
+"""The address bar as the view's state — the one owner of `st.query_params` writes.
 
-Streamlit drops a widget's state and the URL query string when the user changes page, so plain
-`st.session_state` keys hold the truth: on a session's first run they are read from the URL, frame widgets
-start from them and write back in `on_change`, and every run writes them to `st.query_params` so the
-address bar always restores the view (a copied link reopens the same area, language and mode).
+- The frame's view keys (area, language, presenter): plain `st.session_state` keys hold the truth (Streamlit drops
+  widget state and the query string on a page change); read from the URL on a session's first run (init), written
+  back every run (sync_url).
+- A page's choice widgets: `key=state.widget(key, options, default)` — codes in the URL, the same in either
+  language, written as they change (and re-synced at the start of the next run by sync_widgets).
+- Free-valued widgets (sliders, numbers, text): Streamlit's own `bind="query-params"`.
+- Anything else a page puts in the URL (the open tab, a scenario carried from another page): `state.write`.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import streamlit as st
 
 DEFAULTS = {"area": "40203", "lang": "ja", "presenter": False}
 _INIT = "_view_initialised"
+_WIDGETS = "_url_widgets"  # page -> {key: the default left out of the URL, or None} of its widget() keys
 
 
 def _parse(key: str, raw: str):
@@ -42,54 +46,65 @@ def sync_url() -> None:
     """Write the view keys to the address bar (presenter only when on; page-local keys are left alone)."""
     for key in DEFAULTS:
         value = st.session_state.get(key, DEFAULTS[key])
-        if key == "presenter":
-            if value:
-                st.query_params[key] = "1"
-            elif key in st.query_params:
-                del st.query_params[key]
-        elif st.query_params.get(key) != str(value):
-            st.query_params[key] = str(value)
+        write(key, ("1" if value else None) if key == "presenter" else value)
 
 
-def url_widget(key: str, options: list, default, multi: bool = False) -> str:
-    """Prepare a page widget whose value lives in the URL as a *code* (?key=code, repeated for lists).
+def _codes(value) -> list[str] | str | None:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return None if value is None else str(value)
 
-    Streamlit's bind="query-params" writes the formatted label into the URL, so a link would differ by
-    language. Call this before creating the widget with `key=key` and no default; call `write_url(key)` after.
-    """
+
+def write(key: str, value, default=None) -> None:
+    """Put `value` in the address bar as ?key= (a list as repeated keys); removed when it is None, empty or equal
+    to `default` (a link leaves out what a fresh view would show anyway)."""
+    if value is None or value == [] or value == () or (default is not None and value == default):
+        st.query_params.pop(key, None)
+    elif st.query_params.get_all(key) != (_codes(value) if isinstance(value, (list, tuple)) else [_codes(value)]):
+        st.query_params[key] = _codes(value)
+
+
+def widget(key: str, options, default, multi: bool = False, start=None, quiet_default: bool = False) -> str:
+    """The one way a page widget keeps its value in the address bar, as a *code* (?key=code, repeated for a
+    list), the same in either language. Call it as the widget's key — `st.selectbox(label, options,
+    key=state.widget("pp", options, default))`, no default on the widget itself.
+
+    The widget starts from the URL on its first use in the session (else from `start`, else `default`), falls back
+    to `default` whenever its value is no longer offered (e.g. after the area changed; a list keeps what is still
+    offered), and its value is written to the address bar now and, after the user changes it, by sync_url() at the
+    start of the next run — so a copied link is never a step behind. (Free-valued widgets — sliders, numbers,
+    text — use Streamlit's own bind="query-params", which writes their value as is.) The value is written even when
+    it is the default (a link pins the view, e.g. a KPI page's evaluation year), unless `quiet_default` (the data
+    explorer, the IPSS vintage: short links where the default never changes)."""
+    allowed = list(options)
+    text = {str(o): o for o in allowed}
     if key not in st.session_state:
+        raw = st.query_params.get_all(key)
         if multi:
-            chosen = [v for v in st.query_params.get_all(key) if v in options]
-            st.session_state[key] = chosen or list(default)
+            chosen = [text[v] for v in raw if v in text]
+            st.session_state[key] = chosen if raw else list(default if start is None else start)
         else:
-            value = st.query_params.get(key)
-            st.session_state[key] = value if value in options else default
+            value = text.get(raw[-1]) if raw else None
+            fallback = start if start in allowed else default
+            st.session_state[key] = value if value is not None else fallback
+    current = st.session_state[key]
+    if multi:
+        kept = [v for v in (current or []) if v in allowed]
+        if kept != list(current or []):
+            st.session_state[key] = kept
+    elif current not in allowed:
+        st.session_state[key] = default
+    page = st.session_state.get("_page", "app.py")
+    quiet = default if quiet_default else None
+    st.session_state.setdefault(_WIDGETS, {}).setdefault(page, {})[key] = quiet
+    write(key, st.session_state[key], quiet)
     return key
 
 
-def write_url(key: str) -> None:
-    """Mirror a url_widget's current value (codes) into the address bar."""
-    value = st.session_state.get(key)
-    if isinstance(value, (list, tuple)):
-        st.query_params[key] = [str(v) for v in value]
-    elif value is None:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = str(value)
-
-
-def start(key: str, allowed, default) -> None:
-    """Page-local view state: a widget keyed `key` starts from ?key= of the URL on the page's first run and falls
-    back to `default` whenever its value is no longer offered (e.g. after the area changed)."""
-    if st.session_state.get(key) not in allowed:
-        url = st.query_params.get(key)
-        st.session_state[key] = url if key not in st.session_state and url in allowed else default
-
-
-def to_url(**values) -> None:
-    """Write page widget values to the address bar (None removes the key) so a copied link restores the view."""
-    for key, value in values.items():
-        if value is None:
-            st.query_params.pop(key, None)
-        elif st.query_params.get(key) != str(value):
-            st.query_params[key] = str(value)
+def sync_widgets() -> None:
+    """At the start of a run: the address bar takes the values the user just gave the page's url widgets (their
+    keys, registered by widget(), hold the new values before the script runs)."""
+    page = st.session_state.get("_page", "app.py")
+    for key, quiet in st.session_state.get(_WIDGETS, {}).get(page, {}).items():
+        if key in st.session_state:
+            write(key, st.session_state[key], quiet)

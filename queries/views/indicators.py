@@ -36,7 +36,7 @@ def context(code: str, lang: str) -> dict:
     Returns dict(table (qi.table: every area and indicator), me (the area's row), level ('municipality', 'ward',
     'prefecture', 'nation'), universe (the areas of that level; prefectures for 全国), names (code -> display
     name), groups (qi.groups), peer_options ('pref', 'size', 'group', 'all' as they apply), state ([(URL key,
-    options, default)] for ui.state.start), indicator_label, peer_label, group_label (format functions))."""
+    options, default)] for ui.state.widget), indicator_label, peer_label, group_label (format functions))."""
     table = qi.table()
     me = table.set_index("area_code").loc[code]
     level = me["level"]

@@ -75,7 +75,7 @@ def controls(area, lang: str) -> dict:
 
     Returns dict(plan (queries.maps.plan), sources (source ids of the flow tables; several: a radio), source (the
     first, or None), ages, modes ('gross'/'net' for 全国, else 'in'/'out'/'net'), allowed (URL key -> options, for
-    ui.state.start), source_label (source id -> label with its period), pref (the choropleth's prefecture, '' =
+    ui.state.widget), source_label (source id -> label with its period), pref (the choropleth's prefecture, '' =
     the 47 prefectures))."""
     plan = qm.plan(area["area_code"], area["kind"], area["parent_code"])
     sources = plan["published"] + ([qm.OD_SOURCE] if plan["od"] else [])
