@@ -25,15 +25,15 @@ def test_playlist_steps_with_the_keyboard(page, server):
     wait_ready(page, "text=1 / 3")
     page.wait_for_selector("[data-testid=stSidebar]", state="hidden")  # presenter mode hides the sidebar
     page.keyboard.press("PageDown")
-    page.wait_for_selector("h1:has-text('自然動態')")
+    page.wait_for_selector("h1:has-text('自然動態')", state="attached")
     wait_ready(page, "text=2 / 3")
     page.keyboard.press("ArrowRight")
-    page.wait_for_selector("h1:has-text('将来人口推計')")
+    page.wait_for_selector("h1:has-text('将来人口推計')", state="attached")
     wait_ready(page, "text=3 / 3")
     page.wait_for_selector("input[type=range][aria-label='合計特殊出生率の目標']")
     assert page.get_attribute("input[aria-label='合計特殊出生率の目標']", "value") == "1.8"
     page.keyboard.press("PageUp")
-    page.wait_for_selector("h1:has-text('自然動態')")
+    page.wait_for_selector("h1:has-text('自然動態')", state="attached")
     wait_ready(page, "text=2 / 3")
     page.keyboard.press("Escape")  # leaves presenter mode: the sidebar and its toggle come back, off
     page.wait_for_selector("[data-testid=stSidebar]")
