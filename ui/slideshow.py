@@ -18,7 +18,7 @@ SLIDE_CSS = """
 .st-key-slide_notes { margin-top: 40vh; }
 </style>
 """
-NAV_PX, PAD_PX = 140, 40  # the slide bar with the page's top margin; side margins
+NAV_PX, PAD_PX = 136, 40  # the slide bar with the page's top margin (measured: a slide starts at 134 px); sides
 
 
 def _spec(item: dict, width: int, height: int, language: str) -> dict:
@@ -59,7 +59,7 @@ def show() -> None:
     width = max(480, vw - 2 * PAD_PX - 16)
     source = "" if vs.kind(item) == "title" else item.get("caption") or ""
     lines = -(-cs.display_width(source) * 11 // width) if source else 0  # 20 px type: ~11 px a half-width column
-    height = max(320, vh - NAV_PX - 28 * lines - 60)  # 60: the gaps between bar, slide and source
+    height = max(320, vh - NAV_PX - 28 * lines - 36)  # 36: the gaps between slide and source, and below it
     with st.container(key="slide"):
         st.vega_lite_chart(spec=_spec(item, width, height, language), width="content", key=f"slide_{i}")
     with st.container(key="slide_source"):
