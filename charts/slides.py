@@ -19,6 +19,7 @@ SLIDE_CONFIG = {"axis": {"labelFontSize": 24, "titleFontSize": 26, "labelLimit":
                 "text": {"fontSize": 24}}
 _CONCAT = ("hconcat", "vconcat", "concat")
 MAP_TITLE_PX = 72  # a slide title (34 px type) with its offset and padding
+MAP_LEGEND_PX = 320  # a map's legend beside it, at slide type
 _LABEL_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
 
 
@@ -103,7 +104,7 @@ def _size(spec: dict, width: int, height: int) -> None:
         # Streamlit gives the chart element the spec's height; with "fit" the title is inside it and the view
         # (where the fixed projection draws) is what is left, so the map is scaled to that.
         title = MAP_TITLE_PX if spec.get("title") else 0
-        f = min(width / spec["width"], (height - title) / spec["height"])
+        f = min((width - MAP_LEGEND_PX) / spec["width"], (height - title) / spec["height"])
         spec["projection"] = {**projection, "scale": projection["scale"] * f,
                               **({"translate": [v * f for v in projection["translate"]]} if "translate" in projection else {})}
         spec["width"], spec["height"] = int(spec["width"] * f), int(spec["height"] * f) + title
