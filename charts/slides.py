@@ -20,6 +20,7 @@ SLIDE_CONFIG = {"axis": {"labelFontSize": 24, "titleFontSize": 26, "labelLimit":
 _CONCAT = ("hconcat", "vconcat", "concat")
 MAP_TITLE_PX = 72  # a slide title (34 px type) with its offset and padding
 MAP_LEGEND_PX = 320  # a map's legend beside it, at slide type
+_NO_LINE_START = "、。，．）」』】〕！？：；ー"
 _LABEL_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
 
 
@@ -41,7 +42,7 @@ def wrap(text: str, columns: int) -> list[str]:
         line, width = "", 0
         for ch in paragraph:
             w = display_width(ch)
-            if width + w > columns:
+            if width + w > columns and ch not in _NO_LINE_START:  # 、。）」 never begin a line (禁則)
                 lines.append(line)
                 line, width = "", 0
             line, width = line + ch, width + w
@@ -109,12 +110,20 @@ def _size(spec: dict, width: int, height: int) -> None:
                               **({"translate": [v * f for v in projection["translate"]]} if "translate" in projection else {})}
         spec["width"], spec["height"] = int(spec["width"] * f), int(spec["height"] * f) + title
         spec["autosize"] = {"type": "fit-y", "contains": "padding"}
+        view_h = spec["height"] - title
         for layer in spec.get("layer", []):  # marks placed in pixels (notes in a corner) move with the map
             mark = layer.get("mark")
             if isinstance(mark, dict):
                 for axis in ("x", "y"):
                     if isinstance(mark.get(axis), (int, float)):
                         mark[axis] = mark[axis] * f
+                name = (layer.get("data") or {}).get("name")
+                rows = (spec.get("datasets") or {}).get(name) if name else None
+                if mark.get("lineBreak") and isinstance(mark.get("y"), (int, float)) and rows and len(rows) == 1:
+                    # a corner note at slide type: wrapped to the map's width, its last line on the bottom edge
+                    lines = [w for part in str(rows[0].get("lines", "")).split("\n") for w in wrap(part, spec["width"] // 13)]
+                    spec["datasets"][name] = [{**rows[0], "lines": "\n".join(lines)}]
+                    mark.update(lineHeight=30, y=view_h - 8 - 30 * (len(lines) - 1))
         return
     columns, rows = _grid(spec)
     spec.pop("autosize", None)
