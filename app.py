@@ -7,7 +7,7 @@ from queries import succession
 from charts import overview as charts
 from queries import projections as qp
 from queries.views import overview as ov
-from queries.views import show
+from ui.show import render
 from ui.download import offer
 from ui.frame import caption, frame
 from ui.show import chart
@@ -15,7 +15,7 @@ from ui.i18n import t
 from ui.ipss import vintage_picker
 from ui import coverage as cov
 
-view = frame()
+view = frame(__file__)
 code, lang = view.code, view.lang
 st.title(t("overview_title", name=view.name))
 st.caption(f"{t('kind_' + view.area['kind'])}　{view.pref_name}　{code}")
@@ -24,7 +24,7 @@ cov.evacuated_note(code, view.name)
 h = queries.headline(code)
 for col, blocks in zip(st.columns(4), ov.cards(h, queries.sources(lang), lang)):
     with col:
-        show(st, blocks)
+        render(st, blocks)
 
 cov.coverage([("cov_population", notes.latest_date(queries.population_trend(code))),
               ("cov_vital", h["natural"]), ("cov_migration", h["social"])])

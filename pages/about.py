@@ -7,7 +7,7 @@ from ui.download import offer
 from ui.frame import frame
 from ui.i18n import fmt_date, t
 
-view = frame()
+view = frame(__file__)
 st.title(t("about_title"))
 
 info = queries.build_info()

@@ -12,7 +12,7 @@ from ui.frame import caption, frame
 from ui.i18n import t
 from ui.show import chart
 
-view = frame()
+view = frame(__file__)
 code, lang = view.code, view.lang
 st.title(t("acc_title"))
 st.caption(t("acc_intro"))

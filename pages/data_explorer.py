@@ -10,7 +10,7 @@ from ui.frame import frame
 from i18n import STRINGS
 from ui.i18n import fmt_int, t
 
-view = frame()
+view = frame(__file__)
 lang = view.lang
 st.title(t("x_title"))
 st.caption(t("x_intro"))

@@ -12,7 +12,7 @@ from ui.frame import frame
 from ui.i18n import t
 from ui.sections import section_tabs
 
-view = frame()
+view = frame(__file__)
 code, lang = view.code, view.lang
 st.title(t("foreign_title", name=view.name))
 st.caption(t("fr_intro"))

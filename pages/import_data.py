@@ -12,7 +12,7 @@ from ui import import_view
 from ui.frame import frame
 from ui.i18n import fmt_int, t
 
-view = frame()
+view = frame(__file__)
 lang = view.lang
 st.title(t("imp_title"))
 st.caption(t("imp_intro"))

@@ -12,7 +12,7 @@ from ui.i18n import t
 from ui.show import chart, chart_data, deck
 from ui.state import widget
 
-view = frame()
+view = frame(__file__)
 code, lang = view.code, view.lang
 st.title(t("ix_title", name=view.name))
 ix = vx.context(code, lang)

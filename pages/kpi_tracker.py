@@ -14,7 +14,7 @@ from ui.kpi_forms import (actuals_editor, flash, kpi_table, plan_admin, plan_for
                           summary, sync_plan)
 from ui.show import chart
 
-view = frame()
+view = frame(__file__)
 lang = view.lang
 st.title(t("kpi_title"))
 flash()

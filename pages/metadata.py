@@ -10,7 +10,7 @@ from ui.download import citation, present
 from ui.frame import frame
 from ui.i18n import fmt_int, t
 
-view = frame()
+view = frame(__file__)
 lang = view.lang
 table, key, src = (st.query_params.get(k) for k in ("table", "ind", "src"))
 st.title(t("meta_title"))

@@ -4,14 +4,14 @@ import streamlit as st
 
 from queries import maps as qm
 from queries.views import migration_map as vm
-from queries.views import show
+from ui.show import render
 from ui.download import offer
 from ui.frame import caption, frame
 from ui.i18n import fmt_period, t
 from ui.show import deck
 from ui.state import widget
 
-view = frame()
+view = frame(__file__)
 lang, size = view.lang, vm.map_size(view.presenter)
 st.title(t("map_title", name=view.name))
 ctl = vm.controls(view.area, lang)
@@ -40,19 +40,19 @@ else:
     if f["heading"]:
         st.markdown(f["heading"])
     left, right = st.columns([3, 1])
-    show(right, f["side"])  # 全国: the largest pairs
+    render(right, f["side"])  # 全国: the largest pairs
     partner = None
     if f["options"] is not None:  # an area's partners: picked here or by a click on the map
         widget("pp", f["options"], vm.follow_click(st.session_state, "pp", "map_deck", f["options"]))
         partner = right.selectbox(t("map_partner"), f["options"], key="pp", help=t("map_partner_help"),
                                   format_func=f["name"]) if f["options"] else None
-    show(right, vm.partner_panel(f, partner, lang))
+    render(right, vm.partner_panel(f, partner, lang))
     deck(vm.flow_deck(f, partner, lang, **size), height=size["height"], still=vm.flow_still(f, partner, lang, **size),
          title=f["heading"] or t("map_title", name=view.name), where=left, **f["chart"])
     left.markdown(f["legend"], unsafe_allow_html=True)
     caption(*f["caption"])
     for column, blocks in zip(st.columns(2), f["tables"]):
-        show(column, blocks)
+        render(column, blocks)
     if f["download"]:
         offer(f["data"], f["download"]["what"], f["download"]["key"], area=f["download"]["area"], name=f["download"]["name"])
 

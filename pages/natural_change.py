@@ -12,7 +12,7 @@ from ui.show import chart
 from queries import notes
 from ui import coverage as cov
 
-view = frame()
+view = frame(__file__)
 code, lang = view.code, view.lang
 st.title(t("natural_title", name=view.name))
 

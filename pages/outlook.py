@@ -19,7 +19,7 @@ from ui.i18n import t
 from ui.ipss import series_label, vintage_picker
 from ui.show import chart_data
 
-view = frame()
+view = frame(__file__)
 code, lang = view.code, view.lang
 st.title(t("ol_title", name=view.name))
 inputs = qp.inputs(code, qo.BASE)

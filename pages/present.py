@@ -2,5 +2,5 @@
 from ui.frame import frame
 from ui.slideshow import show
 
-frame()
+frame(__file__)
 show()

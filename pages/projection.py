@@ -11,7 +11,7 @@ from ui.frame import caption, frame
 from ui.i18n import t
 from ui.show import chart_data
 
-view = frame()
+view = frame(__file__)
 code, lang = view.code, view.lang
 st.title(t("projection_title", name=view.name))
 BASE = qp.base_year_or_none()

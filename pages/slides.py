@@ -12,7 +12,7 @@ from ui.frame import frame
 from ui.i18n import t
 from ui.slideshow import show_slide
 
-view = frame()
+view = frame(__file__)
 lang = view.lang
 st.title(t("slides_title"))
 items = pr.load_playlist()

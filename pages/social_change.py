@@ -11,7 +11,7 @@ from ui.i18n import fmt_period, t
 from ui.sections import comparison, period_key, section_tabs, series_controls
 from ui.social_view import block, partner_tables
 
-view = frame()
+view = frame(__file__)
 code, lang, area = view.code, view.lang, view.area
 st.title(t("social_title", name=view.name))
 

@@ -13,7 +13,7 @@ from ui.frame import frame
 from ui.i18n import fmt_int, t
 from store import official
 
-view = frame()
+view = frame(__file__)
 lang = view.lang
 st.title(t("sql_title"))
 st.caption(t("sql_intro", seconds=f"{LIMITS.sql_seconds:g}", rows=fmt_int(LIMITS.sql_rows)))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from charts import foreign as fcharts
-from queries.views import show
+from ui.show import render
 from ui.download import offer
 from ui.frame import caption
 from ui.i18n import lang, t
@@ -45,9 +45,9 @@ def series(builder, frame: pd.DataFrame, title: str, period: str, note: str, key
 
 
 def cards(blocks: list[tuple]) -> None:
-    """Metric cards side by side, one column each (views.show blocks)."""
+    """Metric cards side by side, one column each (ui.show.render blocks)."""
     for col, card in zip(st.columns(len(blocks)), blocks):
-        show(col, [card])
+        render(col, [card])
 
 
 def statements(said: pd.DataFrame, heading: str, lines: list[str], area) -> None:

@@ -1,11 +1,10 @@
 """The frame every page starts with: page config, localized navigation, area picker, language, presenter toggle.
 
-Pages call `view = frame()` first. A deep link to any page renders the whole frame, since Streamlit's
+Pages call `view = frame(__file__)` first. A deep link to any page renders the whole frame, since Streamlit's
 `pages/` mechanism runs only the page's own script (not app.py) on a direct visit.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,12 +111,13 @@ def _on_presenter_change() -> None:
     state.set("presenter", st.session_state["_w_presenter"])
 
 
-def frame() -> View:
-    """Render the frame and return the current View (area row, language, presenter flag)."""
+def frame(script: str) -> View:
+    """Render the frame for the page whose file is `script` (a page passes its own `__file__`) and return the
+    current View (area row, language, presenter flag)."""
     # No page_icon: a :material: icon is fetched from a Google CDN, and the chamber has no internet.
     st.set_page_config(page_title="地域人口ダッシュボード", layout="wide")
-    caller = Path(sys._getframe(1).f_globals.get("__file__", "app.py"))
-    page = "app.py" if caller.parent.name != "pages" else f"pages/{caller.name}"
+    path = Path(script)
+    page = "app.py" if path.parent.name != "pages" else f"pages/{path.name}"
     st.session_state[show.RUN_CHARTS] = []
     st.session_state["_export_n"] = 0
     st.session_state["_page"] = page
@@ -198,7 +198,7 @@ def caption(source_ids, unit_key: str, period_key: str, note: str | None = None)
 
 
 def _page_of_run() -> str:
-    """The page script of this run ('app.py' or 'pages/x.py'), as frame() found it."""
+    """The page script of this run ('app.py' or 'pages/x.py'), as frame() was told."""
     return st.session_state.get("_page", "app.py")
 
 

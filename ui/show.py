@@ -130,3 +130,10 @@ def deck(deck, *, key: str, height: int, still: dict | None = None, title: str |
             still = {**still, "title": {"text": title.replace("*", "").lstrip("# ").strip(), "anchor": "start"}}
         _remember(still, False, key)
     return (where or st).pydeck_chart(deck, height=height, key=key, **kwargs)
+
+
+def render(slot, items: list[tuple]) -> None:
+    """Render a view's blocks — (Streamlit element name, args, kwargs), e.g. ('metric', ('転入', '7,499'),
+    {'border': True}), as queries/views/* return them — into `slot` (st or a column), in order."""
+    for element, args, kwargs in items:
+        getattr(slot, element)(*args, **kwargs)

@@ -26,10 +26,3 @@ def basemap() -> Basemap:
     """The prefecture outlines every map is drawn on (stored by the build; queries.maps.prefecture_outlines), one
     instance per database file shared by all sessions (read it, never mutate it)."""
     return _basemap(official.cache_key())
-
-
-def show(slot, blocks: list[tuple]) -> None:
-    """Render a view's blocks — (Streamlit element name, args, kwargs), e.g. ('metric', ('転入', '7,499'),
-    {'border': True}) — into `slot` (st or a column), in order."""
-    for element, args, kwargs in blocks:
-        getattr(slot, element)(*args, **kwargs)

@@ -29,7 +29,7 @@ def _int(value, lang: str) -> str:
 
 def population_cards(reg: pd.DataFrame, lang: str) -> list[tuple]:
     """The three register cards (foreign residents, their share, Japanese residents) on the latest date, each
-    against the first date, as views.show blocks. reg: qf.population rows of basis 'juki' (not empty)."""
+    against the first date, as ui.show.render blocks. reg: qf.population rows of basis 'juki' (not empty)."""
     first, last = reg.iloc[0], reg.iloc[-1]
     since = tr("fr_since", lang, date=_date(first["ref_date"], lang))
     at = _date(last["ref_date"], lang)
@@ -87,7 +87,7 @@ def _cards(tot: pd.DataFrame, places: list[tuple[str, str]], lang: str) -> list[
 def nationality(code: str, kind: str, name: str, pref_name: str, lang: str) -> dict:
     """The nationality and residence-status section of area `code` (`kind`; name: the area's display name,
     pref_name: its prefecture's). Returns dict(empty (no breakdown at all), pref (the code shown), fallback (the
-    'prefecture shown' message or ''), cards (views.show blocks, one per level), panels [dict(frame, top, key,
+    'prefecture shown' message or ''), cards (ui.show.render blocks, one per level), panels [dict(frame, top, key,
     title, subtitle, note)] for the non-empty breakdowns, tables [(frame, label header)], prev_label,
     latest_label, labels (table column headers))."""
     pref, level = qf.scope(code, kind)

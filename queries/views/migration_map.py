@@ -120,7 +120,7 @@ def flows(area, name: str, plan: dict, source: str | None, mode: str, age: str, 
     (markdown or None), side (blocks beside the map: 全国's top ten), options (partner codes on the map, largest
     first; None for 全国), name (code -> display name, partners included), chart (st.pydeck_chart arguments),
     legend (HTML), caption (ui.frame.caption arguments, also when no flow is drawn), tables (blocks of the two ranking tables),
-    download (dict(name, key) of the CSV or None)); blocks are for queries.views.show."""
+    download (dict(name, key) of the CSV or None)); blocks are for ui.show.render."""
     if plan["national"]:
         return _pairs(name, mode, nat, sex, age, lang)
     if source is None and not plan["age"]:
@@ -188,7 +188,7 @@ def follow_click(state, key: str, deck_key: str, options: list[str]) -> str | No
 
 
 def partner_panel(view: dict, partner: str | None, lang: str) -> list[tuple]:
-    """Blocks beside the flow map (for queries.views.show): the partner's title and metrics — in, out and net, or net only by
+    """Blocks beside the flow map (for ui.show.render): the partner's title and metrics — in, out and net, or net only by
     age — and a caption of the moves within the prefecture. None of them for 全国."""
     if view["options"] is None:
         return []

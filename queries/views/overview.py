@@ -1,5 +1,5 @@
 """What the overview page (概要, app.py) shows: the four headline cards (population, natural change, social change,
-aging rate) as blocks for queries.views.show, the text on the gap to the population target and the published vs
+aging rate) as blocks for ui.show.render, the text on the gap to the population target and the published vs
 official comparison as a display frame — texts in the language asked for.
 
 Counts are persons; the aging rate is a percent share (changes in points).
