@@ -21,10 +21,10 @@ if series.empty:
     st.stop()
 cov.evacuated_note(code, view.name)
 cov.coverage(sv.coverage(code, series))
-source, nat = series_controls(series)
 opened, box = section_tabs(["trend", "partners", "age", "breakdown", "compare"])
 with box:
-    if opened == "trend":
+    if opened == "trend":  # the source and nationality switches belong to this tab's series only
+        source, nat = series_controls(series)
         tv = sv.trend(series, source, nat, lang)
         sel, title = tv["sel"], tv["title"]
         block(dcharts.flow_bars, (sel, "in_total", "out_total", "net", tv["names"], lang, title,

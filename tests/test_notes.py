@@ -191,8 +191,12 @@ def test_evacuated_note_names_its_source_in_english(national_db, monkeypatch):
 
 
 def test_partner_tab_says_whose_table_it_is(national_db, monkeypatch):
-    # 久留米市: the source switch above the tabs reads 総務省 住民基本台帳 (the series'); the partner table is the city's
+    # Defect: 久留米市's 相手先 tab showed the city's table while the source switch above the tabs said 総務省. The
+    # switch now belongs to the 推移 tab only, and the partner table names its own source.
     at = run_sections(national_db, monkeypatch, "pages/social_change.py", ["partners"], area="40203")
-    assert "この表の出典: 久留米市（上の「出典」の切替は「推移」タブのグラフにのみ適用）" in [c.value for c in at.caption]
+    assert "この表の出典: 久留米市" in [c.value for c in at.caption]
+    assert not [w for w in at.runs["partners"].segmented_control if w.key == "src"]  # no switch that does not apply
+    trend = run_sections(national_db, monkeypatch, "pages/social_change.py", ["trend"], area="40203")
+    assert [w.key for w in trend.runs["trend"].segmented_control if w.key == "src"] == ["src"]
     en = run_sections(national_db, monkeypatch, "pages/social_change.py", ["partners"], area="01209", lang="en")
     assert any(c.value.startswith("Source of this table: Statistics Bureau of Japan") for c in en.caption)
