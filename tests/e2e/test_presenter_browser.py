@@ -24,6 +24,7 @@ def test_playlist_steps_with_the_keyboard(page, server):
     page.goto(server + "/?area=40203&presenter=1")
     wait_ready(page, "text=1 / 3")
     page.wait_for_selector("[data-testid=stSidebar]", state="hidden")  # presenter mode hides the sidebar
+    page.wait_for_function("window.__popdashKeys === true")  # the key listener (ui.keys) is attached
     page.keyboard.press("PageDown")
     page.wait_for_selector("h1:has-text('自然動態')", state="attached")
     wait_ready(page, "text=2 / 3")

@@ -66,6 +66,7 @@ def test_every_slide_fits_the_screen_in_large_type(slides_server, slides, size):
     try:
         page.goto(f"{slides_server}/present?presenter=1&slide=1")
         page.wait_for_selector(READY)
+        page.wait_for_function("window.__popdashKeys === true")  # the key listener (ui.keys) is attached
         seen = 0
         for n in range(1, len(slides) + 1):
             page.wait_for_function(f"document.querySelector('[data-testid=stMain] strong')?.innerText.startsWith('{n} / ')")
