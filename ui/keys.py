@@ -16,7 +16,15 @@ export default function (component) {
   w.__popdashKeysTrigger = setTriggerValue;
   const size = [w.innerWidth, w.innerHeight];
   if (!data || !data.size || data.size[0] !== size[0] || data.size[1] !== size[1]) setStateValue("size", size);
-  if (w.__popdashKeys) return;
+  const cleanup = () => {
+    if (w.__popdashKeysTrigger === setTriggerValue) { w.__popdashKeysTrigger = null; w.__popdashGoneAt = Date.now(); }
+  };
+  if (w.__popdashPending) {  // a key pressed while the previous page was being replaced (a moment ago)
+    const pending = w.__popdashPending;
+    w.__popdashPending = null;
+    if (Date.now() - pending.t < 3000) setTriggerValue("action", pending.a);
+  }
+  if (w.__popdashKeys) return cleanup;
   w.__popdashKeys = true;
   let digits = "";
   const badge = document.createElement("div");
@@ -32,7 +40,10 @@ export default function (component) {
     d.style.cssText = "position:fixed;inset:0;background:#000;z-index:2147483647;cursor:none";
     document.body.appendChild(d);
   };
-  const send = (action) => w.__popdashKeysTrigger && w.__popdashKeysTrigger("action", action);
+  const send = (action) => {
+    if (w.__popdashKeysTrigger) w.__popdashKeysTrigger("action", action);
+    else w.__popdashPending = {a: action, t: Date.now()};  // between two slides' pages: the next one sends it
+  };
   let resizeTimer = null;
   w.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
@@ -42,6 +53,8 @@ export default function (component) {
     const t = e.target;
     if (t && (t.closest && t.closest("input, textarea, select, [role=slider], [contenteditable=true]"))) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
+    // Only in presenter mode: a listener is mounted, or one was a moment ago (the next slide's page is loading).
+    if (!w.__popdashKeysTrigger && !(w.__popdashGoneAt && Date.now() - w.__popdashGoneAt < 2500)) return;
     const k = e.key;
     let action = null;
     if (k === "b" || k === "B" || k === ".") { toggleBlack(); e.preventDefault(); return; }
@@ -56,6 +69,7 @@ export default function (component) {
     digits = ""; badge.style.display = "none";
     if (action) { e.preventDefault(); send(action); }
   });
+  return cleanup;
 }
 """
 # The size callback is refreshed on every mount (the first mount's closure would otherwise be the only one).

@@ -39,6 +39,10 @@ def test_playlist_steps_with_the_keyboard(page, server):
     page.keyboard.press("Escape")  # leaves presenter mode: the sidebar and its toggle come back, off
     page.wait_for_selector("[data-testid=stSidebar]")
     assert page.get_by_role("switch", name="プレゼンターモード").is_checked() is False
+    page.wait_for_timeout(3000)
+    page.keyboard.press("b")  # out of presenter mode the keys are the page's again: no black screen
+    page.wait_for_timeout(300)
+    assert page.locator("#popdash-black").count() == 0
 
 
 def test_png_export_decodes_and_is_not_blank(page, server):
