@@ -153,6 +153,9 @@ def after(page, selector: str, pseudo: str = "::after") -> str:
 def test_streamlit_chrome_in_japanese_and_metadata_linked(page, national_server):
     page.goto(f"{national_server}/import_data?area={YUBARI}")
     wait_ready(page, "[data-testid=stFileUploaderDropzone]")
+    # the stylesheet (ui.chrome_ja) is an element of the same run; wait until the browser has applied it
+    page.wait_for_function("""() => { const p = document.querySelector('[data-testid=stFileUploaderDropzone] button p');
+        return p && getComputedStyle(p, '::after').content !== 'none'; }""", timeout=15_000)
     assert after(page, "[data-testid=stFileUploaderDropzone] button p") == '"ファイルを選ぶ"'
     assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=stFileUploaderDropzone] button p')).fontSize") == "0px"
     assert after(page, "[data-testid=stFileUploaderDropzoneInstructions] span", "::before") == '"1ファイルあたりの上限 "'
