@@ -69,7 +69,7 @@ def _grid(spec: dict) -> tuple[int, int]:
         facet = spec["facet"]
         columns = spec.get("columns") or 1
         if isinstance(facet, dict) and "row" not in facet and "column" not in facet:
-            n = max(1, int(spec.get("_cells", 0)) or _facet_cells(spec))
+            n = max(1, _facet_cells(spec))
             return min(columns, n), -(-n // columns)
         return columns, 1
     if "hconcat" in spec:

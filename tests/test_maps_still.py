@@ -9,12 +9,11 @@ import altair as alt
 import pytest
 import vl_convert as vlc
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from charts import maps as mcharts
 from charts.maps import still
 from loaders import boundaries
-from tests.conftest import REPO
+from tests.conftest import open_page
 from tests.test_maps import SUBJECT, _flows
 from ui import export
 
@@ -106,12 +105,7 @@ def test_tokyo_still_renders_the_frame(national_views, area):
 
 
 def test_page_offers_an_image_of_both_maps(national_db, monkeypatch):
-    monkeypatch.setenv("POPDASH_DB", str(national_db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    at.query_params["area"] = "40203"
-    at.switch_page("pages/migration_map.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(national_db, monkeypatch, "pages/migration_map.py", area="40203")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("PNG") == 2 and labels.count("SVG") == 2  # 画像を保存 under the flow map and the choropleth
     main = at.session_state["_charts"][0]["spec"]  # what a slide / handout shows: the flow map's still
@@ -120,12 +114,7 @@ def test_page_offers_an_image_of_both_maps(national_db, monkeypatch):
 
 def test_indicator_map_has_a_still_image(national_db, monkeypatch):
     """指標比較's choropleth (pages/indicators.py ix_map): its caption offers 画像を保存 like the charts above it."""
-    monkeypatch.setenv("POPDASH_DB", str(national_db))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    at.query_params["area"] = "40203"
-    at.switch_page("pages/indicators.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page(national_db, monkeypatch, "pages/indicators.py", area="40203")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("PNG") == 3  # the ranked bar, the scatter and the map
     from queries.views import indicators as vx

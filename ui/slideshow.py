@@ -21,7 +21,7 @@ SLIDE_CSS = """
 NAV_PX, PAD_PX = 136, 40  # the slide bar with the page's top margin (measured: a slide starts at 134 px); sides
 
 
-def _spec(item: dict, width: int, height: int, language: str) -> dict:
+def _spec(item: dict, width: int, height: int) -> dict:
     if vs.kind(item) == "title":
         return cs.title_slide(item["title"], item.get("caption", ""), [], width, height)
     return cs.for_slide(item["spec"], width, height)
@@ -32,7 +32,7 @@ def show_slide(item: dict, width: int, height: int, key: str | None = None) -> N
     if vs.kind(item) == "live" and item.get("spec") is None:
         st.info(t("slides_live_page", url=item["url"]))
         return
-    st.vega_lite_chart(spec=_spec(item, width, height, lang()), width="content", key=key)
+    st.vega_lite_chart(spec=_spec(item, width, height), width="content", key=key)
 
 
 def show() -> None:
@@ -51,8 +51,7 @@ def show() -> None:
     item = items[i]
     if vs.kind(item) == "live":
         pr.go_to(i, items)
-    language = lang()
-    pr.nav_bar(i, items, vs.area_of(item, language))
+    pr.nav_bar(i, items, vs.area_of(item, lang()))
     if size is None:  # the first run of a session: the browser reports its window, then the slide is drawn to fit
         return
     vw, vh = size
@@ -61,12 +60,12 @@ def show() -> None:
     lines = -(-cs.display_width(source) * 11 // width) if source else 0  # 20 px type: ~11 px a half-width column
     height = max(320, vh - NAV_PX - 28 * lines - 36)  # 36: the gaps between slide and source, and below it
     with st.container(key="slide"):
-        st.vega_lite_chart(spec=_spec(item, width, height, language), width="content", key=f"slide_{i}")
+        st.vega_lite_chart(spec=_spec(item, width, height), width="content", key=f"slide_{i}")
     with st.container(key="slide_source"):
         st.markdown(source)
     if i + 1 < len(items) and vs.kind(items[i + 1]) != "live":
         with st.container(key="slide_next"):  # drawn off screen: the browser has it ready
-            st.vega_lite_chart(spec=_spec(items[i + 1], width, height, language), width="content",
+            st.vega_lite_chart(spec=_spec(items[i + 1], width, height), width="content",
                                key=f"slide_{i + 1}")
     with st.container(key="slide_notes"):
         st.markdown(f"**{t('speaker_notes')}**")
